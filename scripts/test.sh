@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it (`npm test`): installs what the tests need on a fresh
+# Debian machine, builds, lints, then runs unit tests, kernel protocol/conformance tests through
+# jupyter_client, the tutorial notebooks through the real kernel, and the JupyterLab browser test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
+
+step "Debian packages"
+bash scripts/install-debian-packages.sh
+
+step "npm packages"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "build"
+rm -rf dist
+npm run build
+
+step "lint (eslint, prettier)"
+npx eslint .
+npx prettier --check .
+
+step "unit tests (node --test)"
+mapfile -t unit_tests < <(find dist -name '*.test.js' | sort)
+node --test --test-concurrency=2 "${unit_tests[@]}"
+
+step "kernel tests through jupyter_client (pytest)"
+rm -rf .jaclab-test
+node bin/jaclab.js install --prefix "$root/.jaclab-test" --name jaclab-test >/dev/null
+export JUPYTER_PATH="$root/.jaclab-test/share/jupyter"
+export JACLAB_KERNEL_NAME=jaclab-test
+export JACLAB_HISTORY_DIR="$root/.jaclab-test/history"
+/usr/bin/python3 -m pytest test/python -q -p no:cacheprovider
+
+step "JupyterLab in a browser"
+bash scripts/setup-jupyterlab.sh
+node --test dist/test/browser/jupyterlab.browser.js
+
+step "done"
