@@ -1,0 +1,45 @@
+// Adaptive timing for the core benchmark: a time budget per case, batches sized to the case's speed,
+// and the median of the per-call times over the batches, by wall clock or by this process's CPU time.
+
+/** The measured cost of one case. */
+export interface Timing {
+  /** Median microseconds per call over the batches. */
+  us: number;
+  /** Calls timed in all (warm-up excluded). */
+  calls: number;
+}
+
+/** Which clock a timing reads: wall time, or CPU time of this process (robust on a busy, shared machine). */
+export type Clock = "wall" | "cpu";
+
+function now(clock: Clock): number {
+  if (clock === "wall") return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Times `fn` for about `budgetMs` after two warm-up calls (which also pay for JIT compilation), in
+ * batches of enough calls to last about a tenth of the budget, and returns the median per-call time.
+ */
+export function timeCase(fn: () => void, budgetMs = 300, clock: Clock = "wall"): Timing {
+  let t0 = now(clock);
+  fn();
+  const first = now(clock) - t0;
+  t0 = now(clock);
+  fn();
+  const second = now(clock) - t0;
+  const perCall = Math.max(Math.min(first, second), 1e-3);
+  const reps = Math.max(1, Math.round(budgetMs / 10 / perCall));
+  const samples: number[] = [];
+  const start = now(clock);
+  let calls = 0;
+  while (samples.length < 3 || (now(clock) - start < budgetMs && samples.length < 50)) {
+    t0 = now(clock);
+    for (let r = 0; r < reps; r++) fn();
+    samples.push(((now(clock) - t0) * 1000) / reps);
+    calls += reps;
+  }
+  samples.sort((a, b) => a - b);
+  return { us: samples[samples.length >> 1], calls };
+}

@@ -1,0 +1,86 @@
+// Unit tests of command-line parsing and of where install puts the kernelspec.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "./cli-args.js";
+import { UsageError } from "./errors.js";
+import { installKernelspec, kernelspecDirectory } from "./install.js";
+
+test("install flags", () => {
+  assert.deepEqual(parseArgs(["install"]), {
+    command: "install",
+    location: { kind: "user" },
+    name: "jaclab",
+    displayName: undefined,
+  });
+  assert.deepEqual(
+    parseArgs(["install", "--prefix", "/opt/x", "--name", "Jac-2", "--display-name", "TS 2"]),
+    {
+      command: "install",
+      location: { kind: "prefix", directory: "/opt/x" },
+      name: "jac-2",
+      displayName: "TS 2",
+    },
+  );
+  assert.deepEqual(parseArgs(["install", "--sys-prefix", "--name=x"]).command, "install");
+});
+
+test("kernel, version, help", () => {
+  assert.deepEqual(parseArgs(["kernel", "/tmp/c.json"]), {
+    command: "kernel",
+    connectionFile: "/tmp/c.json",
+  });
+  assert.deepEqual(parseArgs(["kernel", "-f", "/tmp/c.json"]), {
+    command: "kernel",
+    connectionFile: "/tmp/c.json",
+  });
+  assert.deepEqual(parseArgs(["--version"]), { command: "version" });
+  assert.deepEqual(parseArgs(["--help"]), { command: "help" });
+});
+
+test("bad arguments are UsageErrors", () => {
+  for (const args of [
+    [],
+    ["frob"],
+    ["kernel"],
+    ["kernel", "a", "b"],
+    ["install", "--user", "--prefix", "/x"],
+    ["install", "--prefix"],
+    ["install", "--name", "bad name"],
+    ["install", "--what"],
+    ["--version", "x"],
+  ]) {
+    assert.throws(() => parseArgs(args), UsageError, JSON.stringify(args));
+  }
+});
+
+test("kernelspec directories follow jupyter's data dir and prefixes", () => {
+  const env = { JUPYTER_DATA_DIR: "/data/jup", VIRTUAL_ENV: "/venv" };
+  assert.equal(kernelspecDirectory({ kind: "user" }, "jaclab", env), "/data/jup/kernels/jaclab");
+  assert.equal(
+    kernelspecDirectory({ kind: "sys-prefix" }, "jaclab", env),
+    "/venv/share/jupyter/kernels/jaclab",
+  );
+  assert.equal(
+    kernelspecDirectory({ kind: "prefix", directory: "/p" }, "k", env),
+    "/p/share/jupyter/kernels/k",
+  );
+});
+
+test("install writes kernel.json pointing at this node and bin/jaclab.js, plus both logos", (t) => {
+  const prefix = mkdtempSync(join(tmpdir(), "jaclab-install-"));
+  t.after(() => rmSync(prefix, { recursive: true, force: true }));
+  const directory = installKernelspec({ kind: "prefix", directory: prefix }, "jt", "My TS");
+  assert.deepEqual(readdirSync(directory).sort(), ["kernel.json", "logo-32x32.png", "logo-64x64.png"]);
+  const spec = JSON.parse(readFileSync(join(directory, "kernel.json"), "utf8")) as Record<string, unknown>;
+  const argv = spec.argv as string[];
+  assert.equal(argv[0], process.execPath);
+  assert.match(argv[1] as string, /bin[/\\]jaclab\.js$/);
+  assert.deepEqual(argv.slice(2), ["kernel", "{connection_file}"]);
+  assert.equal(spec.display_name, "My TS");
+  assert.equal(spec.language, "typescript");
+  assert.equal(spec.interrupt_mode, "message");
+});

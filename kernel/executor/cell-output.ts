@@ -1,0 +1,68 @@
+// Attribution of output inside the execution worker: every cell runs in an AsyncLocalStorage context, so
+// whatever its code writes (even later, from timers and promises) goes to that cell's ordered output queue.
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { CellOutput, ExecEvent } from "./protocol.js";
+
+/** The state of one cell while it runs and afterwards, for the output its timers still produce. */
+export interface CellContext {
+  cellId: number;
+  executionCount: number;
+  allowStdin: boolean;
+  /** Pager payloads gathered by `help()` while the cell runs. */
+  payload: Record<string, unknown>[];
+  queue: OutputQueue;
+  /** Set once the cell's execute has been answered (finished or interrupted). */
+  ended: boolean;
+}
+
+/** Sends outputs of one cell in the order they were produced, awaiting the ones that are promises. */
+export class OutputQueue {
+  private tail: Promise<void> = Promise.resolve();
+  private pending = 0;
+
+  constructor(
+    private readonly cellId: number,
+    private readonly post: (event: ExecEvent) => void,
+  ) {}
+
+  push(output: CellOutput | Promise<CellOutput | undefined>): void {
+    if (this.pending === 0 && !(output instanceof Promise)) {
+      this.post({ type: "output", cellId: this.cellId, output });
+      return;
+    }
+    this.pending++;
+    this.tail = this.tail.then(async () => {
+      try {
+        const ready = await output;
+        if (ready !== undefined) this.post({ type: "output", cellId: this.cellId, output: ready });
+      } catch (error) {
+        const text = `Could not display a value: ${error instanceof Error ? error.message : String(error)}\n`;
+        this.post({ type: "output", cellId: this.cellId, output: { kind: "stream", name: "stderr", text } });
+      } finally {
+        this.pending--;
+      }
+    });
+  }
+
+  /** Resolves once every output pushed so far has been sent. */
+  flushed(): Promise<void> {
+    return this.tail;
+  }
+}
+
+/** Which cell the running code belongs to. */
+export class CellScope {
+  private readonly storage = new AsyncLocalStorage<CellContext>();
+  /** The most recent cell: the fallback owner of output produced outside any cell's context. */
+  private latest: CellContext | undefined;
+
+  run<T>(context: CellContext, body: () => T): T {
+    this.latest = context;
+    return this.storage.run(context, body);
+  }
+
+  current(): CellContext | undefined {
+    return this.storage.getStore() ?? this.latest;
+  }
+}

@@ -1,0 +1,165 @@
+// The execution worker thread: runs cells in its own global scope (the same realm as the core library, so
+// values cross between cells and the core freely), with the core's API and the kernel's globals installed.
+
+import { createRequire } from "node:module";
+import path from "node:path";
+import { runInThisContext } from "node:vm";
+import { parentPort, workerData } from "node:worker_threads";
+import type { UserExpressionResult } from "../interpreter.js";
+import { toMimeBundle } from "./bundle.js";
+import { CellGlobals } from "./cell-globals.js";
+import { CellScope, OutputQueue, type CellContext } from "./cell-output.js";
+import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
+import { resolveForImport } from "./resolve.js";
+import { cellFileName, errorInfo, type CellRecord } from "./traceback.js";
+
+/** What the main thread tells the worker when it starts it. */
+export interface ExecWorkerData {
+  cwd: string;
+  jaclabRoot: string;
+  coreUrl: string;
+}
+
+const port = parentPort;
+if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
+const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
+const post = (event: ExecEvent): void => port.postMessage(event);
+
+const scope = new CellScope();
+const cellGlobals = new CellGlobals(scope, post);
+const cells = new Map<number, CellRecord>();
+const contexts = new Map<number, CellContext>();
+const importBases = [cwd, jaclabRoot];
+
+/** The helpers that rewritten cells call (see transform.ts). */
+const runtime = {
+  import: (specifier: string): Promise<unknown> =>
+    import(resolveForImport(String(specifier), importBases, coreUrl)),
+  require: createRequire(path.join(cwd, "noop.js")),
+  defaultOf: (namespace: Record<string, unknown>): unknown =>
+    "default" in namespace ? namespace.default : namespace,
+  member: (namespace: Record<string, unknown>, name: string): unknown => {
+    if (name in namespace) return namespace[name];
+    const fallback = namespace.default;
+    return typeof fallback === "object" && fallback !== null
+      ? (fallback as Record<string, unknown>)[name]
+      : undefined;
+  },
+  declare: (names: string[]): void => {
+    for (const name of names) {
+      if (!(name in globalThis)) {
+        Object.defineProperty(globalThis, name, {
+          value: undefined,
+          writable: true,
+          configurable: true,
+          enumerable: true,
+        });
+      }
+    }
+  },
+};
+
+async function setUp(): Promise<void> {
+  Object.defineProperty(globalThis, RUNTIME_NAME, { value: runtime, enumerable: false });
+  Object.defineProperty(globalThis, "require", {
+    value: runtime.require,
+    writable: true,
+    configurable: true,
+  });
+  await installCore();
+  cellGlobals.install();
+  process.on("unhandledRejection", (reason) => reportAsync("Uncaught (in promise)", reason));
+  process.on("uncaughtException", (error) => reportAsync("Uncaught", error));
+  post({ type: "ready" });
+}
+
+/** Puts every export of the core on the global object, so cells use the API without an import. */
+async function installCore(): Promise<void> {
+  let core: Record<string, unknown>;
+  try {
+    core = (await import(coreUrl)) as Record<string, unknown>;
+  } catch (error) {
+    process.stderr.write(
+      `jaclab: the core library could not be loaded (${String(error)}); cells run without it\n`,
+    );
+    return;
+  }
+  for (const [name, value] of Object.entries(core)) {
+    if (name === "default") continue;
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}
+
+/** An error thrown by a timer or a rejected promise nobody awaited: reported to the cell it came from. */
+function reportAsync(prefix: string, thrown: unknown): void {
+  const info = errorInfo(thrown, cells);
+  cellGlobals.write("stderr", `${prefix} ${info.traceback.join("\n")}\n`);
+}
+
+async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void> {
+  const { cellId, executionCount } = request;
+  cells.set(cellId, { executionCount, source: request.source, ...request.cell });
+  const context: CellContext = {
+    cellId,
+    executionCount,
+    allowStdin: request.allowStdin,
+    payload: [],
+    queue: new OutputQueue(cellId, post),
+    ended: false,
+  };
+  contexts.set(cellId, context);
+  await scope.run(context, async () => {
+    let outcome: Extract<ExecEvent, { type: "done" }>["outcome"];
+    try {
+      const completion = (await runInThisContext(request.cell.js, { filename: cellFileName(cellId) })) as
+        { value: unknown } | undefined;
+      if (completion !== undefined && completion.value !== undefined && !request.silent) {
+        const data = await toMimeBundle(completion.value);
+        context.queue.push({ kind: "result", executionCount, data, metadata: {} });
+      }
+      const userExpressions = await evaluateUserExpressions(request.userExpressions);
+      outcome = { status: "ok", userExpressions, payload: context.payload };
+    } catch (error) {
+      outcome = { status: "error", ...errorInfo(error, cells) };
+    }
+    await context.queue.flushed();
+    if (context.ended) return; // interrupted: the main thread has answered already
+    context.ended = true;
+    post({ type: "done", cellId, outcome });
+  });
+}
+
+async function evaluateUserExpressions(
+  expressions: Record<string, string>,
+): Promise<Record<string, UserExpressionResult>> {
+  const results: Record<string, UserExpressionResult> = {};
+  for (const [key, expression] of Object.entries(expressions)) {
+    try {
+      const value: unknown = runInThisContext(`(${expression}\n)`, { filename: "user-expression" });
+      results[key] = { status: "ok", data: await toMimeBundle(value), metadata: {} };
+    } catch (error) {
+      results[key] = { status: "error", ...errorInfo(error, cells) };
+    }
+  }
+  return results;
+}
+
+port.on("message", (request: ExecRequest) => {
+  switch (request.type) {
+    case "run":
+      void run(request);
+      break;
+    case "interrupt": {
+      const context = contexts.get(request.cellId);
+      if (context !== undefined) context.ended = true;
+      cellGlobals.interruptInputs(request.cellId);
+      post({ type: "interrupted", cellId: request.cellId });
+      break;
+    }
+    case "inputReply":
+      cellGlobals.resolveInput(request.requestId, request.value, request.error);
+      break;
+  }
+});
+
+await setUp();

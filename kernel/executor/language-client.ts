@@ -1,0 +1,61 @@
+// The main thread's handle on the language worker: typed request/response calls over postMessage.
+
+import { Worker } from "node:worker_threads";
+import type { LanguageMethod, LanguageMethods, LanguageRequest, LanguageResponse } from "./protocol.js";
+import type { LanguageServiceOptions } from "./language-service.js";
+
+/** The language worker failed a request or stopped. */
+export class LanguageWorkerError extends Error {
+  override readonly name = "LanguageWorkerError";
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/** Starts the language worker and sends it requests, answered in order. */
+export class LanguageClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(options: LanguageServiceOptions) {
+    this.worker = new Worker(new URL("./language-worker.js", import.meta.url), { workerData: options });
+    this.worker.on("message", (response: LanguageResponse) => {
+      const pending = this.pending.get(response.id);
+      if (pending === undefined) return;
+      this.pending.delete(response.id);
+      if (response.ok) pending.resolve(response.result);
+      else
+        pending.reject(
+          new LanguageWorkerError(`language service: ${response.message}\n${response.stack ?? ""}`),
+        );
+    });
+    this.worker.on("error", (error) => this.failAll(error));
+    this.worker.on("exit", (code) =>
+      this.failAll(new LanguageWorkerError(`the language worker stopped (code ${code})`)),
+    );
+  }
+
+  call<M extends LanguageMethod>(
+    method: M,
+    params: LanguageMethods[M]["params"],
+  ): Promise<LanguageMethods[M]["result"]> {
+    const id = this.nextId++;
+    const request: LanguageRequest<M> = { id, method, params };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}

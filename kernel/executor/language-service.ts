@@ -1,0 +1,551 @@
+// A persistent TypeScript language service over the notebook's cells: each accepted cell stays in the program
+// as a module, and one generated declaration file aliases every top-level name (of the core's API, the
+// kernel's globals and the cells, later ones replacing earlier ones) into the global scope of later cells.
+
+import path from "node:path";
+import ts from "typescript";
+import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
+import { diagnosticsToError } from "./diagnostics.js";
+import { KERNEL_GLOBALS_DTS } from "./kernel-globals.js";
+import type { PreparedCell } from "./protocol.js";
+import { decodeMappings } from "./source-map.js";
+import { rewriteForRuntime } from "./transform.js";
+import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
+
+/** How a cell's top-level name is re-declared globally for later cells. */
+type NameKind = "var" | "const" | "alias";
+
+interface VirtualFile {
+  text: string;
+  version: number;
+}
+
+export interface LanguageServiceOptions {
+  /** The notebook's working directory: cells resolve imports from here. */
+  cwd: string;
+  /** jaclab's own root, the second place imports resolve from. */
+  jaclabRoot: string;
+  /** The typings of the core (`import ... from "jaclab"`), if built. */
+  coreTypings: string | undefined;
+}
+
+export type PrepareResult = { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };
+
+const NOCHECK = /^\s*\/\/\s*@ts-nocheck\b/;
+const HIDDEN_PREFIX = "__jaclab";
+/** How many empty cell slots are added at a time (each batch costs one full program rebuild). */
+const SLOT_BATCH = 64;
+
+function slotAlias(slot: number): string {
+  return `${HIDDEN_PREFIX}_s${slot}`;
+}
+
+/** The language service of one notebook session. */
+export class CellLanguageService {
+  private readonly files = new Map<string, VirtualFile>();
+  /** Global name → its declaration line inside `declare global { }`. */
+  private readonly globals = new Map<string, { line: string; module: string }>();
+  private readonly compilerOptions: ts.CompilerOptions;
+  private readonly service: ts.LanguageService;
+  private readonly diskCaches = new DiskCaches();
+  private readonly resolutionCache: ts.ModuleResolutionCache;
+  private readonly globalsFile: string;
+  private readonly kernelFile: string;
+  private readonly scratchFile: string;
+  /** The cell being checked; a fixed name keeps the program's structure (and so most of its work) reusable. */
+  private readonly candidateFile: string;
+  /** Cell files the globals file imports; the first `nextSlot` hold accepted cells, the rest are empty. */
+  private slotCount = 0;
+  private nextSlot = 0;
+
+  constructor(private readonly options: LanguageServiceOptions) {
+    const { cwd, jaclabRoot } = options;
+    this.globalsFile = path.join(cwd, `${HIDDEN_PREFIX}_globals.d.ts`);
+    this.kernelFile = path.join(cwd, `${HIDDEN_PREFIX}_kernel.d.ts`);
+    this.scratchFile = path.join(cwd, `${HIDDEN_PREFIX}_scratch.ts`);
+    this.candidateFile = path.join(cwd, `${HIDDEN_PREFIX}_candidate.ts`);
+    this.compilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Preserve,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ["lib.es2023.d.ts"],
+      types: ["node"],
+      typeRoots: [path.join(cwd, "node_modules", "@types"), path.join(jaclabRoot, "node_modules", "@types")],
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      resolveJsonModule: true,
+      sourceMap: true,
+      newLine: ts.NewLineKind.LineFeed,
+    };
+    this.resolutionCache = ts.createModuleResolutionCache(cwd, (name) => name, this.compilerOptions);
+    this.service = ts.createLanguageService(this.createHost(), ts.createDocumentRegistry());
+    this.setFile(this.kernelFile, KERNEL_GLOBALS_DTS);
+    this.setFile(this.scratchFile, "export {};\n");
+    this.setFile(this.candidateFile, "export {};\n");
+    this.addSlots();
+  }
+
+  /** Builds the first program, aliases the core's API and the kernel's globals, and warms the checker. */
+  warm(): void {
+    if (this.options.coreTypings !== undefined) {
+      const probe = `import * as ${HIDDEN_PREFIX} from "jaclab";\nexport {};\n`;
+      this.setFile(this.scratchFile, probe);
+      const program = this.service.getProgram();
+      const checker = program?.getTypeChecker();
+      const file = program?.getSourceFile(this.scratchFile);
+      const declaration = file?.statements[0];
+      if (checker && declaration && ts.isImportDeclaration(declaration)) {
+        const moduleSymbol = checker.getSymbolAtLocation(declaration.moduleSpecifier);
+        for (const symbol of moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []) {
+          if (symbol.name === "default") continue;
+          this.setGlobal(symbol.name, "alias", "jaclab", "__jaclab_api");
+        }
+      }
+    }
+    for (const name of ["display", "updateDisplay", "clearOutput", "help", "input"]) {
+      this.setGlobal(name, "alias", `./${path.basename(this.kernelFile, ".d.ts")}`, "__jaclab_kernel");
+    }
+    this.writeGlobals();
+    this.setFile(this.scratchFile, "const warm: number = 1;\nexport {};\n");
+    this.service.getSemanticDiagnostics(this.scratchFile);
+    this.service.getCompletionsAtPosition(this.scratchFile, 0, {});
+  }
+
+  /** Type-checks (unless `// @ts-nocheck`) and transpiles a cell; an accepted cell's names become global. */
+  prepare(code: string, cellId: number): PrepareResult {
+    const fileName = this.candidateFile;
+    const parsed = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const names = topLevelNames(parsed);
+    const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
+    const text = `${code}\nexport { ${exportList.join(", ")} };\n`;
+
+    if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, cellId, parsed);
+
+    this.setFile(fileName, text);
+    const syntactic = this.service.getSyntacticDiagnostics(fileName).filter((d) => inCode(d, code));
+    if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
+    let semantic = this.service.getSemanticDiagnostics(fileName).filter((d) => inCode(d, code));
+    if (semantic.some(isMissingModule)) {
+      // A package may have been installed since the caches were filled.
+      this.diskCaches.clear();
+      this.resolutionCache.clear();
+      this.setFile(fileName, text);
+      semantic = this.service.getSemanticDiagnostics(fileName).filter((d) => inCode(d, code));
+    }
+    if (semantic.length > 0) return { ok: false, error: diagnosticsToError(semantic, code, "TSError") };
+
+    const output = this.service.getEmitOutput(fileName);
+    const js = output.outputFiles.find((file) => file.name.endsWith(".js"))?.text ?? "";
+    const map = output.outputFiles.find((file) => file.name.endsWith(".js.map"))?.text;
+    const helpDocs = hasHelpCall(parsed) ? this.helpDocs(fileName, parsed) : [];
+    this.commit(names, cellId, text);
+    return { ok: true, cell: this.toPreparedCell(js, map, helpDocs) };
+  }
+
+  private prepareUnchecked(
+    code: string,
+    text: string,
+    names: CellName[],
+    cellId: number,
+    parsed: ts.SourceFile,
+  ): PrepareResult {
+    const output = ts.transpileModule(code, {
+      compilerOptions: { ...this.compilerOptions, lib: undefined, types: undefined, typeRoots: undefined },
+      fileName: this.candidateFile,
+      reportDiagnostics: true,
+    });
+    const syntactic = (output.diagnostics ?? []).filter((d) => inCode(d, code));
+    if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
+    let helpDocs: string[] = [];
+    if (hasHelpCall(parsed)) {
+      this.setFile(this.candidateFile, text);
+      helpDocs = this.helpDocs(this.candidateFile, parsed);
+    }
+    this.commit(names, cellId, text);
+    return { ok: true, cell: this.toPreparedCell(output.outputText, output.sourceMapText, helpDocs) };
+  }
+
+  private toPreparedCell(js: string, map: string | undefined, helpDocs: string[]): PreparedCell {
+    const withoutMapComment = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+    const rewritten = rewriteForRuntime(withoutMapComment, helpDocs);
+    const mappings = map ? decodeMappings((JSON.parse(map) as { mappings: string }).mappings) : [];
+    return { js: rewritten.js, mappings, firstLineOffset: rewritten.firstLineOffset };
+  }
+
+  /**
+   * Keeps a cell that declares names in the program, in the next free slot file, and points the global
+   * names at it. The globals file imports every slot from the start, so a new cell changes file contents
+   * only and the next program reuses the old one's structure (a new import would cost a full rebuild).
+   */
+  private commit(names: CellName[], _cellId: number, text: string): void {
+    if (names.length === 0) return;
+    if (this.nextSlot >= this.slotCount) this.addSlots();
+    const slot = this.nextSlot++;
+    this.setFile(this.slotFile(slot), text);
+    for (const entry of names)
+      this.setGlobal(entry.name, entry.kind, this.slotModule(slot), slotAlias(slot), entry.doc);
+    this.writeGlobals();
+  }
+
+  private slotFile(slot: number): string {
+    return path.join(this.options.cwd, `${HIDDEN_PREFIX}_slot_${slot}.ts`);
+  }
+
+  private slotModule(slot: number): string {
+    return `./${HIDDEN_PREFIX}_slot_${slot}`;
+  }
+
+  private addSlots(): void {
+    for (let slot = this.slotCount; slot < this.slotCount + SLOT_BATCH; slot++) {
+      this.setFile(this.slotFile(slot), "export {};\n");
+    }
+    this.slotCount += SLOT_BATCH;
+  }
+
+  private setGlobal(name: string, kind: NameKind, moduleName: string, alias: string, doc = ""): void {
+    const declaration =
+      kind === "alias"
+        ? `export import ${name} = ${alias}.${name};`
+        : `${kind} ${name}: typeof ${alias}.${name};`;
+    const line =
+      doc === "" || kind === "alias" ? declaration : `${doc.replace(/\n\s*/g, "\n  ")}\n  ${declaration}`;
+    this.globals.set(name, { line, module: `import * as ${alias} from ${JSON.stringify(moduleName)};` });
+  }
+
+  private writeGlobals(): void {
+    const slotImports: string[] = [];
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      slotImports.push(`import * as ${slotAlias(slot)} from ${JSON.stringify(this.slotModule(slot))};`);
+    }
+    const imports = new Set([...slotImports, ...[...this.globals.values()].map((entry) => entry.module)]);
+    const lines = [...this.globals.values()].map((entry) => `  ${entry.line}`);
+    this.setFile(
+      this.globalsFile,
+      [...imports, "declare global {", ...lines, "}", "export {};", ""].join("\n"),
+    );
+  }
+
+  /** The documentation of each `help(x)` call's argument, in source order. */
+  private helpDocs(fileName: string, parsed: ts.SourceFile): string[] {
+    const docs: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && isHelpCall(node)) {
+        const argument = node.arguments[0];
+        const info = this.service.getQuickInfoAtPosition(
+          fileName,
+          Math.max(argument.getStart(parsed), argument.end - 1),
+        );
+        docs.push(
+          info ? quickInfoText(info).plain : `No documentation found for ${argument.getText(parsed)}.`,
+        );
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(parsed);
+    return docs;
+  }
+
+  /** Completions at a cursor given in code points. */
+  complete(code: string, cursorPos: number): CompleteResult {
+    const offset = codePointsToOffset(code, cursorPos);
+    this.setFile(this.scratchFile, `${code}\nexport {};\n`);
+    let start = offset;
+    while (start > 0 && /[\p{ID_Continue}$]/u.test(code[start - 1])) start--;
+    const prefix = code.slice(start, offset);
+    const completions = this.service.getCompletionsAtPosition(this.scratchFile, offset, {
+      includeCompletionsForModuleExports: false,
+      includeCompletionsWithInsertText: true,
+    });
+    const entries = (completions?.entries ?? [])
+      .filter((entry) => entry.name.startsWith(prefix) && !entry.name.startsWith(HIDDEN_PREFIX))
+      .sort((a, b) =>
+        a.sortText === b.sortText ? a.name.localeCompare(b.name) : a.sortText < b.sortText ? -1 : 1,
+      );
+    const cursorStart = offsetToCodePoints(code, start);
+    return {
+      matches: entries.map((entry) => entry.name),
+      cursorStart,
+      cursorEnd: cursorPos,
+      metadata: {
+        _jupyter_types_experimental: entries.map((entry) => ({
+          start: cursorStart,
+          end: cursorPos,
+          text: entry.name,
+          type: jupyterKind(entry.kind),
+        })),
+      },
+    };
+  }
+
+  /** The signature and doc comment of the name at (or just before) the cursor. */
+  inspect(code: string, cursorPos: number): InspectResult {
+    const offset = codePointsToOffset(code, cursorPos);
+    this.setFile(this.scratchFile, `${code}\nexport {};\n`);
+    for (const candidate of inspectCandidates(code, offset)) {
+      const info = this.service.getQuickInfoAtPosition(this.scratchFile, candidate);
+      if (info === undefined) continue;
+      const text = quickInfoText(info);
+      return {
+        found: true,
+        data: { "text/plain": text.plain, "text/markdown": text.markdown },
+        metadata: {},
+      };
+    }
+    return { found: false, data: {}, metadata: {} };
+  }
+
+  private setFile(fileName: string, text: string): void {
+    const previous = this.files.get(fileName);
+    this.files.set(fileName, { text, version: (previous?.version ?? 0) + 1 });
+  }
+
+  private createHost(): ts.LanguageServiceHost {
+    const caches = this.diskCaches;
+    const host: ts.LanguageServiceHost = {
+      // Only the fixed files are roots; cells enter the program through the globals file's imports, so a new
+      // cell changes one file's imports instead of the root set (which would rebuild the program from scratch).
+      getScriptFileNames: () => [this.kernelFile, this.globalsFile, this.scratchFile, this.candidateFile],
+      getScriptVersion: (fileName) => String(this.files.get(fileName)?.version ?? 0),
+      getScriptSnapshot: (fileName) => {
+        const file = this.files.get(fileName);
+        if (file) return ts.ScriptSnapshot.fromString(file.text);
+        return caches.snapshot(fileName);
+      },
+      getCurrentDirectory: () => this.options.cwd,
+      getCompilationSettings: () => this.compilerOptions,
+      getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+      fileExists: (fileName) => this.files.has(fileName) || caches.fileExists(fileName),
+      readFile: (fileName) => this.files.get(fileName)?.text ?? caches.readFile(fileName),
+      directoryExists: (directory) => caches.directoryExists(directory),
+      getDirectories: (directory) => caches.getDirectories(directory),
+      realpath: (fileName) => (this.files.has(fileName) ? fileName : caches.realpath(fileName)),
+      readDirectory: (...args) => ts.sys.readDirectory(...args),
+      resolveModuleNameLiterals: (literals, containingFile, redirected, options) =>
+        literals.map((literal) => this.resolveModule(literal.text, containingFile, redirected, options)),
+    };
+    // Not in the public LanguageServiceHost type, but honoured: package.json lookups reuse the cache.
+    return Object.assign(host, { getModuleResolutionCache: () => this.resolutionCache });
+  }
+
+  private resolveModule(
+    name: string,
+    containingFile: string,
+    redirected: ts.ResolvedProjectReference | undefined,
+    options: ts.CompilerOptions,
+  ): ts.ResolvedModuleWithFailedLookupLocations {
+    const { coreTypings, jaclabRoot } = this.options;
+    if (name === "jaclab" && coreTypings !== undefined) {
+      const extension = coreTypings.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts;
+      return { resolvedModule: { resolvedFileName: coreTypings, extension, isExternalLibraryImport: false } };
+    }
+    const moduleHost: ts.ModuleResolutionHost = {
+      fileExists: (fileName) => this.files.has(fileName) || this.diskCaches.fileExists(fileName),
+      readFile: (fileName) => this.files.get(fileName)?.text ?? this.diskCaches.readFile(fileName),
+      directoryExists: (directory) => this.diskCaches.directoryExists(directory),
+      realpath: (fileName) => (this.files.has(fileName) ? fileName : this.diskCaches.realpath(fileName)),
+      getDirectories: (directory) => this.diskCaches.getDirectories(directory),
+    };
+    const cache = this.resolutionCache;
+    const resolved = ts.resolveModuleName(name, containingFile, options, moduleHost, cache, redirected);
+    if (resolved.resolvedModule || name.startsWith(".") || path.isAbsolute(name)) return resolved;
+    // Packages jaclab itself depends on are importable too.
+    const fallback = path.join(jaclabRoot, `${HIDDEN_PREFIX}_resolve.ts`);
+    return ts.resolveModuleName(name, fallback, options, moduleHost, cache, redirected);
+  }
+}
+
+interface CellName {
+  name: string;
+  kind: NameKind;
+  /** The declaration's doc comment, carried over to the global (aliases keep theirs). */
+  doc: string;
+  /** Declared with `export` already, so not added to the cell's export list. */
+  exported: boolean;
+}
+
+/** The names a cell declares at its top level, including import bindings. */
+export function topLevelNames(file: ts.SourceFile): CellName[] {
+  const names = new Map<string, CellName>();
+  let doc = "";
+  const add = (name: string, kind: NameKind, exported = false): void => {
+    if (!names.has(name)) names.set(name, { name, kind, exported, doc });
+  };
+  for (const statement of file.statements) {
+    const comments = ts.getLeadingCommentRanges(file.text, statement.pos) ?? [];
+    const docComment = comments.filter((range) => file.text.startsWith("/**", range.pos)).at(-1);
+    doc = docComment === undefined ? "" : file.text.slice(docComment.pos, docComment.end);
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) continue;
+    if (ts.isVariableStatement(statement)) {
+      const kind = statement.declarationList.flags & ts.NodeFlags.Const ? "const" : "var";
+      for (const declaration of statement.declarationList.declarations) {
+        for (const name of bindingNames(declaration.name)) add(name, kind, exported);
+      }
+    } else if (
+      (ts.isFunctionDeclaration(statement) ||
+        ts.isClassDeclaration(statement) ||
+        ts.isInterfaceDeclaration(statement) ||
+        ts.isTypeAliasDeclaration(statement) ||
+        ts.isEnumDeclaration(statement)) &&
+      statement.name
+    ) {
+      add(statement.name.text, "alias", exported);
+    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
+      add(statement.name.text, "alias", exported);
+    } else if (ts.isImportEqualsDeclaration(statement)) {
+      add(statement.name.text, "alias", exported);
+    } else if (ts.isImportDeclaration(statement) && statement.importClause) {
+      const clause = statement.importClause;
+      if (clause.name) add(clause.name.text, "alias");
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) add(bindings.name.text, "alias");
+      else if (bindings) for (const element of bindings.elements) add(element.name.text, "alias");
+    }
+  }
+  return [...names.values()];
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (ts.isBindingElement(element) ? bindingNames(element.name) : []));
+}
+
+function hasModifier(statement: ts.Statement, kind: ts.SyntaxKind): boolean {
+  return (
+    (ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined)?.some((m) => m.kind === kind) ??
+    false
+  );
+}
+
+/** Untyped packages are fine in a notebook: they are `any`, not an error (TS7016). */
+const IGNORED_DIAGNOSTICS = new Set([7016]);
+
+function inCode(diagnostic: ts.Diagnostic, code: string): boolean {
+  if (IGNORED_DIAGNOSTICS.has(diagnostic.code)) return false;
+  return diagnostic.start === undefined || diagnostic.start < code.length;
+}
+
+function isMissingModule(diagnostic: ts.Diagnostic): boolean {
+  return diagnostic.code === 2307 || diagnostic.code === 2792;
+}
+
+function isHelpCall(node: ts.CallExpression): boolean {
+  return ts.isIdentifier(node.expression) && node.expression.text === "help" && node.arguments.length === 1;
+}
+
+function hasHelpCall(file: ts.SourceFile): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && isHelpCall(node)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/** The completion kinds JupyterLab knows, from TypeScript's element kinds. */
+function jupyterKind(kind: ts.ScriptElementKind): string {
+  switch (kind) {
+    case ts.ScriptElementKind.functionElement:
+    case ts.ScriptElementKind.localFunctionElement:
+    case ts.ScriptElementKind.memberFunctionElement:
+      return "function";
+    case ts.ScriptElementKind.classElement:
+    case ts.ScriptElementKind.localClassElement:
+      return "class";
+    case ts.ScriptElementKind.interfaceElement:
+    case ts.ScriptElementKind.typeElement:
+    case ts.ScriptElementKind.enumElement:
+      return "type";
+    case ts.ScriptElementKind.moduleElement:
+      return "module";
+    case ts.ScriptElementKind.keyword:
+      return "keyword";
+    case ts.ScriptElementKind.memberVariableElement:
+    case ts.ScriptElementKind.memberGetAccessorElement:
+    case ts.ScriptElementKind.memberSetAccessorElement:
+      return "property";
+    case ts.ScriptElementKind.parameterElement:
+      return "param";
+    default:
+      return "variable";
+  }
+}
+
+/** Offsets to ask quick info at: the cursor, the character before, and the callee before an open paren. */
+function inspectCandidates(code: string, offset: number): number[] {
+  const candidates = [offset, offset - 1];
+  let back = offset - 1;
+  while (back > 0 && /[\s(,]/.test(code[back])) back--;
+  candidates.push(back);
+  return candidates.filter((candidate, index) => candidate >= 0 && candidates.indexOf(candidate) === index);
+}
+
+/** Signature and documentation of quick info, without the alias plumbing of the generated globals. */
+function quickInfoText(info: ts.QuickInfo): { plain: string; markdown: string } {
+  const signature = ts
+    .displayPartsToString(info.displayParts)
+    .replace(/^\(alias\) /, "")
+    .split("\n")
+    .filter((line) => !/^import [\w$]+ = [\w$.]+$/.test(line))
+    .join("\n");
+  const documentation = ts.displayPartsToString(info.documentation);
+  const tags = (info.tags ?? []).map((tag) => `@${tag.name} ${ts.displayPartsToString(tag.text)}`.trimEnd());
+  const prose = [documentation, ...tags].filter((part) => part !== "").join("\n");
+  return {
+    plain: prose === "" ? signature : `${signature}\n\n${prose}`,
+    markdown: "```typescript\n" + signature + "\n```" + (prose === "" ? "" : `\n\n${prose}`),
+  };
+}
+
+/** Memoised file-system queries: the lib and package files do not change while a notebook runs. */
+class DiskCaches {
+  private readonly exists = new Map<string, boolean>();
+  private readonly directories = new Map<string, boolean>();
+  private readonly contents = new Map<string, string | undefined>();
+  private readonly snapshots = new Map<string, ts.IScriptSnapshot | undefined>();
+  private readonly realpaths = new Map<string, string>();
+  private readonly listings = new Map<string, string[]>();
+
+  clear(): void {
+    this.exists.clear();
+    this.directories.clear();
+    this.listings.clear();
+  }
+
+  fileExists(fileName: string): boolean {
+    return memo(this.exists, fileName, () => ts.sys.fileExists(fileName));
+  }
+
+  directoryExists(directory: string): boolean {
+    return memo(this.directories, directory, () => ts.sys.directoryExists(directory));
+  }
+
+  readFile(fileName: string): string | undefined {
+    return memo(this.contents, fileName, () => ts.sys.readFile(fileName));
+  }
+
+  snapshot(fileName: string): ts.IScriptSnapshot | undefined {
+    return memo(this.snapshots, fileName, () => {
+      const text = this.readFile(fileName);
+      return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    });
+  }
+
+  realpath(fileName: string): string {
+    return memo(this.realpaths, fileName, () => ts.sys.realpath?.(fileName) ?? fileName);
+  }
+
+  getDirectories(directory: string): string[] {
+    return memo(this.listings, directory, () => ts.sys.getDirectories(directory));
+  }
+}
+
+function memo<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}

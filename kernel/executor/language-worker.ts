@@ -1,0 +1,39 @@
+// The language worker thread: loads TypeScript (off the main thread), keeps the notebook's language service
+// warm, and answers prepare (check + transpile), complete, inspect and is_complete requests in order.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { isCodeComplete } from "./is-complete.js";
+import { CellLanguageService, type LanguageServiceOptions } from "./language-service.js";
+import type { LanguageMethods, LanguageRequest, LanguageResponse } from "./protocol.js";
+
+const port = parentPort;
+if (port === null) throw new Error("internal: language-worker.js must run in a worker thread");
+
+const service = new CellLanguageService(workerData as LanguageServiceOptions);
+
+type Handlers = {
+  [M in keyof LanguageMethods]: (params: LanguageMethods[M]["params"]) => LanguageMethods[M]["result"];
+};
+
+const handlers: Handlers = {
+  warm: () => {
+    service.warm();
+    return null;
+  },
+  prepare: ({ code, cellId }) => service.prepare(code, cellId),
+  complete: ({ code, cursorPos }) => service.complete(code, cursorPos),
+  inspect: ({ code, cursorPos }) => service.inspect(code, cursorPos),
+  isComplete: ({ code }) => isCodeComplete(code),
+};
+
+port.on("message", (request: LanguageRequest) => {
+  let response: LanguageResponse;
+  try {
+    const handler = handlers[request.method] as (params: unknown) => unknown;
+    response = { id: request.id, ok: true, result: handler(request.params) };
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    response = { id: request.id, ok: false, message: failure.message, stack: failure.stack };
+  }
+  port.postMessage(response);
+});

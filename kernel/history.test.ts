@@ -1,0 +1,66 @@
+// Unit tests of history: tail, range, search (glob, unique, n) and persistence across kernel sessions.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { globToRegExp, History } from "./history.js";
+
+test("glob patterns match whole sources like SQLite GLOB", () => {
+  assert.ok(globToRegExp("1 + *").test("1 + 2"));
+  assert.ok(!globToRegExp("1 + *").test("x = 1 + 2"));
+  assert.ok(globToRegExp("a?c").test("abc"));
+  assert.ok(globToRegExp("[ab]x").test("bx"));
+  assert.ok(!globToRegExp("[^ab]x").test("ax"));
+  assert.ok(globToRegExp("f(x).y*").test("f(x).y\nmore"));
+  assert.ok(!globToRegExp("f(x).y").test("fxxy"));
+});
+
+test("tail, range and search in one session", async () => {
+  const history = new History(undefined);
+  await history.record(1, "a = 1");
+  await history.record(2, "b = 2");
+  await history.record(3, "a = 1");
+  await history.recordOutput(3, "1");
+  const s = history.session;
+  assert.deepEqual(await history.tail(2, false), [
+    [s, 2, "b = 2"],
+    [s, 3, "a = 1"],
+  ]);
+  assert.deepEqual(await history.tail(1, true), [[s, 3, ["a = 1", "1"]]]);
+  assert.deepEqual(await history.range(s, 2, 3, false), [[s, 2, "b = 2"]]);
+  assert.deepEqual(await history.range(0, 2, null, false), [
+    [s, 2, "b = 2"],
+    [s, 3, "a = 1"],
+  ]);
+  assert.deepEqual(await history.search("a*", null, false, false), [
+    [s, 1, "a = 1"],
+    [s, 3, "a = 1"],
+  ]);
+  assert.deepEqual(await history.search("a*", null, true, false), [[s, 3, "a = 1"]]);
+  assert.deepEqual(await history.search("*", 2, false, false), [
+    [s, 2, "b = 2"],
+    [s, 3, "a = 1"],
+  ]);
+});
+
+test("history persists across sessions in a JSON-lines file", async (t) => {
+  const directory = mkdtempSync(join(tmpdir(), "jaclab-history-"));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  const path = join(directory, "sub", "history.jsonl");
+  const first = new History(path);
+  await first.record(1, "let x = 1");
+  await first.recordOutput(1, "undefined");
+  await first.flush();
+  assert.equal(readFileSync(path, "utf8").trim().split("\n").length, 2);
+  const second = new History(path);
+  await second.ready();
+  assert.equal(second.session, first.session + 1);
+  await second.record(1, "x + 1");
+  assert.deepEqual(await second.tail(5, true), [
+    [first.session, 1, ["let x = 1", "undefined"]],
+    [second.session, 1, ["x + 1", null]],
+  ]);
+  assert.deepEqual(await second.range(-1, 0, null, false), [[first.session, 1, "let x = 1"]]);
+});

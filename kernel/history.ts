@@ -1,0 +1,178 @@
+// Execution history for history_request: kept in memory for the session and appended to a JSON-lines file
+// (no SQLite), so `tail`, `range` and `search` also see the inputs of earlier kernel sessions.
+
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { describeError, log } from "./log.js";
+
+/** One stored cell: its session number, its execution count in that session, its source and output. */
+export interface HistoryEntry {
+  session: number;
+  line: number;
+  source: string;
+  /** The text/plain of the cell's execute_result, when it had one. */
+  output: string | null;
+}
+
+/** A row of history_reply: `[session, line, input]`, or `[session, line, [input, output]]` with output. */
+export type HistoryRow = [number, number, string] | [number, number, [string, string | null]];
+
+/** A line of the history file: an input, or the output of an input recorded earlier. */
+type FileRecord =
+  { session: number; line: number; source: string } | { session: number; line: number; output: string };
+
+/** Converts a SQLite GLOB pattern (`*`, `?`, `[...]`, `[^...]`), as IPython's history search uses, to a RegExp. */
+export function globToRegExp(pattern: string): RegExp {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === "*") source += "[\\s\\S]*";
+    else if (char === "?") source += "[\\s\\S]";
+    else if (char === "[") {
+      const close = pattern.indexOf("]", i + 2);
+      if (close < 0) {
+        source += "\\[";
+        continue;
+      }
+      let body = pattern.slice(i + 1, close);
+      const negated = body.startsWith("^");
+      if (negated) body = body.slice(1);
+      source += `[${negated ? "^" : ""}${body.replace(/[\\\]]/g, "\\$&")}]`;
+      i = close;
+    } else source += char.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`, "u");
+}
+
+/** The history of this kernel and of earlier sessions stored in the same file. */
+export class History {
+  private entries: HistoryEntry[] = [];
+  private sessionNumber = 1;
+  private readonly loaded: Promise<void>;
+  private writes: Promise<void> = Promise.resolve();
+  private writeFailed = false;
+
+  /** Loads `path` (when given) in the background; without a path history lives in memory only. */
+  constructor(private readonly path: string | undefined) {
+    this.loaded = path === undefined ? Promise.resolve() : this.load(path);
+  }
+
+  private async load(path: string): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        log.warn(`history: cannot read ${path}: ${describeError(error)}`);
+      return;
+    }
+    const byKey = new Map<string, HistoryEntry>();
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      let record: FileRecord;
+      try {
+        record = JSON.parse(line) as FileRecord;
+      } catch {
+        log.warn(`history: skipping a corrupt line in ${path}`);
+        continue;
+      }
+      if (!Number.isInteger(record.session) || !Number.isInteger(record.line)) continue;
+      const key = `${record.session}:${record.line}`;
+      if ("source" in record && typeof record.source === "string") {
+        byKey.set(key, { session: record.session, line: record.line, source: record.source, output: null });
+      } else if ("output" in record && typeof record.output === "string") {
+        const entry = byKey.get(key);
+        if (entry !== undefined) entry.output = record.output;
+      }
+    }
+    const earlier = [...byKey.values()].sort((a, b) => a.session - b.session || a.line - b.line);
+    this.entries = [...earlier, ...this.entries];
+    this.sessionNumber = Math.max(0, ...earlier.map((entry) => entry.session)) + 1;
+  }
+
+  /** Resolves when earlier sessions have been read; this session's number is then final. */
+  ready(): Promise<void> {
+    return this.loaded;
+  }
+
+  /** This kernel's session number (one more than the newest stored session). */
+  get session(): number {
+    return this.sessionNumber;
+  }
+
+  /** Stores a cell's source under its execution count. */
+  async record(line: number, source: string): Promise<void> {
+    await this.loaded;
+    this.entries.push({ session: this.sessionNumber, line, source, output: null });
+    this.append({ session: this.sessionNumber, line, source });
+  }
+
+  /** Stores the text output of a cell recorded before. */
+  async recordOutput(line: number, output: string): Promise<void> {
+    await this.loaded;
+    const entry = this.entries.findLast((item) => item.session === this.sessionNumber && item.line === line);
+    if (entry === undefined) return;
+    entry.output = output;
+    this.append({ session: this.sessionNumber, line, output });
+  }
+
+  private append(record: FileRecord): void {
+    const path = this.path;
+    if (path === undefined || this.writeFailed) return;
+    this.writes = this.writes.then(async () => {
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await appendFile(path, `${JSON.stringify(record)}\n`, "utf8");
+      } catch (error) {
+        this.writeFailed = true;
+        log.warn(`history: cannot write ${path}, keeping history in memory: ${describeError(error)}`);
+      }
+    });
+  }
+
+  /** Resolves when every record so far is on disk. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
+  /** The last `n` cells, oldest first. */
+  async tail(n: number, output: boolean): Promise<HistoryRow[]> {
+    await this.loaded;
+    return this.rows(n > 0 ? this.entries.slice(-n) : [], output);
+  }
+
+  /** Lines `start <= line < stop` of `session`; a session <= 0 counts back from the current one. */
+  async range(session: number, start: number, stop: number | null, output: boolean): Promise<HistoryRow[]> {
+    await this.loaded;
+    const target = session <= 0 ? this.sessionNumber + session : session;
+    const selected = this.entries.filter(
+      (entry) => entry.session === target && entry.line >= start && (stop === null || entry.line < stop),
+    );
+    return this.rows(selected, output);
+  }
+
+  /** Cells whose whole source matches the glob `pattern`; `unique` keeps the newest of equal sources. */
+  async search(pattern: string, n: number | null, unique: boolean, output: boolean): Promise<HistoryRow[]> {
+    await this.loaded;
+    const regexp = globToRegExp(pattern);
+    let matches = this.entries.filter((entry) => regexp.test(entry.source));
+    if (unique) {
+      const newest = new Map<string, HistoryEntry>();
+      for (const entry of matches) {
+        newest.delete(entry.source);
+        newest.set(entry.source, entry);
+      }
+      matches = [...newest.values()];
+    }
+    if (n !== null) matches = n > 0 ? matches.slice(-n) : [];
+    return this.rows(matches, output);
+  }
+
+  private rows(entries: readonly HistoryEntry[], output: boolean): HistoryRow[] {
+    return entries.map((entry): HistoryRow =>
+      output
+        ? [entry.session, entry.line, [entry.source, entry.output]]
+        : [entry.session, entry.line, entry.source],
+    );
+  }
+}

@@ -1,0 +1,215 @@
+// The dispatcher: decodes frames, serves shell requests one at a time and control requests at once, and
+// wraps every request in iopub busy/idle with the request as parent. A throwing handler becomes an error
+// reply; malformed, unsigned and unknown messages are logged, never fatal.
+
+import type { KernelMessage } from "@jupyterlab/services";
+import type { Interpreter } from "./interpreter.js";
+import {
+  controlHandlers,
+  shellHandlers,
+  type Handler,
+  type KernelContext,
+  type Request,
+} from "./handlers.js";
+import type { History } from "./history.js";
+import { describeError, log } from "./log.js";
+import { describeHeader, errorContent, MessageFactory, replyTypeOf } from "./messages.js";
+import { InputRequests, publish } from "./output-sink.js";
+import type { IncomingChannel, OutgoingChannel, Transport } from "./transport.js";
+import { decodeFrames, encodeFrames, type Signer, type WireMessage } from "./wire.js";
+
+/** Everything a kernel is built from; tests pass an in-memory transport and a fake interpreter. */
+export interface KernelOptions {
+  transport: Transport;
+  signer: Signer;
+  /** Loads the language side; called once, after the sockets listen, so kernel_info never waits for it. */
+  loadInterpreter: () => Promise<Interpreter>;
+  history: History;
+  info: KernelMessage.IInfoReply;
+  /** Ends the process after shutdown (tests record the code instead). */
+  exit: (code: number) => void;
+}
+
+/** How long after start the interpreter begins loading if no kernel_info_request came first. */
+const warmUpDelayMs = 200;
+
+/** How long shutdown waits for the interpreter to stop before leaving anyway. */
+const shutdownGraceMs = 2000;
+
+/** A Jupyter kernel over any {@link Transport}. */
+export class Kernel implements KernelContext {
+  readonly factory = new MessageFactory();
+  readonly info: KernelMessage.IInfoReply;
+  readonly history: History;
+  readonly inputs: InputRequests;
+  executionCount = 0;
+
+  private readonly options: KernelOptions;
+  private readonly shellQueue: Request[] = [];
+  private shellBusy = false;
+  private received = 0;
+  private abortThrough = -1;
+  private interpreterPromise: Promise<Interpreter> | undefined;
+  private loaded: Interpreter | undefined;
+  private shuttingDown = false;
+  private warmTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: KernelOptions) {
+    this.options = options;
+    this.info = options.info;
+    this.history = options.history;
+    this.inputs = new InputRequests(this);
+  }
+
+  /**
+   * Starts listening and announces `starting`. The interpreter loads once the first kernel_info is answered
+   * (or after a moment), so that loading it never delays the reply clients wait for at start-up.
+   */
+  start(): void {
+    this.options.transport.listen((channel, frames) => this.receive(channel, frames));
+    publish(this, "status", { execution_state: "starting" }, undefined);
+    this.warmTimer = setTimeout(() => this.warmUp(), warmUpDelayMs).unref();
+  }
+
+  /** Begins loading the interpreter in the background (once). */
+  warmUp(): void {
+    clearTimeout(this.warmTimer);
+    if (this.interpreterPromise !== undefined) return;
+    setImmediate(() => {
+      this.interpreter().catch((error: unknown) => {
+        log.error(`the language side failed to start: ${describeError(error)}`);
+      });
+    });
+  }
+
+  /** Cancels pending input() and stops the running cell; never waits for an interpreter to load. */
+  async interrupt(reason: string): Promise<void> {
+    this.inputs.cancelAll(reason);
+    await this.loaded?.interrupt();
+  }
+
+  /** The interpreter, loaded and started on first use. */
+  interpreter(): Promise<Interpreter> {
+    this.interpreterPromise ??= (async () => {
+      const interpreter = await this.options.loadInterpreter();
+      await interpreter.start();
+      this.loaded = interpreter;
+      return interpreter;
+    })();
+    return this.interpreterPromise;
+  }
+
+  /** The interpreter if it has finished starting, else undefined. */
+  loadedInterpreter(): Interpreter | undefined {
+    return this.loaded;
+  }
+
+  /** Signs and sends a message; a message that cannot be encoded is logged and dropped. */
+  send(channel: OutgoingChannel, message: WireMessage): void {
+    let frames: Buffer[];
+    try {
+      frames = encodeFrames(message, this.options.signer);
+    } catch (error) {
+      log.error(`cannot encode ${message.header.msg_type}: ${describeError(error)}`);
+      return;
+    }
+    void this.options.transport.send(channel, frames);
+  }
+
+  /** Entry point for raw frames from the transport. */
+  receive(channel: IncomingChannel, frames: Buffer[]): void {
+    let message: WireMessage;
+    try {
+      message = decodeFrames(frames, this.options.signer);
+    } catch (error) {
+      log.warn(`${channel}: dropped a message: ${describeError(error)}`);
+      return;
+    }
+    log.debug(`${channel}: ${describeHeader(message.header)}`);
+    if (this.shuttingDown) return;
+    if (channel === "stdin") {
+      if (message.header.msg_type === "input_reply") this.inputs.receive(message);
+      else log.warn(`stdin: unexpected ${message.header.msg_type}; dropped`);
+      return;
+    }
+    if (channel === "control") {
+      void this.dispatch({ channel, message, sequence: 0 }, controlHandlers);
+      return;
+    }
+    this.shellQueue.push({ channel, message, sequence: ++this.received });
+    void this.pumpShell();
+  }
+
+  /** Serves queued shell requests in order, one at a time. */
+  private async pumpShell(): Promise<void> {
+    if (this.shellBusy) return;
+    this.shellBusy = true;
+    try {
+      for (let request = this.shellQueue.shift(); request !== undefined; request = this.shellQueue.shift()) {
+        await this.dispatch(request, shellHandlers);
+        if (this.shuttingDown) return;
+      }
+    } finally {
+      this.shellBusy = false;
+    }
+  }
+
+  /** busy -> handler -> idle (in finally); a throwing handler becomes an error reply. */
+  private async dispatch(request: Request, handlers: Readonly<Record<string, Handler>>): Promise<void> {
+    const { message } = request;
+    const msgType = message.header.msg_type;
+    publish(this, "status", { execution_state: "busy" }, message);
+    try {
+      const handler = Object.hasOwn(handlers, msgType) ? handlers[msgType] : undefined;
+      if (handler === undefined) {
+        log.warn(`${request.channel}: unknown message type ${JSON.stringify(msgType)}; dropped`);
+        return;
+      }
+      await handler(this, request);
+    } catch (error) {
+      log.warn(`${request.channel}: ${describeHeader(message.header)} failed: ${describeError(error)}`);
+      const replyType = replyTypeOf(msgType);
+      if (replyType !== undefined) {
+        const content = { ...errorContent(error) };
+        this.send(
+          request.channel,
+          this.factory.createUntyped(replyType, content, message, message.identities),
+        );
+      }
+    } finally {
+      publish(this, "status", { execution_state: "idle" }, message);
+    }
+  }
+
+  /** True for shell requests that arrived before a failing execute with stop_on_error finished. */
+  isAborted(request: Request): boolean {
+    return request.channel === "shell" && request.sequence <= this.abortThrough;
+  }
+
+  /** Marks every shell request received so far as aborted (stop_on_error). */
+  abortQueued(): void {
+    this.abortThrough = this.received;
+  }
+
+  /** Stops the interpreter (waiting at most a grace period), flushes history, closes sockets, exits 0. */
+  async shutdown(restart: boolean): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    log.debug(`shutting down (restart: ${restart})`);
+    clearTimeout(this.warmTimer);
+    this.inputs.cancelAll("the kernel is shutting down");
+    const interpreter = this.loaded;
+    if (interpreter !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, shutdownGraceMs)));
+      await Promise.race([
+        interpreter.shutdown().catch((error: unknown) => log.warn(describeError(error))),
+        grace,
+      ]);
+      clearTimeout(timer);
+    }
+    await this.history.flush();
+    await this.options.transport.close();
+    this.options.exit(0);
+  }
+}

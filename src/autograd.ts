@@ -1,0 +1,152 @@
+// The torch-style front end: backward() into leaves' .grad, and autograd.grad with torch.autograd.grad's
+// semantics (outputs summed into one cotangent pass, repeated inputs, retainGraph, createGraph,
+// allowUnused, isGradsBatched as ONE backward pass over a batch of cotangents).
+import { type Tensor, isTensor, type TensorLike } from "./tensor.js";
+import { ArgumentError, GradError, ShapeError, fmtShape } from "./errors.js";
+import { backwardFrom, defaultCotangent, runBackward } from "./core/backward.js";
+import { vmapCore } from "./core/vmap.js";
+import { withGradMode } from "./core/trace.js";
+import { broadcastTo } from "./ops/shape.js";
+import { zeros } from "./ops/create.js";
+import { sameShape } from "./ops/util.js";
+
+/** Options of {@link autograd.grad}, named as in torch.autograd.grad. */
+export interface GradOptions {
+  /** d(outputs) cotangents ("grad_outputs"); default ones for one-element outputs. */
+  gradOutputs?: Tensor | (Tensor | null)[] | null;
+  /** Keep the graph for another backward (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+  /** Return null for inputs the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+  /** gradOutputs carry a leading batch dim: run ONE backward pass for the whole batch (like vmap). */
+  isGradsBatched?: boolean;
+}
+
+function toList(x: unknown, what: string): Tensor[] {
+  const list = isTensor(x) ? [x] : Array.isArray(x) ? (x as unknown[]) : null;
+  if (list === null || list.length === 0) {
+    throw new ArgumentError(`autograd.grad: ${what} must be a Tensor or a non-empty array of tensors`);
+  }
+  return list.map((t, i) => {
+    if (!isTensor(t)) throw new ArgumentError(`autograd.grad: ${what}[${i}] is not a Tensor`);
+    return t;
+  });
+}
+
+function cotangents(
+  outs: Tensor[],
+  given: GradOptions["gradOutputs"],
+  batched: boolean,
+): { cts: Tensor[]; size: number } {
+  const list =
+    given === undefined || given === null ? outs.map(() => null) : isTensor(given) ? [given] : given;
+  if (!Array.isArray(list) || list.length !== outs.length) {
+    throw new ArgumentError(
+      `autograd.grad: gradOutputs has ${list.length} entries for ${outs.length} outputs`,
+    );
+  }
+  let size = -1;
+  const cts = outs.map((o, i) => {
+    const g = list[i];
+    if (g === null || g === undefined) {
+      if (batched) throw new ArgumentError(`autograd.grad: isGradsBatched needs gradOutputs[${i}]`);
+      return defaultCotangent(o, "autograd.grad", `outputs[${i}]`);
+    }
+    const expected = batched ? g.shape.slice(1) : g.shape;
+    if (!sameShape(expected, o.shape) || (batched && g.ndim === 0)) {
+      throw new ShapeError(
+        `autograd.grad: gradOutputs[${i}] has shape ${fmtShape(g.shape)} but outputs[${i}] has shape ` +
+          `${fmtShape(o.shape)}${batched ? " (expected a leading batch dim, isGradsBatched)" : ""}`,
+      );
+    }
+    if (batched) {
+      if (size >= 0 && g.shape[0] !== size) {
+        throw new ShapeError(
+          `autograd.grad: gradOutputs have different batch sizes (${size} and ${g.shape[0]})`,
+        );
+      }
+      size = g.shape[0];
+    }
+    return g;
+  });
+  return { cts, size };
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs`, as torch.autograd.grad: the outputs' cotangents
+ * (`gradOutputs`, default ones for one-element outputs) are pulled back together in ONE pass, so the
+ * result for each input is the sum over all outputs. Inputs may repeat. Without `retainGraph` the graph is
+ * freed and a second pass through it throws. With `isGradsBatched`, each gradOutputs entry has a leading
+ * batch dim B and each result gets one too, from a single backward pass.
+ */
+function grad(
+  outputs: Tensor | Tensor[],
+  inputs: Tensor | Tensor[],
+  opts: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = toList(outputs, "outputs");
+  const ins = toList(inputs, "inputs");
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const batched = opts.isGradsBatched ?? false;
+  ins.forEach((x, i) => {
+    if (!x.requiresGrad) {
+      throw new GradError(
+        `autograd.grad: inputs[${i}] (shape ${fmtShape(x.shape)}) does not require grad; call requiresGrad_() on it before computing the outputs`,
+      );
+    }
+  });
+  outs.forEach((o, i) => {
+    if (!o.requiresGrad) {
+      throw new GradError(
+        `autograd.grad: outputs[${i}] (shape ${fmtShape(o.shape)}) does not require grad and has no gradFn: it does not depend on any input that requires grad`,
+      );
+    }
+  });
+  const { cts, size } = cotangents(outs, opts.gradOutputs, batched);
+  const unused = new Set<number>();
+  const pull = (c: Tensor[]): Tensor[] => {
+    const got = runBackward(outs, c, ins, retainGraph);
+    return ins.map((x, i) => {
+      const g = got[i];
+      if (g !== null) return g;
+      unused.add(i);
+      return zeros(x.shape);
+    });
+  };
+  const results = withGradMode(createGraph, () =>
+    batched
+      ? vmapCore(
+          pull,
+          cts,
+          cts.map(() => true),
+          size,
+          (t, n) => broadcastTo(t, [n, ...t.shape]),
+        )
+      : pull(cts),
+  );
+  return results.map((g, i) => {
+    if (!unused.has(i)) return g;
+    if (opts.allowUnused) return null;
+    throw new GradError(
+      `autograd.grad: inputs[${i}] (shape ${fmtShape(ins[i].shape)}) was not used to compute the outputs; pass allowUnused: true to get null for it`,
+    );
+  });
+}
+
+/** torch.autograd: `autograd.grad(outputs, inputs, opts)` and `autograd.backward(tensors, grads?)`. */
+export const autograd = {
+  grad,
+  /** Calls backward on each tensor with its gradient (torch.autograd.backward). */
+  backward(
+    tensors: Tensor | Tensor[],
+    gradTensors?: TensorLike | TensorLike[],
+    opts?: { retainGraph?: boolean },
+  ): void {
+    const ts = toList(tensors, "tensors");
+    const gs = gradTensors === undefined ? [] : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
+    ts.forEach((t, i) => backwardFrom(t, gs[i], { retainGraph: opts?.retainGraph ?? i < ts.length - 1 }));
+  },
+};

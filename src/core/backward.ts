@@ -1,0 +1,188 @@
+// The backward engine shared by torch-style autograd (level-0 tape) and the functional vjp (tracer
+// tapes): one reverse sweep over the nodes that lie between the roots and the targets.
+import type { GradNode, Tensor, TensorLike } from "../tensor.js";
+import { GradError, InternalError, ShapeError, fmtShape } from "../errors.js";
+import type { Primitive, VjpRule } from "./primitives.js";
+import { vjpRules } from "./rules/index.js";
+import { passCounter, withGradMode } from "./trace.js";
+import { add } from "../ops/elementwise.js";
+import { ones } from "../ops/create.js";
+import { asTensor, sameShape } from "../ops/util.js";
+
+// Each sweep gets a fresh epoch; tensors remember in which epoch they were visited, found needed or
+// named as a target, and hold their cotangent meanwhile: no hash maps on the hot path.
+let epochCounter = 0;
+
+/** Post-order of the nodes reachable from the roots (parents before children), marking them visited. */
+function postOrder(roots: Tensor[], epoch: number): Tensor[] {
+  const order: Tensor[] = [];
+  const stack: Tensor[] = [];
+  const next: number[] = [];
+  for (const r of roots) {
+    if (r.gradFn === null || r._bwSeen === epoch) continue;
+    r._bwSeen = epoch;
+    stack.push(r);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top].gradFn as GradNode;
+      if (node.freed) {
+        throw new GradError(
+          `backward: trying to backward through the graph a second time (at a "${node.name}" node): its saved ` +
+            `values were freed by an earlier backward; pass retainGraph: true to the first backward/grad call`,
+        );
+      }
+      if (next[top] < node.parents.length) {
+        const p = node.parents[next[top]++];
+        if (p !== null && p.gradFn !== null && p._bwSeen !== epoch) {
+          p._bwSeen = epoch;
+          stack.push(p);
+          next.push(0);
+        }
+      } else {
+        order.push(stack[top]);
+        stack.pop();
+        next.pop();
+      }
+    }
+  }
+  return order;
+}
+
+function accumulate(k: Tensor, g: Tensor): void {
+  k._ct = k._ct === null ? g : add(k._ct, g);
+}
+
+/**
+ * One reverse sweep: pulls `cts` of `roots` back to the tensors marked as targets of `epoch` (all leaves
+ * when `leaves`), leaving each target's cotangent in its `_ct`. Returns the targets reached.
+ */
+function sweep(roots: Tensor[], cts: Tensor[], epoch: number, leaves: boolean, retainGraph: boolean): Tensor[] {
+  passCounter.backward++;
+  const order = postOrder(roots, epoch);
+  const isTarget = (t: Tensor): boolean => (leaves ? t.gradFn === null : t._bwTarget === epoch);
+  // A node is needed when some target is reachable from it.
+  for (const k of order) {
+    for (const p of (k.gradFn as GradNode).parents) {
+      if (p !== null && (isTarget(p) || p._bwNeeded === epoch)) {
+        k._bwNeeded = epoch;
+        break;
+      }
+    }
+  }
+  const reached: Tensor[] = [];
+  const touch = (k: Tensor, g: Tensor): void => {
+    if (k._bwCt !== epoch) {
+      k._bwCt = epoch;
+      k._ct = null;
+      if (isTarget(k)) reached.push(k);
+    }
+    accumulate(k, g);
+  };
+  roots.forEach((r, i) => touch(r, cts[i]));
+  for (let j = order.length - 1; j >= 0; j--) {
+    const k = order[j];
+    const node = k.gradFn as GradNode;
+    const ct = k._bwCt === epoch ? k._ct : null;
+    if (k._bwNeeded === epoch && ct !== null) {
+      const parents = node.parents;
+      const needs = new Array<boolean>(parents.length);
+      for (let i = 0; i < parents.length; i++) {
+        const p = parents[i];
+        needs[i] = p !== null && (isTarget(p) || p._bwNeeded === epoch);
+      }
+      const rule = vjpRules[node.prim] as VjpRule<Primitive>;
+      const ins = rule(ct, node.primals, node.out as Tensor, node.params as never, needs);
+      if (ins.length !== parents.length) {
+        throw new InternalError(`${node.name}: VJP rule returned ${ins.length} cotangents for ${parents.length} inputs`);
+      }
+      for (let i = 0; i < ins.length; i++) {
+        const g = ins[i];
+        const p = parents[i];
+        if (!needs[i] || g === null || p === null) continue;
+        if (!sameShape(g.shape, p.shape)) {
+          throw new InternalError(
+            `${node.name}: VJP rule gave a cotangent of shape ${fmtShape(g.shape)} for input ${i} of shape ${fmtShape(p.shape)}`,
+          );
+        }
+        touch(p, g);
+      }
+    }
+    if (!isTarget(k)) k._ct = null;
+    if (!retainGraph) {
+      node.freed = true;
+      node.primals = [];
+      node.out = null;
+    }
+  }
+  for (const r of roots) if (!isTarget(r)) r._ct = null;
+  return reached;
+}
+
+/**
+ * Pulls the cotangents `cts` of `roots` back through the recorded nodes to `targets` (which may repeat):
+ * the cotangent reaching each target, or null when none does. Saved values are released unless
+ * `retainGraph`.
+ */
+export function runBackward(roots: Tensor[], cts: Tensor[], targets: Tensor[], retainGraph: boolean): (Tensor | null)[] {
+  const epoch = ++epochCounter;
+  for (const t of targets) t._bwTarget = epoch;
+  sweep(roots, cts, epoch, false, retainGraph);
+  const out = targets.map((t) => (t._bwCt === epoch ? t._ct : null));
+  for (const t of targets) t._ct = null;
+  return out;
+}
+
+/** Like {@link runBackward} with every leaf reached as a target: leaf -> cotangent. */
+export function runBackwardToLeaves(roots: Tensor[], cts: Tensor[], retainGraph: boolean): Map<Tensor, Tensor> {
+  const epoch = ++epochCounter;
+  const reached = sweep(roots, cts, epoch, true, retainGraph);
+  const out = new Map<Tensor, Tensor>();
+  for (const t of reached) {
+    if (t._ct !== null) out.set(t, t._ct);
+    t._ct = null;
+  }
+  return out;
+}
+
+/** The implicit cotangent of a one-element output (ones), or a GradError naming the op and the shape. */
+export function defaultCotangent(out: Tensor, op: string, which: string): Tensor {
+  if (out.size !== 1) {
+    throw new GradError(
+      `${op}: grad can be implicitly created only for one-element outputs, but ${which} has shape ` +
+        `${fmtShape(out.shape)}; pass ${op === "backward" ? "a gradient" : "gradOutputs"}`,
+    );
+  }
+  return ones(out.shape);
+}
+
+/**
+ * torch-style backward from `t`: accumulates d(t)/d(leaf) · gradient into the `.grad` of every leaf that
+ * requires grad (gradient defaults to 1 for a one-element t).
+ */
+export function backwardFrom(
+  t: Tensor,
+  gradient?: TensorLike,
+  opts: { retainGraph?: boolean; createGraph?: boolean } = {},
+): void {
+  if (!t.requiresGrad) {
+    throw new GradError(
+      `backward: the tensor (shape ${fmtShape(t.shape)}) does not require grad and has no gradFn`,
+    );
+  }
+  const g =
+    gradient === undefined
+      ? defaultCotangent(t, "backward", "the tensor")
+      : asTensor(gradient, "backward", "gradient");
+  if (gradient !== undefined && !sameShape(g.shape, t.shape)) {
+    throw new ShapeError(
+      `backward: gradient has shape ${fmtShape(g.shape)} but the tensor has shape ${fmtShape(t.shape)}`,
+    );
+  }
+  const createGraph = opts.createGraph ?? false;
+  const got = withGradMode(createGraph, () => runBackwardToLeaves([t], [g], opts.retainGraph ?? createGraph));
+  for (const [leaf, lg] of got) {
+    if (leaf.gradFn !== null || !leaf.requiresGrad) continue;
+    leaf.grad = leaf.grad === null ? lg : add(leaf.grad, lg);
+  }
+}

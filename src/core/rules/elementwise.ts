@@ -1,0 +1,298 @@
+// Rules of the elementwise primitives: unary maps, broadcasting binary maps, comparisons and where.
+import { Tensor } from "../../tensor.js";
+import { Primitive, type CompareOp, type ImplRule } from "../primitives.js";
+import { alloc, binaryMap, broadcastShapes, expandData, sizeOf } from "../kernels.js";
+import { ShapeError, fmtShape } from "../../errors.js";
+import { sameShape } from "../../ops/util.js";
+import {
+  add,
+  div,
+  eq,
+  gt,
+  log,
+  lt,
+  mul,
+  neg,
+  pow,
+  sigmoid,
+  sign,
+  sin,
+  cos,
+  sub,
+  where,
+} from "../../ops/elementwise.js";
+import { sumToShape } from "../../ops/shape.js";
+import { type RuleSet, broadcastBatch, family, sumTangents, unaryBatch } from "./common.js";
+
+type UnaryPrim =
+  | Primitive.Neg
+  | Primitive.Exp
+  | Primitive.Log
+  | Primitive.Log1p
+  | Primitive.Sin
+  | Primitive.Cos
+  | Primitive.Tan
+  | Primitive.Tanh
+  | Primitive.Sigmoid
+  | Primitive.Relu
+  | Primitive.Softplus
+  | Primitive.Abs
+  | Primitive.Sqrt
+  | Primitive.Sign;
+
+type BinaryPrim =
+  | Primitive.Add
+  | Primitive.Sub
+  | Primitive.Mul
+  | Primitive.Div
+  | Primitive.Pow
+  | Primitive.Maximum
+  | Primitive.Minimum;
+
+function unaryImpl<P extends UnaryPrim>(f: (x: number) => number): ImplRule<P> {
+  return ([x]) => {
+    const d = x.data;
+    const n = d.length;
+    const out = alloc(n);
+    for (let i = 0; i < n; i++) out[i] = f(d[i]);
+    return new Tensor(out, x.shape);
+  };
+}
+
+/**
+ * A unary primitive whose derivative is the elementwise factor `deriv(x, out)` (null: zero derivative):
+ * jvp = t * deriv, vjp = ct * deriv (the Jacobian is diagonal, so it is its own transpose).
+ */
+function unary<P extends UnaryPrim>(
+  p: P,
+  f: (x: number) => number,
+  deriv: ((x: Tensor, out: Tensor) => Tensor) | null,
+): RuleSet<P> {
+  return {
+    impl: unaryImpl(f),
+    jvp: ([x], [t], out) => (t === null || deriv === null ? null : mul(t, deriv(x, out))),
+    vjp: (ct, [x], out) => [deriv === null ? null : mul(ct, deriv(x, out))],
+    batch: unaryBatch(p),
+  };
+}
+
+function broadcastOrThrow(op: string, a: readonly number[], b: readonly number[]): number[] {
+  if (sameShape(a, b)) return a as number[];
+  const s = broadcastShapes(a, b);
+  if (s === null) throw new ShapeError(`${op}: cannot broadcast shapes ${fmtShape(a)} and ${fmtShape(b)}`);
+  return s;
+}
+
+function binaryImpl<P extends Primitive>(op: string, f: (x: number, y: number) => number): ImplRule<P> {
+  return ([a, b]) => {
+    const shape = broadcastOrThrow(op, a.shape, b.shape);
+    return new Tensor(binaryMap(a.data, a.shape, b.data, b.shape, shape, f), shape);
+  };
+}
+
+const addGeneric = binaryImpl("add", (x, y) => x + y);
+const mulGeneric = binaryImpl("mul", (x, y) => x * y);
+
+// Dedicated same-shape loops for the hottest ops (the generic map calls f per element).
+function addImpl([a, b]: Tensor[]): Tensor {
+  if (a.data.length === b.data.length && sameShape(a.shape, b.shape)) {
+    const x = a.data;
+    const y = b.data;
+    const out = alloc(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = x[i] + y[i];
+    return new Tensor(out, a.shape);
+  }
+  return addGeneric([a, b], {});
+}
+
+function mulImpl([a, b]: Tensor[]): Tensor {
+  if (a.data.length === b.data.length && sameShape(a.shape, b.shape)) {
+    const x = a.data;
+    const y = b.data;
+    const out = alloc(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = x[i] * y[i];
+    return new Tensor(out, a.shape);
+  }
+  return mulGeneric([a, b], {});
+}
+
+/** Gradient share of a in max(a, b): 1 where a wins, 1/2 on ties, 0 elsewhere (min: `lt` for `gt`). */
+function winnerMask(a: Tensor, b: Tensor, wins: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  return add(wins(a, b), mul(eq(a, b), 0.5));
+}
+
+/** log(a) where a > 0 and 0 elsewhere: the d/db factor of a^b without a NaN at a = 0. */
+function safeLog(a: Tensor): Tensor {
+  return log(where(gt(a, 0), a, 1));
+}
+
+const compareFns: Record<CompareOp, (x: number, y: number) => number> = {
+  lt: (x, y) => (x < y ? 1 : 0),
+  le: (x, y) => (x <= y ? 1 : 0),
+  gt: (x, y) => (x > y ? 1 : 0),
+  ge: (x, y) => (x >= y ? 1 : 0),
+  eq: (x, y) => (x === y ? 1 : 0),
+  ne: (x, y) => (x !== y ? 1 : 0),
+};
+
+function sigmoidValue(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compare | Primitive.Where>({
+  // d(-x) = -dx (linear)
+  [Primitive.Neg]: {
+    impl: unaryImpl((x) => -x),
+    jvp: (_p, [t]) => (t === null ? null : neg(t)),
+    vjp: (ct) => [neg(ct)],
+    batch: unaryBatch(Primitive.Neg),
+  },
+  // d(e^x) = e^x dx
+  [Primitive.Exp]: unary(Primitive.Exp, Math.exp, (_x, out) => out),
+  // d(log x) = dx / x
+  [Primitive.Log]: unary(Primitive.Log, Math.log, (x) => div(1, x)),
+  // d(log(1 + x)) = dx / (1 + x)
+  [Primitive.Log1p]: unary(Primitive.Log1p, Math.log1p, (x) => div(1, add(x, 1))),
+  // d(sin x) = cos x dx
+  [Primitive.Sin]: unary(Primitive.Sin, Math.sin, (x) => cos(x)),
+  // d(cos x) = -sin x dx
+  [Primitive.Cos]: unary(Primitive.Cos, Math.cos, (x) => neg(sin(x))),
+  // d(tan x) = (1 + tan^2 x) dx
+  [Primitive.Tan]: unary(Primitive.Tan, Math.tan, (_x, out) => add(mul(out, out), 1)),
+  // d(tanh x) = (1 - tanh^2 x) dx
+  [Primitive.Tanh]: unary(Primitive.Tanh, Math.tanh, (_x, out) => sub(1, mul(out, out))),
+  // d(sigmoid x) = sigmoid x (1 - sigmoid x) dx
+  [Primitive.Sigmoid]: unary(Primitive.Sigmoid, sigmoidValue, (_x, out) => mul(out, sub(1, out))),
+  // d(relu x) = [x > 0] dx (a 0/1 mask, so no NaN away from 0)
+  [Primitive.Relu]: unary(
+    Primitive.Relu,
+    (x) => (x > 0 ? x : 0),
+    (x) => gt(x, 0),
+  ),
+  // d(softplus x) = sigmoid x dx; softplus x = max(x, 0) + log1p(e^-|x|) for stability
+  [Primitive.Softplus]: unary(
+    Primitive.Softplus,
+    (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    (x) => sigmoid(x),
+  ),
+  // d|x| = sign(x) dx (0 at 0)
+  [Primitive.Abs]: unary(Primitive.Abs, Math.abs, (x) => sign(x)),
+  // d(sqrt x) = dx / (2 sqrt x)
+  [Primitive.Sqrt]: unary(Primitive.Sqrt, Math.sqrt, (_x, out) => div(0.5, out)),
+  // d(sign x) = 0 almost everywhere
+  [Primitive.Sign]: unary(Primitive.Sign, (x) => (x > 0 ? 1 : x < 0 ? -1 : x), null),
+
+  // d(a + b) = da + db; the cotangent is summed back over broadcast dims
+  [Primitive.Add]: {
+    impl: addImpl,
+    jvp: (_p, [ta, tb], out) => sumTangents(out.shape, ta, tb),
+    vjp: (ct, [a, b], _o, _p, needs) => [
+      needs[0] ? sumToShape(ct, a.shape) : null,
+      needs[1] ? sumToShape(ct, b.shape) : null,
+    ],
+    batch: broadcastBatch(Primitive.Add),
+  },
+  // d(a - b) = da - db
+  [Primitive.Sub]: {
+    impl: binaryImpl("sub", (x, y) => x - y),
+    jvp: (_p, [ta, tb], out) => sumTangents(out.shape, ta, tb === null ? null : neg(tb)),
+    vjp: (ct, [a, b], _o, _p, needs) => [
+      needs[0] ? sumToShape(ct, a.shape) : null,
+      needs[1] ? sumToShape(neg(ct), b.shape) : null,
+    ],
+    batch: broadcastBatch(Primitive.Sub),
+  },
+  // d(a b) = da b + a db
+  [Primitive.Mul]: {
+    impl: mulImpl,
+    jvp: ([a, b], [ta, tb], out) => sumTangents(out.shape, ta && mul(ta, b), tb && mul(a, tb)),
+    vjp: (ct, [a, b], _o, _p, needs) => [
+      needs[0] ? sumToShape(mul(ct, b), a.shape) : null,
+      needs[1] ? sumToShape(mul(ct, a), b.shape) : null,
+    ],
+    batch: broadcastBatch(Primitive.Mul),
+  },
+  // d(a / b) = da / b - (a / b) db / b
+  [Primitive.Div]: {
+    impl: binaryImpl("div", (x, y) => x / y),
+    jvp: ([, b], [ta, tb], out) => sumTangents(out.shape, ta && div(ta, b), tb && neg(div(mul(tb, out), b))),
+    vjp: (ct, [a, b], out, _p, needs) => [
+      needs[0] ? sumToShape(div(ct, b), a.shape) : null,
+      needs[1] ? sumToShape(neg(div(mul(ct, out), b)), b.shape) : null,
+    ],
+    batch: broadcastBatch(Primitive.Div),
+  },
+  // d(a^b) = b a^(b-1) da + a^b log(a) db   (log taken as 0 where a <= 0)
+  [Primitive.Pow]: {
+    impl: binaryImpl("pow", Math.pow),
+    jvp: ([a, b], [ta, tb], out) =>
+      sumTangents(out.shape, ta && mul(ta, mul(b, pow(a, sub(b, 1)))), tb && mul(tb, mul(out, safeLog(a)))),
+    vjp: (ct, [a, b], out, _p, needs) => [
+      needs[0] ? sumToShape(mul(ct, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
+      needs[1] ? sumToShape(mul(ct, mul(out, safeLog(a))), b.shape) : null,
+    ],
+    batch: broadcastBatch(Primitive.Pow),
+  },
+  // d max(a, b) = m da + (1 - m) db, m = [a > b] + [a = b] / 2
+  [Primitive.Maximum]: {
+    impl: binaryImpl("maximum", (x, y) => (x >= y || x !== x ? x : y)),
+    jvp: ([a, b], [ta, tb], out) => {
+      const m = winnerMask(a, b, gt);
+      return sumTangents(out.shape, ta && mul(ta, m), tb && mul(tb, sub(1, m)));
+    },
+    vjp: (ct, [a, b], _o, _p, needs) => {
+      const m = winnerMask(a, b, gt);
+      return [
+        needs[0] ? sumToShape(mul(ct, m), a.shape) : null,
+        needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
+      ];
+    },
+    batch: broadcastBatch(Primitive.Maximum),
+  },
+  // d min(a, b) = m da + (1 - m) db, m = [a < b] + [a = b] / 2
+  [Primitive.Minimum]: {
+    impl: binaryImpl("minimum", (x, y) => (x <= y || x !== x ? x : y)),
+    jvp: ([a, b], [ta, tb], out) => {
+      const m = winnerMask(a, b, lt);
+      return sumTangents(out.shape, ta && mul(ta, m), tb && mul(tb, sub(1, m)));
+    },
+    vjp: (ct, [a, b], _o, _p, needs) => {
+      const m = winnerMask(a, b, lt);
+      return [
+        needs[0] ? sumToShape(mul(ct, m), a.shape) : null,
+        needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
+      ];
+    },
+    batch: broadcastBatch(Primitive.Minimum),
+  },
+  // comparisons are piecewise constant: zero derivative
+  [Primitive.Compare]: {
+    impl: ([a, b], { op }) => binaryImpl(op, compareFns[op])([a, b], {}),
+    jvp: () => null,
+    vjp: () => [null, null],
+    batch: broadcastBatch(Primitive.Compare),
+  },
+  // d where(c, a, b) = where(c, da, db); no derivative for the condition
+  [Primitive.Where]: {
+    impl: ([c, a, b]) => {
+      const shape = broadcastOrThrow("where", broadcastOrThrow("where", c.shape, a.shape), b.shape);
+      const n = sizeOf(shape);
+      const cd = expandData(c.data, c.shape, shape);
+      const ad = expandData(a.data, a.shape, shape);
+      const bd = expandData(b.data, b.shape, shape);
+      const out = alloc(n);
+      for (let i = 0; i < n; i++) out[i] = cd[i] !== 0 ? ad[i] : bd[i];
+      return new Tensor(out, shape);
+    },
+    jvp: ([c], [, ta, tb], out) =>
+      ta === null && tb === null ? null : sumTangents(out.shape, where(c, ta ?? 0, tb ?? 0)),
+    vjp: (ct, [c, a, b], _o, _p, needs) => [
+      null,
+      needs[1] ? sumToShape(where(c, ct, 0), a.shape) : null,
+      needs[2] ? sumToShape(where(c, 0, ct), b.shape) : null,
+    ],
+    batch: broadcastBatch(Primitive.Where),
+  },
+});

@@ -1,0 +1,168 @@
+// The interpreter stack (Autodidax's MainTrace levels) and `bind`, the one entry point of every primitive:
+// eager evaluation at level 0 (recording a tape node when an input requires grad), else the top trace.
+import { Tensor, type GradNode } from "../tensor.js";
+import { TracerError } from "../errors.js";
+import { Primitive, type ImplRule, type PrimitiveParams } from "./primitives.js";
+import { implRules } from "./rules/index.js";
+// Installs the ops as Tensor methods, so that any import of the core gives tensors their methods.
+import "../ops/index.js";
+
+/** An interpretation of primitives at one level of the stack (JVP, batching, reverse recording...). */
+export abstract class Trace {
+  constructor(readonly main: MainTrace) {}
+  /** Applies primitive `p` to args of which at least one is a tracer of this trace's level. */
+  abstract process<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor;
+}
+
+/** One active transformation: its level in the stack and its trace. */
+export class MainTrace {
+  trace!: Trace;
+  active = true;
+  constructor(readonly level: number) {}
+}
+
+/** A tensor standing for a value inside a transformation, tagged with the level that created it. */
+export abstract class Tracer extends Tensor {
+  readonly main: MainTrace;
+  constructor(main: MainTrace, shape: number[]) {
+    super(null, shape);
+    this._level = main.level;
+    this.main = main;
+  }
+}
+
+// Index = level; level 0 is eager evaluation and has no MainTrace.
+const stack: (MainTrace | null)[] = [null];
+
+/** Pushes a new transformation level, runs `fn` with it, and always pops it. */
+export function withMain<T>(makeTrace: (main: MainTrace) => Trace, fn: (main: MainTrace) => T): T {
+  const main = new MainTrace(stack.length);
+  main.trace = makeTrace(main);
+  stack.push(main);
+  try {
+    return fn(main);
+  } finally {
+    main.active = false;
+    stack.pop();
+  }
+}
+
+/** The number of transformations currently active. */
+export function traceDepth(): number {
+  return stack.length - 1;
+}
+
+// ---- grad mode (torch.no_grad) ----
+
+let gradEnabled = true;
+
+/** Whether eager ops currently record tape nodes for inputs that require grad. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` with tape recording switched on or off, restoring the previous mode afterwards. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const before = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}
+
+/** Runs `fn` without recording any autograd history (torch.no_grad). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+// ---- observation (graph diagrams) ----
+
+/** Called for each primitive evaluated eagerly: its name, operands, params and result. */
+export type BindObserver = (name: string, inputs: readonly Tensor[], params: unknown, output: Tensor) => void;
+
+const observers: BindObserver[] = [];
+
+/**
+ * Runs `fn` and calls `callback(primitiveName, inputs, params, output)` for every primitive it evaluates
+ * eagerly (on concrete tensors, i.e. at the top level, not inside vmap/jvp/jacrev), in evaluation order.
+ * Derived ops (softmax, norm...) show up as the primitives they are made of. Returns fn's result.
+ */
+export function observeBinds<T>(callback: BindObserver, fn: () => T): T {
+  observers.push(callback);
+  try {
+    return fn();
+  } finally {
+    observers.splice(observers.lastIndexOf(callback), 1);
+  }
+}
+
+// ---- pass counter ----
+
+/** How many forward passes (transform evaluations of f) and backward passes ran since start-up. */
+export const passCounter = { forward: 0, backward: 0 };
+
+/**
+ * Runs `fn` and returns how many forward and backward passes it ran, with its value. jacrev is one
+ * forward and one backward pass; jacfwd one (batched) forward pass; a loop of n grads is n of each.
+ */
+export function countPasses<T>(fn: () => T): { forward: number; backward: number; value: T } {
+  const f0 = passCounter.forward;
+  const b0 = passCounter.backward;
+  const value = fn();
+  return { forward: passCounter.forward - f0, backward: passCounter.backward - b0, value };
+}
+
+// ---- bind ----
+
+/** Applies primitive `p` to tensor operands with params: the single entry point of every operation. */
+export function bind<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
+  let level = 0;
+  for (let i = 0; i < args.length; i++) {
+    const l = args[i]._level;
+    if (l > 0 && !(args[i] as Tracer).main.active) {
+      throw new TracerError(
+        `${p}: argument ${i} is a tracer that escaped its transformation (a value computed inside ` +
+          `vmap/jvp/grad was kept and used after the transformation returned)`,
+      );
+    }
+    if (l > level) level = l;
+  }
+  if (level === 0) return evalPrimitive(p, args, params);
+  return (stack[level] as MainTrace).trace.process(p, args, params);
+}
+
+function evalPrimitive<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
+  const out = (implRules[p] as ImplRule<P>)(args, params);
+  if (gradEnabled) {
+    for (let i = 0; i < args.length; i++) {
+      if (args[i].requiresGrad) {
+        recordNode(p, args, params, out);
+        break;
+      }
+    }
+  }
+  if (observers.length > 0) for (const ob of observers) ob(p, args, params, out);
+  return out;
+}
+
+function recordNode<P extends Primitive>(
+  p: P,
+  args: Tensor[],
+  params: PrimitiveParams[P],
+  out: Tensor,
+): void {
+  const node: GradNode = {
+    name: p,
+    prim: p,
+    params,
+    inputs: args,
+    parents: args.map((a) => (a.requiresGrad ? a : null)),
+    primals: args,
+    out,
+    freed: false,
+  };
+  out.requiresGrad = true;
+  out.gradFn = node;
+}

@@ -1,0 +1,39 @@
+// Named error classes of the autodiff core: each message names the operation, the shapes and the argument.
+
+/** A shape mismatch: operands whose shapes cannot be combined (broadcast, multiplied, concatenated...). */
+export class ShapeError extends RangeError {
+  override name = "ShapeError";
+}
+
+/** A dimension or index out of range for the tensor it applies to. */
+export class IndexError extends RangeError {
+  override name = "IndexError";
+}
+
+/** An argument of the wrong kind (not a tensor, not an integer, an unknown option...). */
+export class ArgumentError extends TypeError {
+  override name = "ArgumentError";
+}
+
+/** A misuse of differentiation: no grad path, an unused input, a graph already freed, a non-scalar output. */
+export class GradError extends Error {
+  override name = "GradError";
+}
+
+/** A tracer used outside the transformation that created it, or its values read inside one. */
+export class TracerError extends Error {
+  override name = "TracerError";
+}
+
+/** A broken invariant of the core itself (a bug in jaclab, not in the caller's code). */
+export class InternalError extends Error {
+  override name = "InternalError";
+  constructor(message: string) {
+    super(`internal: ${message}`);
+  }
+}
+
+/** Formats a shape the way error messages show it: `[3,4]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(",")}]`;
+}

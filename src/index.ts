@@ -1,0 +1,30 @@
+// jaclab's public API: tensors, operations, torch-style autograd, function transforms, renderers, graphs.
+export { Tensor, isTensor, type TensorLike, type Dims, type GradNode, type NestedArray } from "./tensor.js";
+export * from "./errors.js";
+export * from "./ops/index.js";
+export { autograd, type GradOptions } from "./autograd.js";
+export { Primitive, type PrimitiveParams } from "./core/primitives.js";
+export {
+  bind,
+  noGrad,
+  isGradEnabled,
+  observeBinds,
+  passCounter,
+  countPasses,
+  type BindObserver,
+} from "./core/trace.js";
+export type { Tree } from "./core/pytree.js";
+export { grad, valueAndGrad, vjp, jvp, hvp, type ArgnumsOptions } from "./transforms/functional.js";
+export { vmap, type VmapOptions } from "./transforms/vmap.js";
+export {
+  jacrev,
+  jacfwd,
+  jacobian,
+  hessian,
+  type JacOptions,
+  type JacobianOptions,
+} from "./transforms/jacobian.js";
+export * from "./linalg/index.js";
+export * from "./render/index.js";
+export * from "./graph/index.js";
+export * from "./linalg/index.js";

@@ -1,0 +1,125 @@
+// Checks the matmul kernels against a naive triple loop over every path: tiny, unpacked, blocked, GEMV.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gemm, matmulKernel, setMatmulSimd } from "./matmul-kernel.js";
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+function randomArray(len: number, rnd: () => number): Float64Array {
+  const out = new Float64Array(len);
+  for (let i = 0; i < len; i++) out[i] = rnd();
+  return out;
+}
+
+// Element (i, p) of op(A) for A stored m×k (or k×m when transposed).
+function naive(a: Float64Array, b: Float64Array, m: number, k: number, n: number, tA: boolean, tB: boolean) {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++)
+        s += (tA ? a[p * m + i] : a[i * k + p]) * (tB ? b[j * k + p] : b[p * n + j]);
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+function assertClose(actual: Float64Array, expected: Float64Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    const tol = 1e-12 * (1 + Math.abs(expected[i])) * 64;
+    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
+      assert.fail(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 5, 7],
+  [3, 2, 1],
+  [7, 1, 3],
+  [8, 8, 8],
+  [4, 9, 4],
+  [13, 17, 11],
+  [33, 29, 35],
+  [64, 64, 64],
+  [70, 300, 66],
+  [130, 37, 9],
+  [5, 260, 131],
+  [9, 2, 2100],
+];
+
+test("gemm matches the naive product for every path and transpose combination", () => {
+  const rnd = seeded(1);
+  // Both large-size paths: WebAssembly SIMD tiles and plain JavaScript tiles.
+  for (const simd of [true, false]) {
+    setMatmulSimd(simd);
+    for (const [m, k, n] of shapes) {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          const a = randomArray(m * k, rnd);
+          const b = randomArray(k * n, rnd);
+          const c = matmulKernel(a, b, m, k, n, { transA: tA, transB: tB });
+          assertClose(c, naive(a, b, m, k, n, tA, tB), `[${m},${k},${n}] tA=${tA} tB=${tB} simd=${simd}`);
+        }
+      }
+    }
+  }
+  setMatmulSimd(true);
+});
+
+test("the WebAssembly SIMD path is available on this runtime", () => {
+  assert.equal(setMatmulSimd(true), true);
+});
+
+test("gemm accumulates into C when asked", () => {
+  const rnd = seeded(2);
+  for (const [m, k, n] of [
+    [6, 5, 4],
+    [40, 40, 40],
+    [100, 300, 90],
+  ] as const) {
+    const a = randomArray(m * k, rnd);
+    const b = randomArray(k * n, rnd);
+    const c0 = randomArray(m * n, rnd);
+    const c = c0.slice();
+    gemm(a, b, c, m, k, n, { accumulate: true });
+    const expected = naive(a, b, m, k, n, false, false).map((v, i) => v + c0[i]);
+    assertClose(c, expected, `accumulate [${m},${k},${n}]`);
+  }
+});
+
+test("gemm loops over a batch with broadcast (stride 0) operands and offsets", () => {
+  const rnd = seeded(3);
+  const [batch, m, k, n] = [3, 9, 6, 10];
+  const a = randomArray(2 + m * k, rnd);
+  const b = randomArray(batch * k * n, rnd);
+  const c = new Float64Array(1 + batch * m * n);
+  gemm(a, b, c, m, k, n, { batch, strideA: 0, offsetA: 2, offsetC: 1 });
+  for (let t = 0; t < batch; t++) {
+    const expected = naive(a.subarray(2), b.subarray(t * k * n), m, k, n, false, false);
+    assertClose(c.subarray(1 + t * m * n, 1 + (t + 1) * m * n), expected, `batch item ${t}`);
+  }
+});
+
+test("gemm with k = 0 writes zeros", () => {
+  const c = new Float64Array([1, 2, 3, 4]);
+  gemm(new Float64Array(0), new Float64Array(0), c, 2, 0, 2);
+  assert.deepEqual([...c], [0, 0, 0, 0]);
+});
+
+test("gemm propagates NaN and Infinity like the naive product", () => {
+  const a = new Float64Array([0, 1, 2, 3]);
+  const b = new Float64Array([Infinity, 1, 1, 1]);
+  const c = matmulKernel(a, b, 2, 2, 2);
+  assert.ok(Number.isNaN(c[0]), "0 * Infinity must give NaN");
+  assert.equal(c[2], Infinity);
+});

@@ -1,0 +1,89 @@
+// Reductions over any set of dims (sum, mean, prod, max, min, logsumexp, norm) and softmax/logSoftmax.
+import type { Tensor, Dims } from "../tensor.js";
+import { bind } from "../core/trace.js";
+import { Primitive } from "../core/primitives.js";
+import { ArgumentError } from "../errors.js";
+import { asTensor, normAxes, normDim } from "./util.js";
+import { abs, add, div, exp, log, mul, neg, pow, sqrt, sub } from "./elementwise.js";
+import { reshape } from "./shape.js";
+
+function reduce(
+  p: Primitive.Sum | Primitive.Max | Primitive.Prod,
+  x: Tensor,
+  dim: Dims | undefined,
+  keepdim: boolean,
+): Tensor {
+  x = asTensor(x, p, "x");
+  const axes = normAxes(dim, x.shape, p);
+  if (axes.length === 0) return x;
+  return bind(p, [x], { axes, keepdim });
+}
+
+/** Sum over `dim` (a dim, a list, or all when omitted); `keepdim` keeps reduced dims with size 1. */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return reduce(Primitive.Sum, x, dim, keepdim);
+}
+
+/** Mean over `dim` (all dims when omitted). */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  x = asTensor(x, "mean", "x");
+  const axes = normAxes(dim, x.shape, "mean");
+  let count = 1;
+  for (const a of axes) count *= x.shape[a];
+  return div(sum(x, axes, keepdim), count);
+}
+
+/** Product over `dim` (all dims when omitted). */
+export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return reduce(Primitive.Prod, x, dim, keepdim);
+}
+
+/** Maximum over `dim` (all dims when omitted); the gradient is shared equally among ties. */
+export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return reduce(Primitive.Max, x, dim, keepdim);
+}
+
+/** Minimum over `dim` (all dims when omitted). */
+export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return neg(max(neg(x), dim, keepdim));
+}
+
+/** log(sum(exp(x))) over `dim`, shifted by the (constant) maximum for stability. */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  x = asTensor(x, "logsumexp", "x");
+  const axes = normAxes(dim, x.shape, "logsumexp");
+  const m = max(x, axes, true).detach();
+  const out = add(log(sum(exp(sub(x, m)), axes, true)), m);
+  return keepdim
+    ? out
+    : reshape(
+        out,
+        x.shape.filter((_, i) => !axes.includes(i)),
+      );
+}
+
+/** p-norm over `dim` (all elements by default): p = 2 (Euclidean), 1, Infinity, or any p > 0. */
+export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
+  x = asTensor(x, "norm", "x");
+  if (typeof p !== "number" || !(p > 0))
+    throw new ArgumentError(`norm: p must be a positive number, got ${p}`);
+  if (p === 2) return sqrt(sum(mul(x, x), dim, keepdim));
+  if (p === 1) return sum(abs(x), dim, keepdim);
+  if (p === Infinity) return max(abs(x), dim, keepdim);
+  return pow(sum(pow(abs(x), p), dim, keepdim), 1 / p);
+}
+
+/** Softmax along `dim`: exp(x) / sum(exp(x)), shifted by the maximum for stability. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  x = asTensor(x, "softmax", "x");
+  const d = normDim(dim, x.ndim, "softmax", x.shape);
+  const e = exp(sub(x, max(x, d, true).detach()));
+  return div(e, sum(e, d, true));
+}
+
+/** log(softmax(x)) along `dim`, computed as x - logsumexp(x). */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  x = asTensor(x, "logSoftmax", "x");
+  const d = normDim(dim, x.ndim, "logSoftmax", x.shape);
+  return sub(x, logsumexp(x, d, true));
+}

@@ -1,0 +1,390 @@
+// The Tensor class: float64 storage, a shape, torch-style autograd fields, and method sugar over the ops.
+import type * as Ops from "./ops/index.js";
+import type { Primitive } from "./core/primitives.js";
+import { TracerError, fmtShape } from "./errors.js";
+import { formatTensor } from "./format.js";
+import { displaySymbol, tensorBundle, type MimeBundle } from "./render/index.js";
+
+/** Something usable as an operand: a tensor or a plain number (a scalar). */
+export type TensorLike = Tensor | number;
+
+/** A dimension argument: one axis, several, or all of them when omitted. */
+export type Dims = number | number[];
+
+/**
+ * A node of the autograd tape, as `tensor.gradFn` exposes it (read-only): the primitive that produced the
+ * tensor, its params, and its parents (`inputs`, leaves included).
+ */
+export interface GradNode {
+  /** The primitive's name, e.g. "mul". */
+  readonly name: string;
+  readonly prim: Primitive;
+  readonly params: unknown;
+  /** The operands as the caller passed them (tensors that may have their own `gradFn`). */
+  readonly inputs: readonly Tensor[];
+  /** For each operand: the tensor to propagate the gradient into, or null when it takes none. */
+  readonly parents: readonly (Tensor | null)[];
+  /** Values handed to the VJP rule (released after a backward pass without retainGraph). */
+  primals: Tensor[];
+  /** The primal output value. */
+  out: Tensor | null;
+  /** Set once a backward pass without retainGraph has released the saved values. */
+  freed: boolean;
+}
+
+let ops: typeof Ops | undefined;
+
+/** Called once by src/ops/index.ts so that Tensor methods can reach the ops without an import cycle. */
+export function installTensorOps(table: typeof Ops): void {
+  ops = table;
+}
+
+function op(): typeof Ops {
+  if (ops === undefined) throw new Error("internal: tensor ops are not installed (import jaclab's index)");
+  return ops;
+}
+
+/**
+ * An n-dimensional array of float64 values in contiguous row-major order, with torch-style autograd.
+ * Create one with `tensor(...)`, `zeros(...)`, `randn(...)` and friends.
+ */
+export class Tensor {
+  /** The size of each dimension. Do not mutate. */
+  readonly shape: number[];
+  /** @internal Storage, or null for a tracer (whose values live in the transformation). */
+  _data: Float64Array | null;
+  /** @internal The trace level: 0 for a concrete tensor. */
+  _level = 0;
+  /** Whether operations on this tensor are recorded for backward(). */
+  requiresGrad = false;
+  /** The gradient accumulated by backward() (leaves only). */
+  grad: Tensor | null = null;
+  /** The tape node that produced this tensor, or null for a leaf / a tensor outside autograd. */
+  gradFn: GradNode | null = null;
+  /** @internal Backward-sweep bookkeeping (epochs of the sweep that saw, needed, targeted, reached it). */
+  _bwSeen = 0;
+  _bwNeeded = 0;
+  _bwTarget = 0;
+  _bwCt = 0;
+  /** @internal The cotangent accumulated during the current backward sweep. */
+  _ct: Tensor | null = null;
+
+  constructor(data: Float64Array | null, shape: number[]) {
+    this._data = data;
+    this.shape = shape;
+  }
+
+  /** The values in row-major order (shared storage: do not mutate unless you own the tensor). */
+  get data(): Float64Array {
+    return this._data ?? this._concreteData();
+  }
+
+  /** @internal Values of a tracer; concrete tensors never get here. */
+  _concreteData(): Float64Array {
+    throw new TracerError("this tensor has no values of its own");
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    let n = 1;
+    for (const d of this.shape) n *= d;
+    return n;
+  }
+
+  /** True for a tensor created by the user (not by an op) or one outside autograd. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** The values as nested arrays (a number for a 0-d tensor). */
+  toArray(): number | NestedArray {
+    const data = this.data;
+    if (this.shape.length === 0) return data[0];
+    const build = (dim: number, offset: number): NestedArray => {
+      const n = this.shape[dim];
+      const out: NestedArray = [];
+      if (dim === this.shape.length - 1) {
+        for (let i = 0; i < n; i++) out.push(data[offset + i]);
+        return out;
+      }
+      let stride = 1;
+      for (let d = dim + 1; d < this.shape.length; d++) stride *= this.shape[d];
+      for (let i = 0; i < n; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new RangeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
+    }
+    return this.data[0];
+  }
+
+  /** A readable rendering like PyTorch's: `tensor([[1., 2.], [3., 4.]])`. */
+  toString(): string {
+    if (this._data === null) return `Tracer(shape=${fmtShape(this.shape)})`;
+    const body = formatTensor(this._data, this.shape);
+    const extra = this.gradFn
+      ? `, gradFn=<${this.gradFn.name}>`
+      : this.requiresGrad
+        ? ", requiresGrad=true"
+        : "";
+    return `tensor(${body}${extra})`;
+  }
+
+  /** The MIME bundle a notebook shows for this tensor. */
+  [displaySymbol](): MimeBundle {
+    if (this._data === null) return { "text/plain": this.toString() };
+    return tensorBundle(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ---- autograd ----
+
+  /** Sets requiresGrad in place (leaves only) and returns this tensor. */
+  requiresGrad_(flag = true): this {
+    if (!flag && this.gradFn !== null) {
+      throw new Error("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
+    }
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Accumulates d(this)/d(leaf) · gradient into every leaf's `.grad` (gradient defaults to 1 for a scalar). */
+  backward(gradient?: TensorLike, opts?: { retainGraph?: boolean; createGraph?: boolean }): void {
+    op().backwardFrom(this, gradient, opts);
+  }
+
+  /** A tensor sharing this one's values, cut from the autograd graph (and from jvp/grad tracing). */
+  detach(): Tensor {
+    return this._detach();
+  }
+
+  /** @internal Stop-gradient, overridden by tracers (a batched value stays batched). */
+  _detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** A copy with its own storage (differentiable). */
+  clone(): Tensor {
+    return op().clone(this);
+  }
+
+  // ---- elementwise ----
+  /** this + u (broadcasting). */ add(u: TensorLike): Tensor {
+    return op().add(this, u);
+  }
+  /** this - u (broadcasting). */ sub(u: TensorLike): Tensor {
+    return op().sub(this, u);
+  }
+  /** this * u (broadcasting). */ mul(u: TensorLike): Tensor {
+    return op().mul(this, u);
+  }
+  /** this / u (broadcasting). */ div(u: TensorLike): Tensor {
+    return op().div(this, u);
+  }
+  /** this ** u (broadcasting). */ pow(u: TensorLike): Tensor {
+    return op().pow(this, u);
+  }
+  /** Elementwise larger of this and u. */ maximum(u: TensorLike): Tensor {
+    return op().maximum(this, u);
+  }
+  /** Elementwise smaller of this and u. */ minimum(u: TensorLike): Tensor {
+    return op().minimum(this, u);
+  }
+  /** -this. */ neg(): Tensor {
+    return op().neg(this);
+  }
+  /** e^this. */ exp(): Tensor {
+    return op().exp(this);
+  }
+  /** Natural log. */ log(): Tensor {
+    return op().log(this);
+  }
+  /** log(1 + this), accurate near 0. */ log1p(): Tensor {
+    return op().log1p(this);
+  }
+  /** Sine. */ sin(): Tensor {
+    return op().sin(this);
+  }
+  /** Cosine. */ cos(): Tensor {
+    return op().cos(this);
+  }
+  /** Tangent. */ tan(): Tensor {
+    return op().tan(this);
+  }
+  /** Hyperbolic tangent. */ tanh(): Tensor {
+    return op().tanh(this);
+  }
+  /** 1 / (1 + e^-this). */ sigmoid(): Tensor {
+    return op().sigmoid(this);
+  }
+  /** max(this, 0). */ relu(): Tensor {
+    return op().relu(this);
+  }
+  /** log(1 + e^this), computed stably. */ softplus(): Tensor {
+    return op().softplus(this);
+  }
+  /** |this|. */ abs(): Tensor {
+    return op().abs(this);
+  }
+  /** Square root. */ sqrt(): Tensor {
+    return op().sqrt(this);
+  }
+  /** this * this. */ square(): Tensor {
+    return op().square(this);
+  }
+  /** -1, 0 or 1 by sign. */ sign(): Tensor {
+    return op().sign(this);
+  }
+  /** 1 where this < u, else 0. */ lt(u: TensorLike): Tensor {
+    return op().lt(this, u);
+  }
+  /** 1 where this <= u, else 0. */ le(u: TensorLike): Tensor {
+    return op().le(this, u);
+  }
+  /** 1 where this > u, else 0. */ gt(u: TensorLike): Tensor {
+    return op().gt(this, u);
+  }
+  /** 1 where this >= u, else 0. */ ge(u: TensorLike): Tensor {
+    return op().ge(this, u);
+  }
+  /** 1 where this == u, else 0. */ eq(u: TensorLike): Tensor {
+    return op().eq(this, u);
+  }
+  /** 1 where this != u, else 0. */ ne(u: TensorLike): Tensor {
+    return op().ne(this, u);
+  }
+
+  // ---- linear algebra ----
+  /** Matrix product with NumPy/torch rules (1-D operands, broadcast batch dims). */
+  matmul(u: Tensor): Tensor {
+    return op().matmul(this, u);
+  }
+
+  // ---- reductions ----
+  /** Sum over `dim` (all dims when omitted). */
+  sum(dim?: Dims, keepdim = false): Tensor {
+    return op().sum(this, dim, keepdim);
+  }
+  /** Mean over `dim` (all dims when omitted). */
+  mean(dim?: Dims, keepdim = false): Tensor {
+    return op().mean(this, dim, keepdim);
+  }
+  /** Product over `dim` (all dims when omitted). */
+  prod(dim?: Dims, keepdim = false): Tensor {
+    return op().prod(this, dim, keepdim);
+  }
+  /** Maximum over `dim` (all dims when omitted). */
+  max(dim?: Dims, keepdim = false): Tensor {
+    return op().max(this, dim, keepdim);
+  }
+  /** Minimum over `dim` (all dims when omitted). */
+  min(dim?: Dims, keepdim = false): Tensor {
+    return op().min(this, dim, keepdim);
+  }
+  /** log(sum(exp(this))) over `dim`, computed stably. */
+  logsumexp(dim?: Dims, keepdim = false): Tensor {
+    return op().logsumexp(this, dim, keepdim);
+  }
+  /** p-norm over `dim` (Euclidean over all elements by default). */
+  norm(p = 2, dim?: Dims, keepdim = false): Tensor {
+    return op().norm(this, p, dim, keepdim);
+  }
+  /** Softmax along `dim`. */
+  softmax(dim: number): Tensor {
+    return op().softmax(this, dim);
+  }
+  /** log(softmax) along `dim`, computed stably. */
+  logSoftmax(dim: number): Tensor {
+    return op().logSoftmax(this, dim);
+  }
+
+  // ---- shape ----
+  /** Same values, new shape (one entry may be -1). */
+  reshape(...shape: (number | number[])[]): Tensor {
+    return op().reshape(this, shape.flat());
+  }
+  /** Alias of reshape. */
+  view(...shape: (number | number[])[]): Tensor {
+    return op().reshape(this, shape.flat());
+  }
+  /** Swaps two dims. */
+  transpose(dim0 = 0, dim1 = 1): Tensor {
+    return op().transpose(this, dim0, dim1);
+  }
+  /** Reverses the dims (the matrix transpose for 2-D). */
+  get T(): Tensor {
+    return op().permute(
+      this,
+      this.shape.map((_, i) => this.shape.length - 1 - i),
+    );
+  }
+  /** Reorders the dims: out.shape[i] = this.shape[dims[i]]. */
+  permute(...dims: (number | number[])[]): Tensor {
+    return op().permute(this, dims.flat());
+  }
+  /** Broadcasts to a larger shape (-1 keeps a dim). */
+  expand(...shape: (number | number[])[]): Tensor {
+    return op().expand(this, shape.flat());
+  }
+  /** Broadcasts to `shape` by NumPy rules. */
+  broadcastTo(shape: number[]): Tensor {
+    return op().broadcastTo(this, shape);
+  }
+  /** Drops size-1 dims (only `dim` when given). */
+  squeeze(dim?: number): Tensor {
+    return op().squeeze(this, dim);
+  }
+  /** Inserts a size-1 dim at `dim`. */
+  unsqueeze(dim: number): Tensor {
+    return op().unsqueeze(this, dim);
+  }
+  /** Merges dims startDim..endDim into one. */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return op().flatten(this, startDim, endDim);
+  }
+  /** `length` entries along `dim` from `start`. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return op().narrow(this, dim, start, length);
+  }
+  /** Selects entry i along dim 0 (dropping that dim). */
+  index(i: number): Tensor {
+    return op().index(this, i);
+  }
+  /** Entries start, start+step, ... < stop along `dim` (negative start/stop count from the end). */
+  slice(dim: number, start?: number, stop?: number, step = 1): Tensor {
+    return op().slice(this, dim, start, stop, step);
+  }
+  /** torch.gather along `dim` with an index tensor of the same rank. */
+  gather(dim: number, index: Tensor): Tensor {
+    return op().gather(this, dim, index);
+  }
+  /** Entries `index` (1-D) along `dim`. */
+  indexSelect(dim: number, index: Tensor | number[]): Tensor {
+    return op().indexSelect(this, dim, index);
+  }
+  /** Splits along `dim` into pieces of `size` (or of the given sizes). */
+  split(size: number | number[], dim = 0): Tensor[] {
+    return op().split(this, size, dim);
+  }
+}
+
+/** Nested arrays of numbers, as toArray() returns them. */
+export type NestedArray = (number | NestedArray)[];
+
+/** True for a jaclab tensor (works across vm contexts since Tensor is jaclab's own class). */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}

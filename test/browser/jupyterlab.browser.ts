@@ -1,0 +1,147 @@
+// The end-to-end check that a person sees jaclab's rich outputs: a real JupyterLab from .venv with the jaclab
+// kernel, headless Chromium opening test/browser/fixture.ipynb, Run All Cells, then the heatmap table, the
+// Graphviz SVG, the rendered LaTeX matrix, the PNG heatmap and the progress bar asserted in the page's DOM,
+// each saved as a screenshot in test-artifacts/browser/. Run by `npm test` after scripts/setup-jupyterlab.sh:
+//   node --test dist/test/browser/jupyterlab.browser.js
+
+import assert from "node:assert/strict";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startJupyterLab, type RunningJupyterLab } from "./jupyterlab-server.js";
+import {
+  errorOutputTexts,
+  imageLoaded,
+  imageSource,
+  openNotebook,
+  outputsOfType,
+  runAllCells,
+} from "./notebook-page.js";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const artifacts = join(repoRoot, "test-artifacts", "browser");
+const fixtureName = "fixture.ipynb";
+const kernelDisplayName = "TypeScript (jaclab)";
+
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const timeouts = { serverStartMs: 90_000, notebookOpenMs: 90_000, runAllMs: 180_000, elementMs: 15_000 };
+
+/** Saves a screenshot of the first element matched and returns its path. */
+async function screenshotOf(page: Page, selector: string, file: string): Promise<string> {
+  const path = join(artifacts, file);
+  await page.locator(selector).first().screenshot({ path, timeout: timeouts.elementMs });
+  return path;
+}
+
+test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 }, async (t) => {
+  await mkdir(artifacts, { recursive: true });
+  const fixture = await readFile(join(repoRoot, "test", "browser", fixtureName), "utf8");
+  let server: RunningJupyterLab | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    server = await startJupyterLab({
+      repoRoot,
+      kernelName: "jaclab",
+      files: { [fixtureName]: fixture },
+      logPath: join(artifacts, "jupyterlab.log"),
+      startTimeoutMs: timeouts.serverStartMs,
+    });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const where = { baseUrl: server.baseUrl, token: server.token, name: fixtureName, kernelDisplayName };
+    await openNotebook(page, where, timeouts.notebookOpenMs);
+    await runAllCells(page, kernelDisplayName, timeouts.runAllMs);
+    await page.screenshot({ path: join(artifacts, "notebook.png") });
+    const openedPage = page;
+
+    await t.test("no cell writes an error or stderr", async () => {
+      assert.deepEqual(await errorOutputTexts(openedPage), []);
+    });
+
+    await t.test("the first cell's result 1 + 1 shows as 2", async () => {
+      const texts = await outputsOfType(openedPage, "text/plain").allTextContents();
+      assert.ok(texts.length > 0, "no text/plain output at all");
+      assert.equal(texts[0]?.trim(), "2");
+    });
+
+    await t.test("a tensor shows as a heatmap table", async () => {
+      const table = outputsOfType(openedPage, "text/html").locator("table").first();
+      await table.waitFor({ timeout: timeouts.elementMs });
+      const text = (await table.textContent()) ?? "";
+      for (const value of ["2", "16"]) assert.ok(text.includes(value), `heatmap lacks ${value}: ${text}`);
+      const coloured = await table.locator("td[style*='background']").count();
+      assert.ok(coloured >= 3, `expected coloured heatmap cells, found ${coloured}`);
+      await screenshotOf(openedPage, '.jp-OutputArea-output[data-mime-type="text/html"]:has(table)', "heatmap.png");
+    });
+
+    await t.test("graph() shows a Graphviz SVG with node groups", async () => {
+      const image = outputsOfType(openedPage, "image/svg+xml").locator("img").first();
+      await image.waitFor({ timeout: timeouts.elementMs });
+      assert.ok(await imageLoaded(image), "the SVG <img> did not load");
+      const svg = await imageSource(image);
+      assert.match(svg, /<svg[\s>]/, "the <img> source is not SVG");
+      const nodeGroups = svg.match(/class="node"/g)?.length ?? 0;
+      assert.ok(nodeGroups >= 3, `expected at least 3 Graphviz node groups, found ${nodeGroups}`);
+      await screenshotOf(openedPage, '.jp-OutputArea-output[data-mime-type="image/svg+xml"]', "graph.png");
+    });
+
+    await t.test("a matrix shows as typeset LaTeX", async () => {
+      const math = outputsOfType(openedPage, "text/latex").locator("mjx-container").first();
+      await math.waitFor({ timeout: timeouts.elementMs });
+      assert.ok((await math.locator("mjx-mtable").count()) > 0, "the typeset LaTeX holds no matrix table");
+      await screenshotOf(openedPage, '.jp-OutputArea-output[data-mime-type="text/latex"]', "latex.png");
+    });
+
+    await t.test("a large matrix shows as a PNG heatmap", async () => {
+      // JupyterLab prefers text/html over image/png, and the heatmap's HTML embeds the PNG above its table.
+      const withPng = openedPage.locator('.jp-OutputArea-output:has(img[src^="data:image/png"])').first();
+      await withPng.waitFor({ timeout: timeouts.elementMs });
+      const image = withPng.locator('img[src^="data:image/png"]').first();
+      assert.ok(await imageLoaded(image), "the PNG <img> did not load");
+      const size = await image.evaluate((element) => {
+        const img = element as unknown as { naturalWidth: number; naturalHeight: number };
+        return [img.naturalWidth, img.naturalHeight];
+      });
+      assert.ok(Math.min(...size) >= 80, `PNG heatmap of an 80×80 matrix too small: ${size.join("×")}`);
+      const path = join(artifacts, "png-heatmap.png");
+      await withPng.screenshot({ path, timeout: timeouts.elementMs });
+    });
+
+    await t.test("a chunked jacobian with progress shows a finished progress bar", async () => {
+      const bar = outputsOfType(openedPage, "text/html").filter({ hasText: /done in/ }).first();
+      await bar.waitFor({ timeout: timeouts.elementMs });
+      const text = (await bar.textContent()) ?? "";
+      assert.match(text, /\b64\/64 100%/, `the bar does not count 64 of 64 rows: ${text}`);
+      // The bar is a frame with a filled inner element; finished, the fill spans the whole frame.
+      const fullFills = await bar.evaluate(
+        (element) =>
+          Array.from(element.querySelectorAll("*")).filter(
+            (child) => (child as unknown as { style: { width: string } }).style.width === "100%",
+          ).length,
+      );
+      assert.ok(fullFills >= 1, `no element of the bar is filled to 100%: ${await bar.innerHTML()}`);
+      await bar.screenshot({ path: join(artifacts, "progress.png"), timeout: timeouts.elementMs });
+    });
+  } catch (error) {
+    if (page !== undefined) await page
+        .screenshot({ path: join(artifacts, "failure.png") })
+        .catch((shotError: unknown) => console.error(`could not save failure.png: ${String(shotError)}`));
+    if (server === undefined) throw error; // start-up errors already carry the server's log
+    throw new Error(`${String(error)}\n--- JupyterLab log tail ---\n${server.logTail()}`, { cause: error });
+  } finally {
+    await browser?.close();
+    await server?.stop();
+  }
+});

@@ -1,0 +1,227 @@
+"""Executes every tutorial notebook in notebooks/ through the real jaclab kernel (nbclient) and checks that no
+cell fails and that the outputs each tutorial is about are there: the original question's rows of [10, 18],
+the one-pass fixes, the graph diagram as SVG, heatmaps as HTML, a large Jacobian as PNG, the progress bar and
+the chart. The kernelspec named by JACLAB_KERNEL_NAME (default jaclab-test) must be installed (see
+scripts/test.sh)."""
+
+import functools
+import json
+import os
+import pathlib
+import re
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
+KERNEL_NAME = os.environ.get("JACLAB_KERNEL_NAME", "jaclab-test")
+CELL_TIMEOUT_S = 180
+
+
+@functools.lru_cache(maxsize=None)
+def executed(name):
+    """The notebook after running all its cells once (shared by the tests of this module)."""
+    notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL_NAME,
+        timeout=CELL_TIMEOUT_S,
+        startup_timeout=60,
+        allow_errors=True,
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
+    client.execute()
+    return notebook
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def cell_with(notebook, snippet):
+    """The one code cell whose source contains `snippet`."""
+    matches = [cell for cell in code_cells(notebook) if snippet in cell.source]
+    assert len(matches) == 1, f"expected one code cell containing {snippet!r}, found {len(matches)}"
+    return matches[0]
+
+
+def stdout_of(cell):
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+
+
+def bundles_of(cell):
+    """The MIME bundles a cell displayed (display_data, updated in place, and execute_result)."""
+    return [o.data for o in cell.outputs if o.output_type in ("display_data", "execute_result")]
+
+
+def with_mime(cell, mime):
+    found = [bundle[mime] for bundle in bundles_of(cell) if mime in bundle]
+    assert found, f"no {mime} output in the cell:\n{cell.source}\noutputs: {describe(cell.outputs)}"
+    return found
+
+
+def describe(outputs):
+    return json.dumps(
+        [{k: (sorted(v) if k == "data" else v) for k, v in o.items() if k != "metadata"} for o in outputs],
+        indent=1,
+    )[:3000]
+
+
+def numbers_after(label, text):
+    """The JSON value printed after `label` on one line, e.g. `one grad call: [[10,18],...]`."""
+    match = re.search(re.escape(label) + r"[^\[\n]*(\[[^\n]*\])", text)
+    assert match, f"no line with {label!r} followed by a JSON array in:\n{text}"
+    return json.loads(match.group(1))
+
+
+def max_difference(label, text):
+    match = re.search(re.escape(label) + r"\s*([-+0-9.eE]+|NaN)", text)
+    assert match, f"no {label!r} followed by a number in:\n{text}"
+    return float(match.group(1))
+
+
+JACOBIAN_OF_THE_QUESTION = [[2, 0], [0, 2], [8, 0], [0, 16]]
+
+
+def test_the_tutorials_exist():
+    assert {"01-the-original-question.ipynb", "02-jacobians-and-hessians.ipynb", "03-seeing-derivatives.ipynb"} <= set(
+        NOTEBOOKS
+    )
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_top_to_bottom_without_errors(name):
+    notebook = executed(name)
+    failures = [
+        f"cell {index}:\n{cell.source}\n-> {o.get('ename')}: {o.get('evalue')}"
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        for o in cell.outputs
+        if o.output_type == "error"
+    ]
+    assert not failures, "\n\n".join(failures)
+    not_run = [cell.source for cell in code_cells(notebook) if cell.execution_count is None]
+    assert not not_run, f"cells that did not run: {not_run}"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_metadata_names_the_jaclab_kernel(name):
+    notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    nbformat.validate(notebook)
+    spec = notebook.metadata.kernelspec
+    assert (spec.name, spec.display_name, spec.language) == ("jaclab", "TypeScript (jaclab)", "typescript")
+    assert all(not cell.get("outputs") for cell in code_cells(notebook)), "tutorials are stored without outputs"
+
+
+class TestTheOriginalQuestion:
+    notebook = property(lambda self: executed("01-the-original-question.ipynb"))
+
+    def test_one_grad_call_sums_the_rows_into_10_18(self):
+        cell = cell_with(self.notebook, "autograd.grad(slices, [q, q, q, q]")
+        assert numbers_after("one grad call:", stdout_of(cell)) == [[10, 18]] * 4
+        with_mime(cell, "text/html")
+
+    def test_the_backward_diagram_is_an_svg_graph(self):
+        cell = cell_with(self.notebook, "graph(slices, { backward: true })")
+        (svg,) = with_mime(cell, "image/svg+xml")
+        assert "<svg" in svg and svg.count('class="node"') >= 4, svg[:500]
+
+    def test_the_loop_takes_four_backward_passes(self):
+        out = stdout_of(cell_with(self.notebook, "const loop = countPasses"))
+        assert re.search(r"loop: 4 backward passes", out), out
+        assert numbers_after("loop:", out) == JACOBIAN_OF_THE_QUESTION
+
+    def test_is_grads_batched_takes_one_backward_pass(self):
+        out = stdout_of(cell_with(self.notebook, "isGradsBatched: true"))
+        assert re.search(r"isGradsBatched: 1 backward pass\b", out), out
+        assert numbers_after("isGradsBatched:", out) == JACOBIAN_OF_THE_QUESTION
+
+    def test_the_transforms_agree_with_one_pass_each(self):
+        cell = cell_with(self.notebook, "console.table(")
+        out = stdout_of(cell)
+        for name in ("jacrev", "jacfwd", "jacobian (auto)", "isGradsBatched"):
+            row = next((line for line in out.splitlines() if name in line), None)
+            assert row is not None, f"no row for {name} in:\n{out}"
+            assert json.dumps(JACOBIAN_OF_THE_QUESTION, separators=(",", ":")) in row, row
+        jacrev_row = next(line for line in out.splitlines() if "jacrev" in line)
+        assert re.search(r"│\s*1\s*│\s*1\s*│", jacrev_row), f"jacrev should be 1 forward + 1 backward: {jacrev_row}"
+
+    def test_show_jacobian_names_rows_and_columns(self):
+        (html,) = with_mime(cell_with(self.notebook, "showJacobian(viaJacobian.value"), "text/html")
+        assert "<table" in html and "x2 = 4q0²" in html and "q1" in html
+
+
+class TestJacobiansAndHessians:
+    notebook = property(lambda self: executed("02-jacobians-and-hessians.ipynb"))
+
+    def test_jacrev_and_jacfwd_agree(self):
+        out = stdout_of(cell_with(self.notebook, "max |jacrev - jacfwd|"))
+        assert max_difference("max |jacrev - jacfwd| =", out) < 1e-12
+        assert max_difference("max |jacrev - auto| =", out) < 1e-12
+
+    def test_chunking_changes_passes_not_values(self):
+        out = stdout_of(cell_with(self.notebook, "chunkSize: 1"))
+        assert max_difference("max difference", out) < 1e-12
+        match = re.search(r"chunkSize 1: (\d+) backward passes?; no chunks: (\d+);", out)
+        assert match, out
+        chunked, whole = int(match.group(1)), int(match.group(2))
+        assert (chunked, whole) == (3, 1), f"R^300 -> R^3 in chunks of 1 cotangent should take 3 passes, else 1: {out}"
+
+    def test_per_sample_jacobians_show_as_a_grid(self):
+        cell = cell_with(self.notebook, "vmap(jacrev(layer))")
+        (html,) = with_mime(cell, "text/html")
+        assert html.count("<table") >= 6 or "<img" in html, "expected one heatmap per sample"
+        assert "6" in with_mime(cell, "text/plain")[0]
+        assert max_difference("max difference:", stdout_of(cell_with(self.notebook, "batch.index(3)"))) < 1e-12
+
+    def test_rosenbrock_hessian_at_the_minimum(self):
+        (text,) = with_mime(cell_with(self.notebook, "hessian(rosenbrock)(tensor([1, 1]))"), "text/plain")
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text.split("shape")[0])]
+        for expected in (802, -400, 200):
+            assert expected in numbers, text
+
+    def test_second_derivatives_agree(self):
+        out = stdout_of(cell_with(self.notebook, "jacfwd(jacrev(rosenbrock))"))
+        assert max_difference("max |hessian - jacfwd(jacrev)| =", out) < 1e-9
+        out = stdout_of(cell_with(self.notebook, "createGraph: true"))
+        assert max_difference("max |Hessian via createGraph - hessian()| =", out) < 1e-9
+
+
+class TestSeeingDerivatives:
+    notebook = property(lambda self: executed("03-seeing-derivatives.ipynb"))
+
+    def test_a_tensor_shows_as_a_heatmap_table(self):
+        (html,) = with_mime(cell_with(self.notebook, "softmax(v, 0)"), "text/html")
+        assert "<table" in html and "background" in html
+
+    def test_show_jacobian_labels_and_latex(self):
+        (html,) = with_mime(cell_with(self.notebook, 'colLabels: ["r", "θ"], title'), "text/html")
+        assert "θ" in html and "∂" in html
+        cell = cell_with(self.notebook, 'formats: ["text/latex"]')
+        (latex,) = with_mime(cell, "text/latex")
+        assert re.search(r"\\begin\{(bmatrix|array)\}", latex) and "θ" in latex and "0.866" in latex, latex
+        assert all("text/html" not in bundle for bundle in bundles_of(cell)), "formats should leave out the heatmap"
+
+    def test_a_large_jacobian_shows_as_png(self):
+        cell = cell_with(self.notebook, "const Jstep")
+        bundle = bundles_of(cell)[-1]
+        assert "image/png" in bundle or "data:image/png" in bundle.get("text/html", ""), sorted(bundle)
+
+    def test_graph_of_a_function_with_highlight(self):
+        (svg,) = with_mime(cell_with(self.notebook, "graph(model,"), "image/svg+xml")
+        assert svg.count('class="node"') >= 4
+
+    def test_the_progress_bar_finishes(self):
+        cell = cell_with(self.notebook, "progress: true")
+        html = " ".join(with_mime(cell, "text/html"))
+        assert "done in" in html, html[:1000]
+        assert "[400]" in with_mime(cell, "text/plain")[-1] or "400" in with_mime(cell, "text/plain")[-1]
+
+    def test_the_timing_chart_has_vega_lite_and_svg(self):
+        cell = cell_with(self.notebook, "plot.line(")
+        spec = with_mime(cell, "application/vnd.vegalite.v5+json")[0]
+        assert "data" in spec
+        assert "<svg" in with_mime(cell, "image/svg+xml")[0]
