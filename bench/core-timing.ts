@@ -19,23 +19,27 @@ function now(clock: Clock): number {
 }
 
 /**
- * Times `fn` for about `budgetMs` after two warm-up calls (which also pay for JIT compilation), in
- * batches of enough calls to last about a tenth of the budget, and returns the median per-call time.
+ * Times `fn` for about `budgetMs` after a warm-up of the same length (at least three calls; V8 optimises
+ * hot functions on a background thread, which takes a while on a busy machine), in batches of enough
+ * calls to last about a tenth of the budget, and returns the median per-call time.
  */
 export function timeCase(fn: () => void, budgetMs = 300, clock: Clock = "wall"): Timing {
-  let t0 = now(clock);
-  fn();
-  const first = now(clock) - t0;
-  t0 = now(clock);
-  fn();
-  const second = now(clock) - t0;
-  const perCall = Math.max(Math.min(first, second), 1e-3);
+  const warmStart = now(clock);
+  let warmCalls = 0;
+  let perCall = Infinity;
+  while (warmCalls < 3 || now(clock) - warmStart < budgetMs) {
+    const t = now(clock);
+    fn();
+    perCall = Math.min(perCall, now(clock) - t);
+    warmCalls++;
+  }
+  perCall = Math.max(perCall, 1e-3);
   const reps = Math.max(1, Math.round(budgetMs / 10 / perCall));
   const samples: number[] = [];
   const start = now(clock);
   let calls = 0;
   while (samples.length < 3 || (now(clock) - start < budgetMs && samples.length < 50)) {
-    t0 = now(clock);
+    const t0 = now(clock);
     for (let r = 0; r < reps; r++) fn();
     samples.push(((now(clock) - t0) * 1000) / reps);
     calls += reps;

@@ -359,3 +359,18 @@ test("consecutive stream writes merge into one message, flushed before other out
   const tail = children.findIndex((m) => m.header.msg_type === "stream" && m.content.text === "tail\n");
   assert.ok(tail >= 0 && tail < children.findIndex((m) => m.header.msg_type === "execute_reply"));
 });
+
+test("kernel_info never waits for the interpreter; requests that need it get an error reply when it fails", async () => {
+  let fail: (error: Error) => void = () => undefined;
+  const loading = new Promise<never>((_resolve, reject) => (fail = reject));
+  const kernel = new KernelHarness({ loadInterpreter: () => loading });
+  const info = await kernel.untilIdle(kernel.request("shell", "kernel_info_request"));
+  assert.ok(info.some((m) => m.header.msg_type === "kernel_info_reply"));
+  const execute = kernel.request("shell", "execute_request", { code: "1" });
+  fail(new Error("worker did not start"));
+  const children = await kernel.untilIdle(execute);
+  const reply = children.find((m) => m.header.msg_type === "execute_reply");
+  assert.equal(reply?.content.status, "error");
+  assert.equal(reply?.content.evalue, "worker did not start");
+  assert.ok(children.some((m) => m.header.msg_type === "error"));
+});

@@ -90,14 +90,16 @@ export class KernelHarness {
   readonly session = uuid();
   private readonly signer: Signer;
 
-  constructor(options: { key?: string; historyPath?: string } = {}) {
+  constructor(
+    options: { key?: string; historyPath?: string; loadInterpreter?: () => Promise<Interpreter> } = {},
+  ) {
     const key = options.key ?? "secret-key";
     this.key = key;
     this.signer = new Signer(key);
     this.kernel = new Kernel({
       transport: this.transport,
       signer: new Signer(key),
-      loadInterpreter: () => Promise.resolve(this.interpreter),
+      loadInterpreter: options.loadInterpreter ?? (() => Promise.resolve(this.interpreter)),
       history: new History(options.historyPath),
       info: {
         status: "ok",

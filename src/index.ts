@@ -13,6 +13,7 @@ export {
   countPasses,
   type BindObserver,
 } from "./core/trace.js";
+/** A tensor, or arrays / plain objects of trees: what the function transforms accept and return. */
 export type { Tree } from "./core/pytree.js";
 export { grad, valueAndGrad, vjp, jvp, hvp, type ArgnumsOptions } from "./transforms/functional.js";
 export { vmap, type VmapOptions } from "./transforms/vmap.js";
@@ -27,4 +28,3 @@ export {
 export * from "./linalg/index.js";
 export * from "./render/index.js";
 export * from "./graph/index.js";
-export * from "./linalg/index.js";

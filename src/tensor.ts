@@ -182,88 +182,116 @@ export class Tensor {
   }
 
   // ---- elementwise ----
-  /** this + u (broadcasting). */ add(u: TensorLike): Tensor {
+  /** this + u (broadcasting). */
+  add(u: TensorLike): Tensor {
     return op().add(this, u);
   }
-  /** this - u (broadcasting). */ sub(u: TensorLike): Tensor {
+  /** this - u (broadcasting). */
+  sub(u: TensorLike): Tensor {
     return op().sub(this, u);
   }
-  /** this * u (broadcasting). */ mul(u: TensorLike): Tensor {
+  /** this * u (broadcasting). */
+  mul(u: TensorLike): Tensor {
     return op().mul(this, u);
   }
-  /** this / u (broadcasting). */ div(u: TensorLike): Tensor {
+  /** this / u (broadcasting). */
+  div(u: TensorLike): Tensor {
     return op().div(this, u);
   }
-  /** this ** u (broadcasting). */ pow(u: TensorLike): Tensor {
+  /** this ** u (broadcasting). */
+  pow(u: TensorLike): Tensor {
     return op().pow(this, u);
   }
-  /** Elementwise larger of this and u. */ maximum(u: TensorLike): Tensor {
+  /** Elementwise larger of this and u. */
+  maximum(u: TensorLike): Tensor {
     return op().maximum(this, u);
   }
-  /** Elementwise smaller of this and u. */ minimum(u: TensorLike): Tensor {
+  /** Elementwise smaller of this and u. */
+  minimum(u: TensorLike): Tensor {
     return op().minimum(this, u);
   }
-  /** -this. */ neg(): Tensor {
+  /** -this. */
+  neg(): Tensor {
     return op().neg(this);
   }
-  /** e^this. */ exp(): Tensor {
+  /** e^this. */
+  exp(): Tensor {
     return op().exp(this);
   }
-  /** Natural log. */ log(): Tensor {
+  /** Natural log. */
+  log(): Tensor {
     return op().log(this);
   }
-  /** log(1 + this), accurate near 0. */ log1p(): Tensor {
+  /** log(1 + this), accurate near 0. */
+  log1p(): Tensor {
     return op().log1p(this);
   }
-  /** Sine. */ sin(): Tensor {
+  /** Sine. */
+  sin(): Tensor {
     return op().sin(this);
   }
-  /** Cosine. */ cos(): Tensor {
+  /** Cosine. */
+  cos(): Tensor {
     return op().cos(this);
   }
-  /** Tangent. */ tan(): Tensor {
+  /** Tangent. */
+  tan(): Tensor {
     return op().tan(this);
   }
-  /** Hyperbolic tangent. */ tanh(): Tensor {
+  /** Hyperbolic tangent. */
+  tanh(): Tensor {
     return op().tanh(this);
   }
-  /** 1 / (1 + e^-this). */ sigmoid(): Tensor {
+  /** 1 / (1 + e^-this). */
+  sigmoid(): Tensor {
     return op().sigmoid(this);
   }
-  /** max(this, 0). */ relu(): Tensor {
+  /** max(this, 0). */
+  relu(): Tensor {
     return op().relu(this);
   }
-  /** log(1 + e^this), computed stably. */ softplus(): Tensor {
+  /** log(1 + e^this), computed stably. */
+  softplus(): Tensor {
     return op().softplus(this);
   }
-  /** |this|. */ abs(): Tensor {
+  /** |this|. */
+  abs(): Tensor {
     return op().abs(this);
   }
-  /** Square root. */ sqrt(): Tensor {
+  /** Square root. */
+  sqrt(): Tensor {
     return op().sqrt(this);
   }
-  /** this * this. */ square(): Tensor {
+  /** this * this. */
+  square(): Tensor {
     return op().square(this);
   }
-  /** -1, 0 or 1 by sign. */ sign(): Tensor {
+  /** -1, 0 or 1 by sign. */
+  sign(): Tensor {
     return op().sign(this);
   }
-  /** 1 where this < u, else 0. */ lt(u: TensorLike): Tensor {
+  /** 1 where this < u, else 0. */
+  lt(u: TensorLike): Tensor {
     return op().lt(this, u);
   }
-  /** 1 where this <= u, else 0. */ le(u: TensorLike): Tensor {
+  /** 1 where this <= u, else 0. */
+  le(u: TensorLike): Tensor {
     return op().le(this, u);
   }
-  /** 1 where this > u, else 0. */ gt(u: TensorLike): Tensor {
+  /** 1 where this > u, else 0. */
+  gt(u: TensorLike): Tensor {
     return op().gt(this, u);
   }
-  /** 1 where this >= u, else 0. */ ge(u: TensorLike): Tensor {
+  /** 1 where this >= u, else 0. */
+  ge(u: TensorLike): Tensor {
     return op().ge(this, u);
   }
-  /** 1 where this == u, else 0. */ eq(u: TensorLike): Tensor {
+  /** 1 where this == u, else 0. */
+  eq(u: TensorLike): Tensor {
     return op().eq(this, u);
   }
-  /** 1 where this != u, else 0. */ ne(u: TensorLike): Tensor {
+  /** 1 where this != u, else 0. */
+  ne(u: TensorLike): Tensor {
     return op().ne(this, u);
   }
 
@@ -363,9 +391,13 @@ export class Tensor {
   index(i: number): Tensor {
     return op().index(this, i);
   }
-  /** Entries start, start+step, ... < stop along `dim` (negative start/stop count from the end). */
+  /** Entries start, start+step, ... before stop along `dim` (Python slice rules; step may be negative). */
   slice(dim: number, start?: number, stop?: number, step = 1): Tensor {
     return op().slice(this, dim, start, stop, step);
+  }
+  /** Reverses the entries along each of `dims`. */
+  flip(dims: number | number[]): Tensor {
+    return op().flip(this, dims);
   }
   /** torch.gather along `dim` with an index tensor of the same rank. */
   gather(dim: number, index: Tensor): Tensor {

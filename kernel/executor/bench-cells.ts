@@ -11,11 +11,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function timeCells(interpreter: ReturnType<typeof createInterpreter>, code: string): Promise<number[]> {
+async function timeCells(
+  interpreter: ReturnType<typeof createInterpreter>,
+  code: (index: number) => string,
+): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < cells; i++) {
     const started = performance.now();
-    const { outcome } = await run(interpreter, code);
+    const { outcome } = await run(interpreter, code(i));
     times.push(performance.now() - started);
     if (outcome.status !== "ok") throw new Error(`bench: the cell failed: ${JSON.stringify(outcome)}`);
   }
@@ -26,17 +29,14 @@ const started = performance.now();
 const interpreter = createInterpreter();
 await interpreter.start();
 const startMs = performance.now() - started;
-await timeCells(interpreter, "1 + 1"); // warm the JIT of both workers
-const checked = await timeCells(interpreter, "1 + 1");
-const unchecked = await timeCells(interpreter, "// @ts-nocheck\n1 + 1");
-const declaring: number[] = [];
-for (let i = 0; i < cells; i++) {
-  const begin = performance.now();
-  await run(interpreter, `let v${i % 5} = ${i};`);
-  declaring.push(performance.now() - begin);
-}
+await timeCells(interpreter, (i) => `${i} + 1`); // warm the JIT of both workers
+const identical = await timeCells(interpreter, () => "1 + 1");
+const checked = await timeCells(interpreter, (i) => `${i} + 1`);
+const unchecked = await timeCells(interpreter, (i) => `// @ts-nocheck\n${i} + 1`);
+const declaring = await timeCells(interpreter, (i) => `let v${i % 5} = ${i};`);
 await interpreter.shutdown();
 console.log(`start (both workers warm): ${startMs.toFixed(0)} ms`);
+console.log(`the same trivial cell again: median ${median(identical).toFixed(2)} ms over ${cells}`);
 console.log(`trivial type-checked cell: median ${median(checked).toFixed(2)} ms over ${cells}`);
 console.log(`trivial @ts-nocheck cell:  median ${median(unchecked).toFixed(2)} ms over ${cells}`);
 console.log(`cell declaring a variable: median ${median(declaring).toFixed(2)} ms over ${cells}`);

@@ -18,11 +18,27 @@ export interface ExecWorkerData {
   cwd: string;
   jaclabRoot: string;
   coreUrl: string;
+  /**
+   * One Int32 shared with the main thread: 1 while a cell's synchronous first part runs directly in a message
+   * handler, where Runtime.terminateExecution is safe; inside timer or promise callbacks it is not (Node
+   * aborts on the unbalanced async-hooks stack), so there the main thread restarts the worker instead.
+   */
+  syncState: Int32Array;
 }
 
 const port = parentPort;
 if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
-const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
+const { cwd, jaclabRoot, coreUrl, syncState } = workerData as ExecWorkerData;
+
+/** Runs `body` with the shared flag saying "terminating now is safe". */
+function inSyncPart<T>(body: () => T): T {
+  Atomics.store(syncState, 0, 1);
+  try {
+    return body();
+  } finally {
+    Atomics.store(syncState, 0, 0);
+  }
+}
 const post = (event: ExecEvent): void => port.postMessage(event);
 
 const scope = new CellScope();
@@ -111,8 +127,9 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
   await scope.run(context, async () => {
     let outcome: Extract<ExecEvent, { type: "done" }>["outcome"];
     try {
-      const completion = (await runInThisContext(request.cell.js, { filename: cellFileName(cellId) })) as
-        { value: unknown } | undefined;
+      const completion = (await inSyncPart(() =>
+        runInThisContext(request.cell.js, { filename: cellFileName(cellId) }),
+      )) as { value: unknown } | undefined;
       if (completion !== undefined && completion.value !== undefined && !request.silent) {
         const data = await toMimeBundle(completion.value);
         context.queue.push({ kind: "result", executionCount, data, metadata: {} });
@@ -135,7 +152,9 @@ async function evaluateUserExpressions(
   const results: Record<string, UserExpressionResult> = {};
   for (const [key, expression] of Object.entries(expressions)) {
     try {
-      const value: unknown = runInThisContext(`(${expression}\n)`, { filename: "user-expression" });
+      const value: unknown = inSyncPart(() =>
+        runInThisContext(`(${expression}\n)`, { filename: "user-expression" }),
+      );
       results[key] = { status: "ok", data: await toMimeBundle(value), metadata: {} };
     } catch (error) {
       results[key] = { status: "error", ...errorInfo(error, cells) };
@@ -147,7 +166,7 @@ async function evaluateUserExpressions(
 port.on("message", (request: ExecRequest) => {
   switch (request.type) {
     case "run":
-      void run(request);
+      void ready.then(() => run(request));
       break;
     case "interrupt": {
       const context = contexts.get(request.cellId);
@@ -162,4 +181,5 @@ port.on("message", (request: ExecRequest) => {
   }
 });
 
-await setUp();
+const ready = setUp();
+await ready;

@@ -27,6 +27,10 @@ export interface InterpreterOptions {
 
 /** How long an interrupt waits for an idle cell to acknowledge before it terminates a busy one. */
 const INTERRUPT_GRACE_MS = 150;
+/** How long a terminated worker has to answer before it is replaced. */
+const TERMINATE_GRACE_MS = 400;
+/** Above this event-loop utilization during the grace period, the execution worker is stuck in a cell. */
+const BUSY_UTILIZATION = 0.8;
 
 const KEYBOARD_INTERRUPT: ExecuteOutcome = {
   status: "error",
@@ -34,6 +38,17 @@ const KEYBOARD_INTERRUPT: ExecuteOutcome = {
   evalue: "the cell was interrupted",
   traceback: ["KeyboardInterrupt: the cell was interrupted"],
 };
+
+/** Whether `promise` settles within `ms` milliseconds. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
 
 /** Creates the TypeScript interpreter of jaclab cells. */
 export function createInterpreter(options: InterpreterOptions = {}): Interpreter {
@@ -60,6 +75,10 @@ class WorkerInterpreter implements Interpreter {
   private inspector: Session | undefined;
   private execSessionId: string | undefined;
   private stopping = false;
+  /** Shared with the execution worker: 1 while terminating its running code is safe (see ExecWorkerData). */
+  private syncState = new Int32Array(new SharedArrayBuffer(4));
+  /** The worker being replaced after an interrupt, whose exit is expected. */
+  private retiring: Worker | undefined;
 
   constructor(private readonly cwd: string) {}
 
@@ -73,13 +92,19 @@ class WorkerInterpreter implements Interpreter {
     const typings = [`${root}dist/src/index.d.ts`, `${root}src/index.ts`].find((file) => existsSync(file));
     this.language = new LanguageClient({ cwd: this.cwd, jaclabRoot: root, coreTypings: typings });
     const warm = this.language.call("warm", {});
+    // Queued behind warm; cells can run before it finishes, completion requests wait for it.
+    this.language.call("warmCompletions", {}).catch((error: unknown) => {
+      process.stderr.write(`jaclab: warming completions failed: ${String(error)}\n`);
+    });
     this.startExecWorker();
     this.attachInspector();
     await Promise.all([warm, this.execReady]);
   }
 
   private startExecWorker(): void {
+    this.syncState = new Int32Array(new SharedArrayBuffer(4));
     const workerData: ExecWorkerData = {
+      syncState: this.syncState,
       cwd: this.cwd,
       jaclabRoot: this.jaclabRoot,
       coreUrl: new URL("../../src/index.js", import.meta.url).href,
@@ -102,7 +127,7 @@ class WorkerInterpreter implements Interpreter {
 
   /** A crashed execution worker loses its variables; the running cell fails and a fresh worker starts. */
   private onExecExit(worker: Worker, code: number): void {
-    if (this.stopping || worker !== this.exec) return;
+    if (this.stopping || worker !== this.exec || worker === this.retiring) return;
     const message = `the execution worker stopped (exit code ${code}); earlier variables are lost`;
     this.current?.finish({
       status: "error",
@@ -266,14 +291,47 @@ class WorkerInterpreter implements Interpreter {
       current.finish(KEYBOARD_INTERRUPT);
       return;
     }
-    const acknowledged = new Promise<boolean>((resolve) => {
-      this.interruptAcks.set(current.cellId, () => resolve(true));
-      setTimeout(() => resolve(false), INTERRUPT_GRACE_MS);
-    });
-    this.exec?.postMessage({ type: "interrupt", cellId: current.cellId } satisfies ExecRequest);
-    if (!(await acknowledged)) this.terminateBusyCell();
+    const worker = this.exec;
+    const usageBefore = worker?.performance.eventLoopUtilization();
+    let acknowledge: () => void = () => undefined;
+    const acknowledged = new Promise<void>((resolve) => (acknowledge = resolve));
+    this.interruptAcks.set(current.cellId, () => acknowledge());
+    worker?.postMessage({ type: "interrupt", cellId: current.cellId } satisfies ExecRequest);
+    let outcome = KEYBOARD_INTERRUPT;
+    if (!(await settlesWithin(acknowledged, INTERRUPT_GRACE_MS)) && worker !== undefined) {
+      const usage = worker.performance.eventLoopUtilization(usageBefore);
+      // An idle worker will still answer; terminating it would kill whatever it runs next.
+      if (usage.utilization > BUSY_UTILIZATION) {
+        const safe = Atomics.load(this.syncState, 0) === 1;
+        if (safe) this.terminateBusyCell();
+        // After a termination the worker answers the queued interrupt; if it does not, replace it.
+        if (!safe || !(await settlesWithin(acknowledged, TERMINATE_GRACE_MS))) {
+          outcome = await this.replaceExecWorker(worker);
+        }
+      }
+    }
     this.interruptAcks.delete(current.cellId);
-    current.finish(KEYBOARD_INTERRUPT);
+    current.finish(outcome);
+  }
+
+  /**
+   * Stops a worker that is busy inside a callback (where terminating only its JavaScript would abort the
+   * process) by ending the whole worker, and starts a fresh one: the notebook's variables are lost.
+   */
+  private async replaceExecWorker(worker: Worker): Promise<ExecuteOutcome> {
+    this.retiring = worker;
+    await worker.terminate();
+    this.startExecWorker();
+    await this.language?.call("reset", {});
+    const evalue =
+      "the cell was interrupted while busy inside a callback (after an await, or in a timer); " +
+      "the kernel had to restart its worker, so earlier variables are lost";
+    return {
+      status: "error",
+      ename: "KeyboardInterrupt",
+      evalue,
+      traceback: [`KeyboardInterrupt: ${evalue}`],
+    };
   }
 
   /** Stops JavaScript that is running synchronously in the execution worker; the worker and its globals live on. */

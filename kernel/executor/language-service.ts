@@ -5,15 +5,14 @@
 import path from "node:path";
 import ts from "typescript";
 import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
+import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
 import { diagnosticsToError } from "./diagnostics.js";
-import { KERNEL_GLOBALS_DTS } from "./kernel-globals.js";
-import type { PreparedCell } from "./protocol.js";
+import { DiskCaches } from "./disk-caches.js";
+import { KERNEL_GLOBAL_NAMES, KERNEL_GLOBALS_DTS } from "./kernel-globals.js";
+import type { LineMappings, PreparedCell } from "./protocol.js";
 import { decodeMappings } from "./source-map.js";
-import { rewriteForRuntime } from "./transform.js";
+import { rewriteForRuntime, type RewrittenCell } from "./transform.js";
 import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
-
-/** How a cell's top-level name is re-declared globally for later cells. */
-type NameKind = "var" | "const" | "alias";
 
 interface VirtualFile {
   text: string;
@@ -34,7 +33,7 @@ export type PrepareResult = { ok: true; cell: PreparedCell } | { ok: false; erro
 const NOCHECK = /^\s*\/\/\s*@ts-nocheck\b/;
 const HIDDEN_PREFIX = "__jaclab";
 /** How many empty cell slots are added at a time (each batch costs one full program rebuild). */
-const SLOT_BATCH = 64;
+const SLOT_BATCH = 16;
 
 function slotAlias(slot: number): string {
   return `${HIDDEN_PREFIX}_s${slot}`;
@@ -44,7 +43,10 @@ function slotAlias(slot: number): string {
 export class CellLanguageService {
   private readonly files = new Map<string, VirtualFile>();
   /** Global name → its declaration line inside `declare global { }`. */
-  private readonly globals = new Map<string, { line: string; module: string }>();
+  private readonly cellGlobals = new Map<string, GlobalEntry>();
+  /** The core's API and the kernel's globals, in a file of their own that rarely changes (it is large). */
+  private readonly builtinGlobals = new Map<string, GlobalEntry>();
+  private readonly builtinGlobalsFile: string;
   private readonly compilerOptions: ts.CompilerOptions;
   private readonly service: ts.LanguageService;
   private readonly diskCaches = new DiskCaches();
@@ -61,6 +63,7 @@ export class CellLanguageService {
   constructor(private readonly options: LanguageServiceOptions) {
     const { cwd, jaclabRoot } = options;
     this.globalsFile = path.join(cwd, `${HIDDEN_PREFIX}_globals.d.ts`);
+    this.builtinGlobalsFile = path.join(cwd, `${HIDDEN_PREFIX}_builtin_globals.d.ts`);
     this.kernelFile = path.join(cwd, `${HIDDEN_PREFIX}_kernel.d.ts`);
     this.scratchFile = path.join(cwd, `${HIDDEN_PREFIX}_scratch.ts`);
     this.candidateFile = path.join(cwd, `${HIDDEN_PREFIX}_candidate.ts`);
@@ -99,16 +102,27 @@ export class CellLanguageService {
         const moduleSymbol = checker.getSymbolAtLocation(declaration.moduleSpecifier);
         for (const symbol of moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []) {
           if (symbol.name === "default") continue;
-          this.setGlobal(symbol.name, "alias", "jaclab", "__jaclab_api");
+          this.builtinGlobals.set(symbol.name, globalEntry(symbol.name, "alias", "jaclab", "__jaclab_api"));
         }
       }
     }
-    for (const name of ["display", "updateDisplay", "clearOutput", "help", "input"]) {
-      this.setGlobal(name, "alias", `./${path.basename(this.kernelFile, ".d.ts")}`, "__jaclab_kernel");
+    for (const name of KERNEL_GLOBAL_NAMES) {
+      const kernelModule = `./${path.basename(this.kernelFile, ".d.ts")}`;
+      this.builtinGlobals.set(name, globalEntry(name, "alias", kernelModule, "__jaclab_kernel"));
     }
     this.writeGlobals();
     this.setFile(this.scratchFile, "const warm: number = 1;\nexport {};\n");
     this.service.getSemanticDiagnostics(this.scratchFile);
+  }
+
+  /** Forgets the declarations of all cells, as a fresh execution worker has none of them. */
+  reset(): void {
+    this.cellGlobals.clear();
+    this.writeGlobals();
+  }
+
+  /** Computes one list of global completions, so the first real completion request is quick. */
+  warmCompletions(): void {
     this.service.getCompletionsAtPosition(this.scratchFile, 0, {});
   }
 
@@ -169,8 +183,8 @@ export class CellLanguageService {
   private toPreparedCell(js: string, map: string | undefined, helpDocs: string[]): PreparedCell {
     const withoutMapComment = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     const rewritten = rewriteForRuntime(withoutMapComment, helpDocs);
-    const mappings = map ? decodeMappings((JSON.parse(map) as { mappings: string }).mappings) : [];
-    return { js: rewritten.js, mappings, firstLineOffset: rewritten.firstLineOffset };
+    const emitted = map ? decodeMappings((JSON.parse(map) as { mappings: string }).mappings) : [];
+    return { js: rewritten.js, mappings: remapMappings(emitted, withoutMapComment, rewritten) };
   }
 
   /**
@@ -183,8 +197,10 @@ export class CellLanguageService {
     if (this.nextSlot >= this.slotCount) this.addSlots();
     const slot = this.nextSlot++;
     this.setFile(this.slotFile(slot), text);
-    for (const entry of names)
-      this.setGlobal(entry.name, entry.kind, this.slotModule(slot), slotAlias(slot), entry.doc);
+    for (const entry of names) {
+      const global = globalEntry(entry.name, entry.kind, this.slotModule(slot), slotAlias(slot), entry.doc);
+      this.cellGlobals.set(entry.name, global);
+    }
     this.writeGlobals();
   }
 
@@ -203,27 +219,18 @@ export class CellLanguageService {
     this.slotCount += SLOT_BATCH;
   }
 
-  private setGlobal(name: string, kind: NameKind, moduleName: string, alias: string, doc = ""): void {
-    const declaration =
-      kind === "alias"
-        ? `export import ${name} = ${alias}.${name};`
-        : `${kind} ${name}: typeof ${alias}.${name};`;
-    const line =
-      doc === "" || kind === "alias" ? declaration : `${doc.replace(/\n\s*/g, "\n  ")}\n  ${declaration}`;
-    this.globals.set(name, { line, module: `import * as ${alias} from ${JSON.stringify(moduleName)};` });
-  }
-
   private writeGlobals(): void {
     const slotImports: string[] = [];
     for (let slot = 0; slot < this.slotCount; slot++) {
       slotImports.push(`import * as ${slotAlias(slot)} from ${JSON.stringify(this.slotModule(slot))};`);
     }
-    const imports = new Set([...slotImports, ...[...this.globals.values()].map((entry) => entry.module)]);
-    const lines = [...this.globals.values()].map((entry) => `  ${entry.line}`);
-    this.setFile(
-      this.globalsFile,
-      [...imports, "declare global {", ...lines, "}", "export {};", ""].join("\n"),
-    );
+    this.setFile(this.globalsFile, globalsFileText(slotImports, [...this.cellGlobals.values()]));
+    // A cell's name replaces a built-in one of the same name.
+    const builtins = [...this.builtinGlobals]
+      .filter(([name]) => !this.cellGlobals.has(name))
+      .map(([, entry]) => entry);
+    const builtinImports = [...this.builtinGlobals.values()].map((entry) => entry.module);
+    this.setFile(this.builtinGlobalsFile, globalsFileText(builtinImports, builtins));
   }
 
   /** The documentation of each `help(x)` call's argument, in source order. */
@@ -297,6 +304,7 @@ export class CellLanguageService {
 
   private setFile(fileName: string, text: string): void {
     const previous = this.files.get(fileName);
+    if (previous?.text === text) return; // same text, same program: nothing to rebuild
     this.files.set(fileName, { text, version: (previous?.version ?? 0) + 1 });
   }
 
@@ -305,7 +313,13 @@ export class CellLanguageService {
     const host: ts.LanguageServiceHost = {
       // Only the fixed files are roots; cells enter the program through the globals file's imports, so a new
       // cell changes one file's imports instead of the root set (which would rebuild the program from scratch).
-      getScriptFileNames: () => [this.kernelFile, this.globalsFile, this.scratchFile, this.candidateFile],
+      getScriptFileNames: () => [
+        this.kernelFile,
+        this.builtinGlobalsFile,
+        this.globalsFile,
+        this.scratchFile,
+        this.candidateFile,
+      ],
       getScriptVersion: (fileName) => String(this.files.get(fileName)?.version ?? 0),
       getScriptSnapshot: (fileName) => {
         const file = this.files.get(fileName);
@@ -355,67 +369,49 @@ export class CellLanguageService {
   }
 }
 
-interface CellName {
-  name: string;
-  kind: NameKind;
-  /** The declaration's doc comment, carried over to the global (aliases keep theirs). */
-  doc: string;
-  /** Declared with `export` already, so not added to the cell's export list. */
-  exported: boolean;
+/** One name of the global scope and the import its declaration refers to. */
+interface GlobalEntry {
+  line: string;
+  module: string;
 }
 
-/** The names a cell declares at its top level, including import bindings. */
-export function topLevelNames(file: ts.SourceFile): CellName[] {
-  const names = new Map<string, CellName>();
-  let doc = "";
-  const add = (name: string, kind: NameKind, exported = false): void => {
-    if (!names.has(name)) names.set(name, { name, kind, exported, doc });
-  };
-  for (const statement of file.statements) {
-    const comments = ts.getLeadingCommentRanges(file.text, statement.pos) ?? [];
-    const docComment = comments.filter((range) => file.text.startsWith("/**", range.pos)).at(-1);
-    doc = docComment === undefined ? "" : file.text.slice(docComment.pos, docComment.end);
-    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-    if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) continue;
-    if (ts.isVariableStatement(statement)) {
-      const kind = statement.declarationList.flags & ts.NodeFlags.Const ? "const" : "var";
-      for (const declaration of statement.declarationList.declarations) {
-        for (const name of bindingNames(declaration.name)) add(name, kind, exported);
-      }
-    } else if (
-      (ts.isFunctionDeclaration(statement) ||
-        ts.isClassDeclaration(statement) ||
-        ts.isInterfaceDeclaration(statement) ||
-        ts.isTypeAliasDeclaration(statement) ||
-        ts.isEnumDeclaration(statement)) &&
-      statement.name
-    ) {
-      add(statement.name.text, "alias", exported);
-    } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
-      add(statement.name.text, "alias", exported);
-    } else if (ts.isImportEqualsDeclaration(statement)) {
-      add(statement.name.text, "alias", exported);
-    } else if (ts.isImportDeclaration(statement) && statement.importClause) {
-      const clause = statement.importClause;
-      if (clause.name) add(clause.name.text, "alias");
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) add(bindings.name.text, "alias");
-      else if (bindings) for (const element of bindings.elements) add(element.name.text, "alias");
+/** The declaration of a global name: an alias of a module's export, or a variable of its type. */
+function globalEntry(name: string, kind: NameKind, moduleName: string, alias: string, doc = ""): GlobalEntry {
+  const declaration =
+    kind === "alias"
+      ? `export import ${name} = ${alias}.${name};`
+      : `${kind} ${name}: typeof ${alias}.${name};`;
+  const line =
+    doc === "" || kind === "alias" ? declaration : `${doc.replace(/\n\s*/g, "\n  ")}\n  ${declaration}`;
+  return { line, module: `import * as ${alias} from ${JSON.stringify(moduleName)};` };
+}
+
+function globalsFileText(imports: string[], entries: GlobalEntry[]): string {
+  const lines = entries.map((entry) => `  ${entry.line}`);
+  return [...new Set(imports), "declare global {", ...lines, "}", "export {};", ""].join("\n");
+}
+
+/** Moves source-map segments from the emitted JavaScript to where the rewrite put that code. */
+function remapMappings(emitted: LineMappings, emittedJs: string, rewritten: RewrittenCell): LineMappings {
+  const emittedStarts = lineStarts(emittedJs);
+  const rewrittenStarts = lineStarts(rewritten.js);
+  const result: LineMappings = rewrittenStarts.map(() => []);
+  emitted.forEach((segments, line) => {
+    for (let i = 0; i < segments.length; i += 3) {
+      const offset = rewritten.toRewrittenOffset((emittedStarts[line] ?? 0) + segments[i]);
+      let target = rewrittenStarts.length - 1;
+      while (target > 0 && rewrittenStarts[target] > offset) target--;
+      result[target].push(offset - rewrittenStarts[target], segments[i + 1], segments[i + 2]);
     }
-  }
-  return [...names.values()];
+  });
+  return result;
 }
 
-function bindingNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((element) => (ts.isBindingElement(element) ? bindingNames(element.name) : []));
-}
-
-function hasModifier(statement: ts.Statement, kind: ts.SyntaxKind): boolean {
-  return (
-    (ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined)?.some((m) => m.kind === kind) ??
-    false
-  );
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let index = text.indexOf("\n"); index >= 0; index = text.indexOf("\n", index + 1))
+    starts.push(index + 1);
+  return starts;
 }
 
 /** Untyped packages are fine in a notebook: they are `any`, not an error (TS7016). */
@@ -498,54 +494,4 @@ function quickInfoText(info: ts.QuickInfo): { plain: string; markdown: string } 
     plain: prose === "" ? signature : `${signature}\n\n${prose}`,
     markdown: "```typescript\n" + signature + "\n```" + (prose === "" ? "" : `\n\n${prose}`),
   };
-}
-
-/** Memoised file-system queries: the lib and package files do not change while a notebook runs. */
-class DiskCaches {
-  private readonly exists = new Map<string, boolean>();
-  private readonly directories = new Map<string, boolean>();
-  private readonly contents = new Map<string, string | undefined>();
-  private readonly snapshots = new Map<string, ts.IScriptSnapshot | undefined>();
-  private readonly realpaths = new Map<string, string>();
-  private readonly listings = new Map<string, string[]>();
-
-  clear(): void {
-    this.exists.clear();
-    this.directories.clear();
-    this.listings.clear();
-  }
-
-  fileExists(fileName: string): boolean {
-    return memo(this.exists, fileName, () => ts.sys.fileExists(fileName));
-  }
-
-  directoryExists(directory: string): boolean {
-    return memo(this.directories, directory, () => ts.sys.directoryExists(directory));
-  }
-
-  readFile(fileName: string): string | undefined {
-    return memo(this.contents, fileName, () => ts.sys.readFile(fileName));
-  }
-
-  snapshot(fileName: string): ts.IScriptSnapshot | undefined {
-    return memo(this.snapshots, fileName, () => {
-      const text = this.readFile(fileName);
-      return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
-    });
-  }
-
-  realpath(fileName: string): string {
-    return memo(this.realpaths, fileName, () => ts.sys.realpath?.(fileName) ?? fileName);
-  }
-
-  getDirectories(directory: string): string[] {
-    return memo(this.listings, directory, () => ts.sys.getDirectories(directory));
-  }
-}
-
-function memo<V>(cache: Map<string, V>, key: string, compute: () => V): V {
-  if (cache.has(key)) return cache.get(key) as V;
-  const value = compute();
-  cache.set(key, value);
-  return value;
 }

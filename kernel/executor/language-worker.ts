@@ -9,6 +9,9 @@ import type { LanguageMethods, LanguageRequest, LanguageResponse } from "./proto
 const port = parentPort;
 if (port === null) throw new Error("internal: language-worker.js must run in a worker thread");
 
+/** How long after start-up the completion warm-up waits for a first cell to go ahead of it. */
+const WARM_COMPLETIONS_DELAY_MS = 300;
+
 const service = new CellLanguageService(workerData as LanguageServiceOptions);
 
 type Handlers = {
@@ -18,6 +21,15 @@ type Handlers = {
 const handlers: Handlers = {
   warm: () => {
     service.warm();
+    return null;
+  },
+  warmCompletions: () => {
+    // Later, so that a first cell sent right after start-up is checked before this.
+    setTimeout(() => service.warmCompletions(), WARM_COMPLETIONS_DELAY_MS);
+    return null;
+  },
+  reset: () => {
+    service.reset();
     return null;
   },
   prepare: ({ code, cellId }) => service.prepare(code, cellId),

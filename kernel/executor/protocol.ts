@@ -13,14 +13,16 @@ export type LineMappings = number[][];
 export interface PreparedCell {
   /** An expression that evaluates to a promise of `{ value }` (the last expression's value) or undefined. */
   js: string;
+  /** Maps positions in `js` (wrapper included) to cell positions. */
   mappings: LineMappings;
-  /** How many columns the wrapper added in front of the first generated line. */
-  firstLineOffset: number;
 }
 
 /** Requests to the language worker, keyed by method, with their results. */
 export interface LanguageMethods {
   warm: { params: Record<string, never>; result: null };
+  warmCompletions: { params: Record<string, never>; result: null };
+  /** Forgets every cell's declarations (the execution worker was replaced). */
+  reset: { params: Record<string, never>; result: null };
   prepare: {
     params: { code: string; cellId: number };
     result: { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };

@@ -9,7 +9,6 @@ export interface CellRecord {
   executionCount: number;
   source: string;
   mappings: LineMappings;
-  firstLineOffset: number;
 }
 
 /** The script file name given to a cell's code, which is how stack frames are recognised. */
@@ -59,8 +58,7 @@ function mapFrame(
   const cell = cells.get(Number(match[1]));
   if (cell === undefined) return undefined;
   const generatedLine = Number(match[2]) - 1;
-  let generatedColumn = Number(match[3]) - 1;
-  if (generatedLine === 0) generatedColumn = Math.max(0, generatedColumn - cell.firstLineOffset);
+  const generatedColumn = Number(match[3]) - 1;
   const position = originalPosition(cell.mappings, generatedLine, generatedColumn);
   const functionName = /^\s+at (?:async )?([^\s(]+) \(/.exec(line)?.[1];
   const where = `Cell In[${cell.executionCount}]`;

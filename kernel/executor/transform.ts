@@ -10,8 +10,16 @@ import { RUNTIME_NAME } from "./protocol.js";
 export interface RewrittenCell {
   /** An expression evaluating to a promise of `{ value }` or undefined. */
   js: string;
-  /** Columns the wrapper added in front of the first line. */
-  firstLineOffset: number;
+  /** Moves an offset in the input JavaScript to where that text ended up in `js`. */
+  toRewrittenOffset(offset: number): number;
+}
+
+/** A run of the rewritten text: copied from the input (`copy`) or inserted in place of `originalStart..`. */
+interface Piece {
+  resultStart: number;
+  originalStart: number;
+  length: number;
+  copy: boolean;
 }
 
 interface Edit {
@@ -78,7 +86,11 @@ export function rewriteForRuntime(js: string, helpDocs: string[] = []): Rewritte
     (declared.size > 0 ? `${RUNTIME_NAME}.declare(${JSON.stringify([...declared])}); ` : "") +
     hoisted.join(" ");
   const header = `(async function () { "use strict"; ${prelude} `;
-  return { js: header + applyEdits(js, edits) + "\n})()", firstLineOffset: header.length };
+  const body = applyEdits(js, edits);
+  return {
+    js: header + body.text + "\n})()",
+    toRewrittenOffset: (offset) => header.length + rewrittenOffset(body.pieces, offset),
+  };
 }
 
 function lastExpressionStatement(statements: ts.NodeArray<ts.Statement>): ts.Statement | undefined {
@@ -196,14 +208,33 @@ function collectDynamicImportsAndHelp(source: ts.SourceFile, edits: Edit[], help
   visit(source);
 }
 
-function applyEdits(text: string, edits: Edit[]): string {
+function applyEdits(text: string, edits: Edit[]): { text: string; pieces: Piece[] } {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   let result = "";
   let position = 0;
+  const pieces: Piece[] = [];
+  const append = (piece: string, originalStart: number, copy: boolean): void => {
+    if (piece === "") return;
+    pieces.push({ resultStart: result.length, originalStart, length: piece.length, copy });
+    result += piece;
+  };
   for (const edit of sorted) {
     if (edit.start < position) continue; // an edit inside a replaced statement is already covered
-    result += text.slice(position, edit.start) + edit.text;
+    append(text.slice(position, edit.start), position, true);
+    append(edit.text, edit.start, false);
     position = edit.end;
   }
-  return result + text.slice(position);
+  append(text.slice(position), position, true);
+  return { text: result, pieces };
+}
+
+function rewrittenOffset(pieces: Piece[], offset: number): number {
+  let best = 0;
+  for (const piece of pieces) {
+    if (piece.originalStart > offset) break;
+    if (piece.copy && offset < piece.originalStart + piece.length)
+      return piece.resultStart + offset - piece.originalStart;
+    best = piece.copy ? piece.resultStart + piece.length : piece.resultStart;
+  }
+  return best;
 }

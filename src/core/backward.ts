@@ -57,7 +57,13 @@ function accumulate(k: Tensor, g: Tensor): void {
  * One reverse sweep: pulls `cts` of `roots` back to the tensors marked as targets of `epoch` (all leaves
  * when `leaves`), leaving each target's cotangent in its `_ct`. Returns the targets reached.
  */
-function sweep(roots: Tensor[], cts: Tensor[], epoch: number, leaves: boolean, retainGraph: boolean): Tensor[] {
+function sweep(
+  roots: Tensor[],
+  cts: Tensor[],
+  epoch: number,
+  leaves: boolean,
+  retainGraph: boolean,
+): Tensor[] {
   passCounter.backward++;
   const order = postOrder(roots, epoch);
   const isTarget = (t: Tensor): boolean => (leaves ? t.gradFn === null : t._bwTarget === epoch);
@@ -94,7 +100,9 @@ function sweep(roots: Tensor[], cts: Tensor[], epoch: number, leaves: boolean, r
       const rule = vjpRules[node.prim] as VjpRule<Primitive>;
       const ins = rule(ct, node.primals, node.out as Tensor, node.params as never, needs);
       if (ins.length !== parents.length) {
-        throw new InternalError(`${node.name}: VJP rule returned ${ins.length} cotangents for ${parents.length} inputs`);
+        throw new InternalError(
+          `${node.name}: VJP rule returned ${ins.length} cotangents for ${parents.length} inputs`,
+        );
       }
       for (let i = 0; i < ins.length; i++) {
         const g = ins[i];
@@ -124,7 +132,12 @@ function sweep(roots: Tensor[], cts: Tensor[], epoch: number, leaves: boolean, r
  * the cotangent reaching each target, or null when none does. Saved values are released unless
  * `retainGraph`.
  */
-export function runBackward(roots: Tensor[], cts: Tensor[], targets: Tensor[], retainGraph: boolean): (Tensor | null)[] {
+export function runBackward(
+  roots: Tensor[],
+  cts: Tensor[],
+  targets: Tensor[],
+  retainGraph: boolean,
+): (Tensor | null)[] {
   const epoch = ++epochCounter;
   for (const t of targets) t._bwTarget = epoch;
   sweep(roots, cts, epoch, false, retainGraph);
@@ -134,7 +147,11 @@ export function runBackward(roots: Tensor[], cts: Tensor[], targets: Tensor[], r
 }
 
 /** Like {@link runBackward} with every leaf reached as a target: leaf -> cotangent. */
-export function runBackwardToLeaves(roots: Tensor[], cts: Tensor[], retainGraph: boolean): Map<Tensor, Tensor> {
+export function runBackwardToLeaves(
+  roots: Tensor[],
+  cts: Tensor[],
+  retainGraph: boolean,
+): Map<Tensor, Tensor> {
   const epoch = ++epochCounter;
   const reached = sweep(roots, cts, epoch, true, retainGraph);
   const out = new Map<Tensor, Tensor>();

@@ -4,8 +4,8 @@
 // Small arrays are carved out of shared slabs: a fresh Float64Array above 64 bytes gets its own off-heap
 // backing store, which costs a microsecond and, in bulk, triggers garbage collections. Slabs are never
 // reused (so views start zeroed); a slab is freed when its last view is.
-const SLAB_BYTES = 1 << 16;
-const SLAB_MAX_ELEMENTS = 512;
+const SLAB_BYTES = 1 << 18;
+const SLAB_MAX_ELEMENTS = 4096;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
 

@@ -115,7 +115,7 @@ export interface PrimitiveParams {
   [Primitive.Permute]: { perm: number[] };
   /** The target shape; x's shape is right-aligned against it (NumPy rules). */
   [Primitive.BroadcastTo]: { shape: number[] };
-  /** Per axis: out[i] = x[starts + i * steps], `sizes` elements, steps >= 1. */
+  /** Per axis: out[i] = x[starts + i * steps], `sizes` elements (steps may be negative, never 0). */
   [Primitive.Slice]: { starts: number[]; steps: number[]; sizes: number[] };
   /** The transpose of Slice: zeros of `shape` with x placed at starts + i * steps. */
   [Primitive.PadSlice]: { starts: number[]; steps: number[]; shape: number[] };

@@ -21,7 +21,10 @@ export function graphviz(): Promise<Viz> {
   return vizInstance;
 }
 
-/** Lays out DOT text with Graphviz's `dot` engine and returns the SVG document. */
+/**
+ * Lays out DOT text with Graphviz's `dot` engine and returns the SVG element. The XML declaration and
+ * DOCTYPE are dropped: notebook tools parse outputs as text (nbconvert refuses an encoding declaration).
+ */
 export async function renderSvg(dot: string): Promise<string> {
   const viz = await graphviz();
   const result = viz.render(dot, { format: "svg", engine: "dot" });
@@ -31,5 +34,11 @@ export async function renderSvg(dot: string): Promise<string> {
       `renderSvg: Graphviz failed on a ${dot.length}-character DOT graph: ${messages}`,
     );
   }
-  return result.output;
+  return stripXmlProlog(result.output);
+}
+
+/** Removes everything before the `<svg` element: the XML declaration, DOCTYPE and comments. */
+export function stripXmlProlog(svg: string): string {
+  const start = svg.indexOf("<svg");
+  return start > 0 ? svg.slice(start) : svg;
 }

@@ -39,16 +39,14 @@ function alignSolveOperands(op: string, a: Tensor, b: Tensor): { a: Tensor; b: T
       `${op}: batch dims of A ${fmtShape(a.shape)} and B ${fmtShape(b.shape)} do not broadcast`,
     );
   }
-  const k = b2.shape[b2.ndim - 1];
-  const a2 =
-    a.ndim - 2 === batch.length && a.shape.slice(0, -2).every((d, i) => d === batch[i])
-      ? a
-      : broadcastTo(a, [...batch, n, n]);
-  const b3 =
-    b2.ndim - 2 === batch.length && b2.shape.slice(0, -2).every((d, i) => d === batch[i])
-      ? b2
-      : broadcastTo(b2, [...batch, n, k]);
-  return { a: a2, b: b3, vector };
+  return { a: withBatch(a, batch), b: withBatch(b2, batch), vector };
+}
+
+// x ([..., r, c]) broadcast to the batch dims `batch`, unchanged when it already has them.
+function withBatch(x: Tensor, batch: number[]): Tensor {
+  const own = x.shape.slice(0, -2);
+  if (own.length === batch.length && own.every((d, i) => d === batch[i])) return x;
+  return broadcastTo(x, [...batch, ...x.shape.slice(-2)]);
 }
 
 /**

@@ -209,3 +209,16 @@ test("arguments of the wrong kind are ArgumentErrors naming the op", () => {
   );
   assert.throws(() => cat([] as Tensor[]), /cat: expected a non-empty array of tensors/);
 });
+
+test("negative steps and flip", () => {
+  const x = arange(6);
+  assert.deepEqual(arr(x.slice(0, undefined, undefined, -1)), [5, 4, 3, 2, 1, 0]);
+  assert.deepEqual(arr(x.slice(0, 4, 0, -2)), [4, 2]);
+  assert.deepEqual(arr(x.slice(0, -2, undefined, -3)), [4, 1]);
+  assert.deepEqual(arr(x.slice(0, 1, 3, -1)), []);
+  assert.deepEqual(arr(arange(4).reshape(2, 2).flip([0, 1])), [
+    [3, 2],
+    [1, 0],
+  ]);
+  assert.throws(() => x.slice(0, 0, 3, 0), /slice: step must be a non-zero integer, got 0/);
+});

@@ -119,18 +119,32 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 
-/** Entries start, start+step, ... below stop along `dim` (Python slice rules, step >= 1). */
+/**
+ * Entries start, start+step, ... up to (not including) stop along `dim`, with Python's slice rules:
+ * negative start/stop count from the end, a negative step walks backwards (`slice(x, 0, undefined,
+ * undefined, -1)` reverses dim 0).
+ */
 export function slice(x: Tensor, dim: number, start?: number, stop?: number, step = 1): Tensor {
   x = asTensor(x, "slice", "x");
   const d = normDim(dim, x.ndim, "slice", x.shape);
   const n = x.shape[d];
-  if (!Number.isInteger(step) || step < 1) {
-    throw new ArgumentError(`slice: step must be a positive integer, got ${step}`);
+  if (!Number.isInteger(step) || step === 0) {
+    throw new ArgumentError(`slice: step must be a non-zero integer, got ${step}`);
   }
-  const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
-  const s = start === undefined ? 0 : clamp(start);
-  const e = stop === undefined ? n : clamp(stop);
-  const size = e > s ? Math.ceil((e - s) / step) : 0;
+  let s: number;
+  let size: number;
+  if (step > 0) {
+    const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+    s = start === undefined ? 0 : clamp(start);
+    const e = stop === undefined ? n : clamp(stop);
+    size = e > s ? Math.ceil((e - s) / step) : 0;
+  } else {
+    const clamp = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, -1), n - 1);
+    s = start === undefined ? n - 1 : clamp(start);
+    const e = stop === undefined ? -1 : clamp(stop);
+    size = s > e ? Math.ceil((s - e) / -step) : 0;
+    if (size === 0) s = 0;
+  }
   if (s === 0 && step === 1 && size === n) return x;
   const starts = x.shape.map(() => 0);
   const steps = x.shape.map(() => 1);
@@ -139,6 +153,14 @@ export function slice(x: Tensor, dim: number, start?: number, stop?: number, ste
   steps[d] = step;
   sizes[d] = size;
   return bind(Primitive.Slice, [x], { starts, steps, sizes });
+}
+
+/** Reverses the order of entries along each of `dims`. */
+export function flip(x: Tensor, dims: number | number[]): Tensor {
+  x = asTensor(x, "flip", "x");
+  let out = x;
+  for (const d of typeof dims === "number" ? [dims] : dims) out = slice(out, d, undefined, undefined, -1);
+  return out;
 }
 
 /** `length` entries along `dim` from `start` (torch.narrow). */

@@ -184,10 +184,10 @@ function matrixTable(
 /** One value: coloured by sign and size, blank when exactly zero, the exact value on hover. */
 function valueCell(v: number, maxAbs: number, name: string, showValue: boolean): string {
   const background = divergingColor(v, maxAbs);
-  const size = showValue
-    ? "min-width: 24px; padding: 2px 6px; text-align: right"
+  const layout = showValue
+    ? `color: ${cssColor(textColorOn(background))}; min-width: 24px; padding: 2px 6px; text-align: right`
     : "width: 12px; height: 12px; padding: 0";
-  const style = `background-color: ${cssColor(background)}; color: ${cssColor(textColorOn(background))}; ${GRID_LINE}; ${size}`;
+  const style = `background-color: ${cssColor(background)}; ${GRID_LINE}; ${layout}`;
   const text = showValue && v !== 0 ? compactNumber(v) : "";
   return `<td title="${escapeHtml(`${name} = ${String(v)}`)}" style="${style}">${text}</td>`;
 }

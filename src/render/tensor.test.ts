@@ -173,6 +173,8 @@ test("scalars and higher ranks render as text (plus a summary for ranks above 3)
 test("formats restricts the bundle to the types asked for", () => {
   const bundle = tensorBundle(matrix([[1, 2]]), { formats: ["text/latex"] });
   assert.deepEqual(Object.keys(bundle).sort(), ["text/latex", "text/plain"]);
+  const png = tensorBundle(matrix([[1, -1]]), { formats: ["image/png"] });
+  assert.deepEqual(Object.keys(png).sort(), ["image/png", "text/plain"]);
 });
 
 test("showJacobian names outputs and inputs in the HTML, the LaTeX, the text and on hover", async () => {

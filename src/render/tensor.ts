@@ -2,7 +2,7 @@
 import type { MimeBundle, TensorView } from "./mime.js";
 import { heatmapGridHtml, heatmapHtml, escapeHtml, type EmbeddedImage } from "./html.js";
 import { matrixLatex } from "./latex.js";
-import { heatmapPng } from "./png.js";
+import { heatmapPng, type HeatmapPngOptions } from "./png.js";
 import { labelledText, tensorText, type TensorTextOptions } from "./text.js";
 import { compactNumber, valueStats } from "./format.js";
 import { checkView, matricesOf, shapeString, sizeOf, type MatrixView } from "./view.js";
@@ -20,7 +20,7 @@ export interface TensorBundleOptions extends TensorTextOptions {
   colLabels?: readonly string[];
   /** Hover text for cell (i, j) of a matrix before ` = value`. */
   cellName?: (i: number, j: number) => string;
-  /** Only these MIME types (text/plain is always included). */
+  /** Only these MIME types (text/plain is always included); naming `image/png` draws one at any size. */
   formats?: readonly TensorFormat[];
   /** Matrices with at least this many rows or columns also render as a PNG heatmap (default 64). */
   pngThreshold?: number;
@@ -37,6 +37,7 @@ export interface TensorBundleOptions extends TensorTextOptions {
 export function tensorBundle(t: TensorView, opts: TensorBundleOptions = {}): MimeBundle {
   checkView(t, "tensorBundle");
   const wanted = (format: TensorFormat): boolean => !opts.formats || opts.formats.includes(format);
+  const asked = (format: TensorFormat): boolean => opts.formats?.includes(format) ?? false;
   const bundle: MimeBundle = { "text/plain": plainText(t, opts) };
   const rank = t.shape.length;
   if (rank === 0 || sizeOf(t.shape) === 0) return bundle;
@@ -46,9 +47,9 @@ export function tensorBundle(t: TensorView, opts: TensorBundleOptions = {}): Mim
 
   if (rank <= 2) {
     const [m] = matricesOf(t);
-    // A vector would be a one-pixel strip: its summarised table says more.
-    const image =
-      wanted("image/png") && rank === 2 && Math.max(m.rows, m.cols) >= bigAt ? pngOf(t) : undefined;
+    // A vector would be a one-pixel strip: its summarised table says more, unless a PNG is asked for.
+    const large = rank === 2 && Math.max(m.rows, m.cols) >= bigAt;
+    const image = (large && wanted("image/png")) || asked("image/png") ? pngOf(t) : undefined;
     if (image) bundle["image/png"] = image.base64;
     if (wanted("text/html")) {
       bundle["text/html"] = heatmapHtml(m, t.shape, { ...heading, cellName, vector: rank === 1, image });
@@ -60,7 +61,7 @@ export function tensorBundle(t: TensorView, opts: TensorBundleOptions = {}): Mim
   } else if (rank === 3) {
     const matrices = matricesOf(t);
     const large = Math.max(t.shape[1], t.shape[2]) >= bigAt;
-    const image = wanted("image/png") && large ? pngOf(t) : undefined;
+    const image = (large && wanted("image/png")) || asked("image/png") ? pngOf(t) : undefined;
     if (image) bundle["image/png"] = image.base64;
     if (wanted("text/html")) {
       bundle["text/html"] = heatmapGridHtml(matrices, t.shape, { ...heading, cellName, image });
@@ -83,9 +84,23 @@ function plainText(t: TensorView, opts: TensorBundleOptions): string {
   return opts.title ? `${opts.title}\n${text}` : text;
 }
 
+// Jupyter's server drops output beyond about 1 MB/s (iopub_data_rate_limit): keep each copy of the image
+// (image/png and inside text/html) well under that, pooling a dense matrix's cells when needed.
+const PNG_BUDGET_BASE64 = 600_000;
+
 function pngOf(t: TensorView): EmbeddedImage {
   const matrices = matricesOf(t);
-  const png = heatmapPng(matrices);
+  // Coarser and coarser until the image fits: fewer tiles of a batch, then pooled cells.
+  const attempts: HeatmapPngOptions[] = [
+    {},
+    ...(matrices.length > 1 ? [{ maxTiles: 16 }, { maxTiles: 9 }, { maxTiles: 4 }] : []),
+    ...[512, 256, 128, 64].map((maxCells) => ({ maxTiles: matrices.length > 1 ? 4 : 1, maxCells })),
+  ];
+  let png = heatmapPng(matrices, attempts[0]);
+  for (const attempt of attempts.slice(1)) {
+    if (png.base64.length <= PNG_BUDGET_BASE64) break;
+    png = heatmapPng(matrices, attempt);
+  }
   const notes = [
     ...(png.tiles < matrices.length ? [`samples 0 to ${png.tiles - 1} of ${matrices.length}`] : []),
     ...(png.pool > 1 ? [`each pixel is a ${png.pool}×${png.pool} block (its largest magnitude)`] : []),
@@ -116,8 +131,7 @@ function matricised(t: TensorView): { matrix: MatrixView; cellName: (i: number, 
 function matricisedImage(t: TensorView, bigAt: number): EmbeddedImage | undefined {
   const { matrix } = matricised(t);
   if (Math.max(matrix.rows, matrix.cols) < bigAt) return undefined;
-  const png = heatmapPng([matrix]);
-  return { base64: png.base64, width: png.width, height: png.height };
+  return pngOf({ shape: [matrix.rows, matrix.cols], data: t.data });
 }
 
 /** For ranks above 3: statistics, a heatmap of the tensor as a matrix, and the text folded away. */

@@ -49,6 +49,7 @@ export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: { argnums?: number },
 ): (...args: A) => Tensor;
+/** The gradients of a scalar-valued f with respect to each argument listed in `argnums`. */
 export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts: { argnums: number[] },
@@ -62,6 +63,7 @@ export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: { argnums?: number },
 ): (...args: A) => [Tensor, Tensor];
+/** Like {@link grad} with several argnums: `[value, gradients]` from the same pass. */
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts: { argnums: number[] },

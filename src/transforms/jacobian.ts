@@ -118,6 +118,7 @@ export function jacrev<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: JacOptions & { argnums?: number },
 ): (...args: A) => Tensor;
+/** jacrev for trees: the output structure with each leaf replaced by the input structure of Jacobian blocks. */
 export function jacrev<A extends unknown[]>(
   f: (...args: A) => unknown,
   opts?: JacOptions,
@@ -186,6 +187,7 @@ export function jacfwd<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: JacOptions & { argnums?: number },
 ): (...args: A) => Tensor;
+/** jacfwd for trees: the output structure with each leaf replaced by the input structure of Jacobian blocks. */
 export function jacfwd<A extends unknown[]>(
   f: (...args: A) => unknown,
   opts?: JacOptions,
@@ -207,6 +209,8 @@ export interface JacobianOptions {
  * the forward pass once, then finishes in reverse mode unless the input is smaller than the output.
  */
 export function jacobian<X>(f: (x: X) => Tensor, x: X, opts?: JacobianOptions): Tensor;
+/** jacobian for trees: the output structure with each leaf replaced by the input structure of blocks. */
+export function jacobian<X>(f: (x: X) => unknown, x: X, opts?: JacobianOptions): unknown;
 export function jacobian(f: AnyFn, x: unknown, opts: JacobianOptions = {}): unknown {
   const strategy = opts.strategy ?? "auto";
   if (strategy !== "auto" && strategy !== "reverse" && strategy !== "forward") {

@@ -218,3 +218,21 @@ test("no silent NaN where the derivative is finite", () => {
   const gw = grad((x: Tensor) => where(tensor([1, 0]), x.log(), x).sum())(tensor([2, -1]));
   assert.deepEqual(gw.toArray(), [0.5, 1]);
 });
+
+test("nested transforms keep their perturbations apart", () => {
+  const c = tensor(3);
+  assert.equal(grad((x: Tensor) => grad((y: Tensor) => x.mul(y))(c))(tensor(2)).item(), 1);
+  assert.equal(grad((x: Tensor) => x.mul(grad((y: Tensor) => x.add(y))(tensor(1))))(tensor(5)).item(), 1);
+  const inner = (x: Tensor): Tensor => jvp((y: Tensor) => x.mul(y), [tensor(2)], [tensor(1)])[1];
+  assert.equal(jvp((x: Tensor) => x.mul(inner(x)), [tensor(3)], [tensor(1)])[1].item(), 6);
+  const perRow = vmap((x: Tensor) => grad((y: Tensor) => y.mul(x).sum())(tensor([1, 1])))(
+    tensor([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
+  assert.deepEqual(perRow.toArray(), [
+    [1, 2],
+    [3, 4],
+  ]);
+});

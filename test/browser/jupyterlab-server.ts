@@ -84,7 +84,8 @@ export async function startJupyterLab(options: JupyterLabOptions): Promise<Runni
     workspaces: join(scratch, "workspaces"),
   };
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
-  for (const [name, contents] of Object.entries(options.files)) await writeFile(join(dirs.root, name), contents);
+  for (const [name, contents] of Object.entries(options.files))
+    await writeFile(join(dirs.root, name), contents);
   await writeQuietSettings(dirs.settings);
 
   const port = await freePort();
@@ -150,7 +151,9 @@ export async function startJupyterLab(options: JupyterLabOptions): Promise<Runni
       await Promise.race([exitPromise, sleep(10_000)]);
     }
     if (!exited && server.pid !== undefined) {
-      record(Buffer.from("\n[test] JupyterLab did not exit after /api/shutdown; killing its process group\n"));
+      record(
+        Buffer.from("\n[test] JupyterLab did not exit after /api/shutdown; killing its process group\n"),
+      );
       process.kill(-server.pid, "SIGKILL");
       await Promise.race([exitPromise, sleep(5000)]);
     }

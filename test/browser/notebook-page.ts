@@ -9,17 +9,26 @@ export class NotebookPageError extends Error {
   override name = "NotebookPageError";
 }
 
-/** Output elements of the notebook, by MIME type as JupyterLab chose to render it. */
+/** The notebook panel on show; other notebooks (restored tabs) stay in the DOM, hidden. */
+export function currentNotebook(page: Page): Locator {
+  return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first();
+}
+
+/** Output elements of the notebook on show, by MIME type as JupyterLab chose to render it. */
 export function outputsOfType(page: Page, mimeType: string): Locator {
-  return page.locator(`.jp-OutputArea-output[data-mime-type="${mimeType}"]`);
+  return currentNotebook(page).locator(`.jp-OutputArea-output[data-mime-type="${mimeType}"]`);
 }
 
 /**
  * Resolves when the notebook's kernel is attached (the toolbar names it) and idle. The execution indicator
  * alone is not enough: it reads "idle" while the toolbar still says "No Kernel".
  */
-export async function waitForKernelIdle(page: Page, kernelDisplayName: string, timeoutMs: number): Promise<void> {
-  const toolbar = page.locator(".jp-NotebookPanel-toolbar").first();
+export async function waitForKernelIdle(
+  page: Page,
+  kernelDisplayName: string,
+  timeoutMs: number,
+): Promise<void> {
+  const toolbar = currentNotebook(page).locator(".jp-NotebookPanel-toolbar");
   const kernelName = toolbar.locator('[data-jp-item-name="kernelName"]');
   const indicator = toolbar.locator('[data-jp-item-name="executionProgress"] [data-status]');
   const deadline = Date.now() + timeoutMs;
@@ -28,7 +37,8 @@ export async function waitForKernelIdle(page: Page, kernelDisplayName: string, t
     await failOnDialog(page);
     seen = {
       name: ((await kernelName.textContent({ timeout: 1000 }).catch(() => "(not shown)")) ?? "").trim(),
-      status: (await indicator.getAttribute("data-status", { timeout: 1000 }).catch(() => "(not shown)")) ?? "",
+      status:
+        (await indicator.getAttribute("data-status", { timeout: 1000 }).catch(() => "(not shown)")) ?? "",
     };
     if (seen.name === kernelDisplayName && seen.status === "idle") return;
     await page.waitForTimeout(200);
@@ -63,7 +73,7 @@ export async function openNotebook(page: Page, where: NotebookLocation, timeoutM
   const { baseUrl, token, name } = where;
   await page.goto(`${baseUrl}/lab/tree/${encodeURIComponent(name)}?token=${token}`, { timeout: timeoutMs });
   try {
-    await page.locator(".jp-NotebookPanel .jp-Cell").first().waitFor({ timeout: timeoutMs });
+    await currentNotebook(page).locator(".jp-Cell").first().waitFor({ timeout: timeoutMs });
   } catch (error) {
     throw new NotebookPageError(`the notebook ${name} did not open within ${timeoutMs} ms: ${String(error)}`);
   }
@@ -72,8 +82,8 @@ export async function openNotebook(page: Page, where: NotebookLocation, timeoutM
 
 /** The prompts of the code cells, e.g. ["[1]:", "[*]:", "[ ]:"]. */
 export async function cellPrompts(page: Page): Promise<string[]> {
-  return page
-    .locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt")
+  return currentNotebook(page)
+    .locator(".jp-CodeCell .jp-InputArea-prompt")
     .evaluateAll((prompts) => prompts.map((prompt) => (prompt.textContent ?? "").trim()));
 }
 

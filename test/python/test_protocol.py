@@ -138,10 +138,10 @@ def mangled_messages(session, count, seed=7):
 def test_a_thousand_mangled_messages_then_kernel_info_still_answers(kernel):
     km, kc = kernel
     session = Session(key=km.session.key, signature_scheme=km.session.signature_scheme)
-    sockets = [raw_socket(km, "shell"), raw_socket(km, "control")]
+    sockets = [raw_socket(km, "shell"), raw_socket(km, "control"), raw_socket(km, "stdin")]
     try:
         for i, frames in enumerate(mangled_messages(session, 1000)):
-            sockets[i % 2].send_multipart(frames)
+            sockets[(i // 6) % len(sockets)].send_multipart(frames)  # every kind reaches every socket
         time.sleep(0.5)
     finally:
         for socket in sockets:
@@ -173,7 +173,9 @@ def test_heartbeat_and_interrupt_while_a_cell_spins(kernel):
         spin_id = kc.execute("while (true) {}")
         time.sleep(0.5)  # well inside the loop
         delays = [ping(hb) for _ in range(10)]
-        assert all(d is not None and d < 0.1 for d in delays), f"heartbeat delays while spinning: {delays}"
+        # A blocked main thread would miss every ping; a loaded CI machine may delay one now and then.
+        assert all(d is not None and d < 0.25 for d in delays), f"heartbeat delays while spinning: {delays}"
+        assert sorted(delays)[len(delays) // 2] < 0.1, f"heartbeat delays while spinning: {delays}"
         control_request = kc.session.msg("kernel_info_request", {})
         kc.control_channel.send(control_request)
         control_reply = kc.get_control_msg(timeout=1)
@@ -321,3 +323,20 @@ def test_interrupt_while_waiting_for_input_and_stdin_refused(kernel):
     reply = reply_to(kc, kc.execute('await input("no stdin here")', allow_stdin=False))
     assert reply["status"] == "error"
     assert "allow_stdin" in reply["evalue"]
+
+
+def test_ipc_transport(tmp_path):
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc")
+    km.ip = str(tmp_path / "kernel-ipc")
+    km.start_kernel(env=dict(os.environ, JACLAB_HISTORY_FILE=str(tmp_path / "h.jsonl")))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        assert_kernel_info_answers(kc)
+        assert any(path.name.startswith("kernel-ipc-") for path in tmp_path.iterdir())
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel()

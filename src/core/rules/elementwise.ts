@@ -22,6 +22,7 @@ import {
   where,
 } from "../../ops/elementwise.js";
 import { sumToShape } from "../../ops/shape.js";
+import { type ArithOp, arith } from "../arith-kernels.js";
 import { type RuleSet, broadcastBatch, family, sumTangents, unaryBatch } from "./common.js";
 
 type UnaryPrim =
@@ -90,30 +91,14 @@ function binaryImpl<P extends Primitive>(op: string, f: (x: number, y: number) =
   };
 }
 
-const addGeneric = binaryImpl("add", (x, y) => x + y);
-const mulGeneric = binaryImpl("mul", (x, y) => x * y);
-
-// Dedicated same-shape loops for the hottest ops (the generic map calls f per element).
-function addImpl([a, b]: Tensor[]): Tensor {
-  if (a.data.length === b.data.length && sameShape(a.shape, b.shape)) {
-    const x = a.data;
-    const y = b.data;
-    const out = alloc(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = x[i] + y[i];
-    return new Tensor(out, a.shape);
-  }
-  return addGeneric([a, b], {});
-}
-
-function mulImpl([a, b]: Tensor[]): Tensor {
-  if (a.data.length === b.data.length && sameShape(a.shape, b.shape)) {
-    const x = a.data;
-    const y = b.data;
-    const out = alloc(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = x[i] * y[i];
-    return new Tensor(out, a.shape);
-  }
-  return mulGeneric([a, b], {});
+/** Impl of an arithmetic op: dedicated loops for the common patterns, else the strided map. */
+function arithImpl<P extends Primitive>(op: ArithOp, f: (x: number, y: number) => number): ImplRule<P> {
+  const general = binaryImpl<P>(op, f);
+  return ([a, b], params) => {
+    const shape = broadcastOrThrow(op, a.shape, b.shape);
+    const data = arith(op, a.data, a.shape, b.data, b.shape, shape);
+    return data === null ? general([a, b], params) : new Tensor(data, shape);
+  };
 }
 
 /** Gradient share of a in max(a, b): 1 where a wins, 1/2 on ties, 0 elsewhere (min: `lt` for `gt`). */
@@ -141,6 +126,7 @@ function sigmoidValue(x: number): number {
   return e / (1 + e);
 }
 
+/** Rules of the elementwise family (unary, binary, comparisons, where). */
 export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compare | Primitive.Where>({
   // d(-x) = -dx (linear)
   [Primitive.Neg]: {
@@ -186,7 +172,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
 
   // d(a + b) = da + db; the cotangent is summed back over broadcast dims
   [Primitive.Add]: {
-    impl: addImpl,
+    impl: arithImpl("add", (x, y) => x + y),
     jvp: (_p, [ta, tb], out) => sumTangents(out.shape, ta, tb),
     vjp: (ct, [a, b], _o, _p, needs) => [
       needs[0] ? sumToShape(ct, a.shape) : null,
@@ -196,7 +182,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a - b) = da - db
   [Primitive.Sub]: {
-    impl: binaryImpl("sub", (x, y) => x - y),
+    impl: arithImpl("sub", (x, y) => x - y),
     jvp: (_p, [ta, tb], out) => sumTangents(out.shape, ta, tb === null ? null : neg(tb)),
     vjp: (ct, [a, b], _o, _p, needs) => [
       needs[0] ? sumToShape(ct, a.shape) : null,
@@ -206,7 +192,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a b) = da b + a db
   [Primitive.Mul]: {
-    impl: mulImpl,
+    impl: arithImpl("mul", (x, y) => x * y),
     jvp: ([a, b], [ta, tb], out) => sumTangents(out.shape, ta && mul(ta, b), tb && mul(a, tb)),
     vjp: (ct, [a, b], _o, _p, needs) => [
       needs[0] ? sumToShape(mul(ct, b), a.shape) : null,
@@ -216,7 +202,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a / b) = da / b - (a / b) db / b
   [Primitive.Div]: {
-    impl: binaryImpl("div", (x, y) => x / y),
+    impl: arithImpl("div", (x, y) => x / y),
     jvp: ([, b], [ta, tb], out) => sumTangents(out.shape, ta && div(ta, b), tb && neg(div(mul(tb, out), b))),
     vjp: (ct, [a, b], out, _p, needs) => [
       needs[0] ? sumToShape(div(ct, b), a.shape) : null,

@@ -18,10 +18,10 @@ function dims(x: Tensor, trans: boolean | undefined): [number, number] {
   return trans ? [c, r] : [r, c];
 }
 
-/** op(X) materialised (only for the identity shortcut). */
+/** op(X) materialised for an X without batch dims beyond size-1 ones (only for the identity shortcut). */
 function materialise(x: Tensor, trans: boolean | undefined): Float64Array {
   if (!trans) return x.data;
-  const [r, c] = [x.shape[0], x.shape[1]];
+  const [r, c] = [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
   const out = alloc(r * c);
   const d = x.data;
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = d[i * c + j];
@@ -42,7 +42,9 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
   const bBatch = b.shape.slice(0, -2);
   const batch = broadcastShapes(aBatch, bBatch);
   if (batch === null) {
-    throw new ShapeError(`matmul: batch dims of ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not broadcast`);
+    throw new ShapeError(
+      `matmul: batch dims of ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not broadcast`,
+    );
   }
   const count = sizeOf(batch);
   const shape = [...batch, n, m];
@@ -78,7 +80,12 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
       ia += idx[d] * sa[d];
       ib += idx[d] * sb[d];
     }
-    gemm(a.data, b.data, out, n, k, m, { ...flags, offsetA: ia * n * k, offsetB: ib * k * m, offsetC: t * n * m });
+    gemm(a.data, b.data, out, n, k, m, {
+      ...flags,
+      offsetA: ia * n * k,
+      offsetB: ib * k * m,
+      offsetC: t * n * m,
+    });
     for (let d = batch.length - 1; d >= 0; d--) {
       if (++idx[d] < batch[d]) break;
       idx[d] = 0;
@@ -91,6 +98,7 @@ function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   return bind(Primitive.Matmul, [a, b], { transA, transB });
 }
 
+/** Rules of the matrix product. */
 export const matmulRules = family<Primitive.Matmul>({
   // C = op(A) op(B): dC = op(dA) op(B) + op(A) op(dB)
   // transposed: d op(A) = dC op(B)^T and d op(B) = op(A)^T dC, summed over broadcast batch dims;

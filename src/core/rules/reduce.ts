@@ -36,6 +36,7 @@ function argmaxWeights(x: Tensor, out: Tensor, params: ReduceParams): Tensor {
   return div(hit, bind(Primitive.Sum, [hit], { axes: params.axes, keepdim: true }));
 }
 
+/** Rules of the reductions. */
 export const reduceRules = family<ReducePrim>({
   // d(sum x) = sum dx; the cotangent is broadcast back over the reduced dims
   [Primitive.Sum]: {

@@ -93,10 +93,11 @@ function sliceParams(rand: Rand, shape: number[]) {
   const sizes: number[] = [];
   for (const d of shape) {
     const start = int(rand, 0, d - 1);
-    const step = int(rand, 1, 2);
+    const step = [-2, -1, 1, 2][int(rand, 0, 3)];
+    const room = step > 0 ? Math.floor((d - 1 - start) / step) + 1 : Math.floor(start / -step) + 1;
     starts.push(start);
     steps.push(step);
-    sizes.push(int(rand, 0, Math.floor((d - 1 - start) / step) + 1));
+    sizes.push(int(rand, 0, room));
   }
   return { starts, steps, sizes };
 }
@@ -229,10 +230,11 @@ const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     make: (rand) => {
       const [n, k, m] = [int(rand, 1, 3), int(rand, 1, 3), int(rand, 1, 3)];
       const batch = shapeOf(rand, 0, 2);
-      return {
-        args: [gauss(rand, [...batch, n, k]), gauss(rand, [...partner(rand, batch), k, m])],
-        params: {},
-      };
+      const transA = rand() < 0.3;
+      const transB = rand() < 0.3;
+      const a = gauss(rand, [...batch, ...(transA ? [k, n] : [n, k])]);
+      const b = gauss(rand, [...partner(rand, batch), ...(transB ? [m, k] : [k, m])]);
+      return { args: [a, b], params: { transA, transB } };
     },
     diff: [0, 1],
     smooth: true,

@@ -52,6 +52,7 @@ function inversePerm(perm: readonly number[]): number[] {
   return inv;
 }
 
+/** Rules of the shape and indexing family. */
 export const shapeRules = family<ShapePrim>({
   // reshape is linear: d(reshape x) = reshape dx
   [Primitive.Reshape]: {

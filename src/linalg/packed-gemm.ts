@@ -1,0 +1,313 @@
+// The packed, cache-blocked matmul paths for large products (GotoBLAS loops): operands packed into 4-wide
+// strips, then 4x4 tiles computed by WebAssembly SIMD (./wasm-gemm.ts) or by plain JavaScript.
+import type { WasmGemm } from "./wasm-gemm.js";
+
+// Cache blocking: a packed A block (MC×KC) stays in L2, a packed B micro-panel (KC×4) in L1.
+const KC = 256;
+const MC = 128;
+const NC = 2048;
+// The SIMD path keeps an m×nc block of C in WebAssembly memory (which never shrinks): at most 16 MB.
+const WASM_C_DOUBLES = 1 << 21;
+
+const packedA = new Float64Array((MC + 4) * KC);
+let packedB = new Float64Array(0);
+
+// The same blocking with WebAssembly SIMD tiles: operands are packed into the module's memory, the
+// kernel accumulates a whole m×nc block of C there across the k blocks, and JS copies it out once.
+/** C (+)= op(A)·op(B) with the blocked loops and WebAssembly SIMD tiles (strides as in gemm). */
+export function gemmWasm(
+  kernel: WasmGemm,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  offA: number,
+  rsA: number,
+  csA: number,
+  offB: number,
+  rsB: number,
+  csB: number,
+  offC: number,
+  accumulate: boolean,
+): void {
+  const mPad = (m + 3) & ~3;
+  // Narrower column panels for tall C, so that the C block in wasm memory stays within its budget.
+  const ncMax = Math.max(4, Math.min(NC, Math.floor(WASM_C_DOUBLES / mPad) & ~3));
+  for (let j0 = 0; j0 < n; j0 += ncMax) {
+    const nc = Math.min(ncMax, n - j0);
+    const ncPad = (nc + 3) & ~3;
+    // Layout in doubles: packed A block, packed B panel, then the C block.
+    const aAt = 0;
+    const bAt = MC * KC;
+    const cAt = bAt + KC * ncPad;
+    const mem = kernel.reserve((cAt + mPad * ncPad) * 8);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      packB(mem, bAt, b, offB + p0 * rsB + j0 * csB, rsB, csB, kc, nc);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        packA(mem, aAt, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
+        kernel.panel(
+          aAt * 8,
+          bAt * 8,
+          (cAt + i0 * ncPad) * 8,
+          (mc + 3) & ~3,
+          ncPad,
+          kc,
+          ncPad,
+          p0 > 0 ? 1 : 0,
+        );
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const src = cAt + i * ncPad;
+      const dst = offC + i * n + j0;
+      if (accumulate) {
+        for (let j = 0; j < nc; j++) c[dst + j] += mem[src + j];
+      } else {
+        c.set(mem.subarray(src, src + nc), dst);
+      }
+    }
+  }
+}
+
+// GotoBLAS-style loops: pack a KC×NC panel of B and an MC×KC block of A into 4-wide interleaved strips
+// (zero-padded at the edges), then run the 4x4 micro-kernel over every pair of strips.
+/** C (+)= op(A)·op(B) with the blocked loops and JavaScript 4x4 tiles (strides as in gemm). */
+export function gemmBlocked(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  offA: number,
+  rsA: number,
+  csA: number,
+  offB: number,
+  rsB: number,
+  csB: number,
+  offC: number,
+  accumulate: boolean,
+): void {
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = Math.min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      if (packedB.length < kc * (nc + 3)) packedB = new Float64Array(KC * (NC + 4));
+      packB(packedB, 0, b, offB + p0 * rsB + j0 * csB, rsB, csB, kc, nc);
+      const add = accumulate || p0 > 0;
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        packA(packedA, 0, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
+        for (let jr = 0; jr < nc; jr += 4) {
+          const bStrip = (jr >> 2) * kc * 4;
+          const ncols = Math.min(4, nc - jr);
+          for (let ir = 0; ir < mc; ir += 4) {
+            const aStrip = (ir >> 2) * kc * 4;
+            const nrows = Math.min(4, mc - ir);
+            microKernel4x4(kc, aStrip, bStrip, c, offC + (i0 + ir) * n + j0 + jr, n, nrows, ncols, add);
+          }
+        }
+      }
+    }
+  }
+}
+
+// dst[d0 + strip*kc*4 + p*4 + r] = op(A)[4*strip + r, p], zero past the last row.
+function packA(
+  dst: Float64Array,
+  d0: number,
+  a: Float64Array,
+  off: number,
+  rs: number,
+  cs: number,
+  mc: number,
+  kc: number,
+): void {
+  let d = d0;
+  for (let i = 0; i < mc; i += 4) {
+    const rows = Math.min(4, mc - i);
+    const r0 = off + i * rs;
+    if (rows === 4) {
+      for (let p = 0; p < kc; p++) {
+        const src = r0 + p * cs;
+        dst[d] = a[src];
+        dst[d + 1] = a[src + rs];
+        dst[d + 2] = a[src + 2 * rs];
+        dst[d + 3] = a[src + 3 * rs];
+        d += 4;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < 4; r++) dst[d + r] = r < rows ? a[r0 + r * rs + p * cs] : 0;
+        d += 4;
+      }
+    }
+  }
+}
+
+// dst[d0 + strip*kc*4 + p*4 + c] = op(B)[p, 4*strip + c], zero past the last column.
+function packB(
+  dst: Float64Array,
+  d0: number,
+  b: Float64Array,
+  off: number,
+  rs: number,
+  cs: number,
+  kc: number,
+  nc: number,
+): void {
+  let d = d0;
+  for (let j = 0; j < nc; j += 4) {
+    const cols = Math.min(4, nc - j);
+    const c0 = off + j * cs;
+    if (cols === 4) {
+      for (let p = 0; p < kc; p++) {
+        const src = c0 + p * rs;
+        dst[d] = b[src];
+        dst[d + 1] = b[src + cs];
+        dst[d + 2] = b[src + 2 * cs];
+        dst[d + 3] = b[src + 3 * cs];
+        d += 4;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let q = 0; q < 4; q++) dst[d + q] = q < cols ? b[c0 + q * cs + p * rs] : 0;
+        d += 4;
+      }
+    }
+  }
+}
+
+// The 4x4 register tile: sixteen local accumulators, k innermost, both operands read sequentially.
+function microKernel4x4(
+  kc: number,
+  aStrip: number,
+  bStrip: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+  nrows: number,
+  ncols: number,
+  add: boolean,
+): void {
+  const pa = packedA;
+  const pb = packedB;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
+  let ai = aStrip;
+  let bi = bStrip;
+  for (let p = 0; p < kc; p++) {
+    const a0 = pa[ai];
+    const a1 = pa[ai + 1];
+    const a2 = pa[ai + 2];
+    const a3 = pa[ai + 3];
+    const b0 = pb[bi];
+    const b1 = pb[bi + 1];
+    const b2 = pb[bi + 2];
+    const b3 = pb[bi + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+    ai += 4;
+    bi += 4;
+  }
+  if (nrows === 4 && ncols === 4) {
+    const r0 = cOff;
+    const r1 = cOff + ldc;
+    const r2 = cOff + 2 * ldc;
+    const r3 = cOff + 3 * ldc;
+    if (add) {
+      c[r0] += c00;
+      c[r0 + 1] += c01;
+      c[r0 + 2] += c02;
+      c[r0 + 3] += c03;
+      c[r1] += c10;
+      c[r1 + 1] += c11;
+      c[r1 + 2] += c12;
+      c[r1 + 3] += c13;
+      c[r2] += c20;
+      c[r2 + 1] += c21;
+      c[r2 + 2] += c22;
+      c[r2 + 3] += c23;
+      c[r3] += c30;
+      c[r3 + 1] += c31;
+      c[r3 + 2] += c32;
+      c[r3 + 3] += c33;
+    } else {
+      c[r0] = c00;
+      c[r0 + 1] = c01;
+      c[r0 + 2] = c02;
+      c[r0 + 3] = c03;
+      c[r1] = c10;
+      c[r1 + 1] = c11;
+      c[r1 + 2] = c12;
+      c[r1 + 3] = c13;
+      c[r2] = c20;
+      c[r2 + 1] = c21;
+      c[r2 + 2] = c22;
+      c[r2 + 3] = c23;
+      c[r3] = c30;
+      c[r3 + 1] = c31;
+      c[r3 + 2] = c32;
+      c[r3 + 3] = c33;
+    }
+    return;
+  }
+  // Edge tile: spill the accumulators and write only the rows and columns that exist.
+  const tile = edgeTile;
+  tile[0] = c00;
+  tile[1] = c01;
+  tile[2] = c02;
+  tile[3] = c03;
+  tile[4] = c10;
+  tile[5] = c11;
+  tile[6] = c12;
+  tile[7] = c13;
+  tile[8] = c20;
+  tile[9] = c21;
+  tile[10] = c22;
+  tile[11] = c23;
+  tile[12] = c30;
+  tile[13] = c31;
+  tile[14] = c32;
+  tile[15] = c33;
+  for (let r = 0; r < nrows; r++) {
+    for (let q = 0; q < ncols; q++) {
+      const idx = cOff + r * ldc + q;
+      c[idx] = add ? c[idx] + tile[r * 4 + q] : tile[r * 4 + q];
+    }
+  }
+}
+
+const edgeTile = new Float64Array(16);
