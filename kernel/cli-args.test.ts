@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "./cli-args.js";
 import { UsageError } from "./errors.js";
 import { installKernelspec, kernelspecDirectory } from "./install.js";
+import { historyFilePath, jupyterDataDir } from "./paths.js";
 
 test("install flags", () => {
   assert.deepEqual(parseArgs(["install"]), {
@@ -83,4 +84,15 @@ test("install writes kernel.json pointing at this node and bin/jaclab.js, plus b
   assert.equal(spec.display_name, "My TS");
   assert.equal(spec.language, "typescript");
   assert.equal(spec.interrupt_mode, "message");
+});
+
+test("the history file and the Jupyter data dir follow the environment", () => {
+  assert.equal(
+    historyFilePath({ JACLAB_HISTORY_FILE: "/h/file.jsonl", JACLAB_HISTORY_DIR: "/d" }),
+    "/h/file.jsonl",
+  );
+  assert.equal(historyFilePath({ JACLAB_HISTORY_DIR: "/d" }), "/d/history.jsonl");
+  assert.equal(historyFilePath({ JUPYTER_DATA_DIR: "/j" }), "/j/jaclab/history.jsonl");
+  assert.equal(jupyterDataDir({ XDG_DATA_HOME: "/x" }, "linux"), "/x/jupyter");
+  assert.match(jupyterDataDir({}, "darwin"), /Library[/\\]Jupyter$/);
 });

@@ -33,7 +33,11 @@ export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   return join(env.XDG_DATA_HOME || join(homedir(), ".local", "share"), "jupyter");
 }
 
-/** The history file: $JACLAB_HISTORY_FILE, else `<jupyter data dir>/jaclab/history.jsonl`. */
+/**
+ * The history file: $JACLAB_HISTORY_FILE, else `history.jsonl` in $JACLAB_HISTORY_DIR, else
+ * `<jupyter data dir>/jaclab/history.jsonl`.
+ */
 export function historyFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.JACLAB_HISTORY_FILE || join(jupyterDataDir(env), "jaclab", "history.jsonl");
+  if (env.JACLAB_HISTORY_FILE) return env.JACLAB_HISTORY_FILE;
+  return join(env.JACLAB_HISTORY_DIR || join(jupyterDataDir(env), "jaclab"), "history.jsonl");
 }

@@ -79,7 +79,9 @@ port_is_free() {
     server.listen(Number(process.argv[1]), "127.0.0.1", () => server.close(() => process.exit(0)));
   ' "$1"
 }
-if [ -z "$port" ]; then
+if [ -n "$port" ]; then
+  port_is_free "$port" || { echo "start: port $port is in use; pick another with --port N" >&2; exit 1; }
+else
   port=8888
   while ! port_is_free "$port"; do
     port=$((port + 1))

@@ -84,6 +84,11 @@ export class Tensor {
     throw new TracerError("this tensor has no values of its own");
   }
 
+  /** @internal The values behind a tracer when it has them (jvp/grad), else null (vmap). */
+  _tracedValues(): Float64Array | null {
+    return null;
+  }
+
   /** Number of dimensions. */
   get ndim(): number {
     return this.shape.length;
@@ -120,6 +125,11 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** JSON form: the nested arrays of toArray() (so JSON.stringify(t) prints the values). */
+  toJSON(): number | NestedArray {
+    return this.toArray();
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
@@ -130,7 +140,12 @@ export class Tensor {
 
   /** A readable rendering like PyTorch's: `tensor([[1., 2.], [3., 4.]])`. */
   toString(): string {
-    if (this._data === null) return `Tracer(shape=${fmtShape(this.shape)})`;
+    if (this._data === null) {
+      // A jvp/grad tracer knows its primal values; a vmap tracer stands for a whole batch.
+      const values = this._tracedValues();
+      const shape = fmtShape(this.shape);
+      return values === null ? `Tracer(shape=${shape})` : `Tracer(${formatTensor(values, this.shape)})`;
+    }
     const body = formatTensor(this._data, this.shape);
     const extra = this.gradFn
       ? `, gradFn=<${this.gradFn.name}>`
@@ -321,6 +336,14 @@ export class Tensor {
   /** Minimum over `dim` (all dims when omitted). */
   min(dim?: Dims, keepdim = false): Tensor {
     return op().min(this, dim, keepdim);
+  }
+  /** Index of the largest entry along `dim` (all elements flattened when omitted). */
+  argmax(dim?: number, keepdim = false): Tensor {
+    return op().argmax(this, dim, keepdim);
+  }
+  /** Index of the smallest entry along `dim` (all elements flattened when omitted). */
+  argmin(dim?: number, keepdim = false): Tensor {
+    return op().argmin(this, dim, keepdim);
   }
   /** log(sum(exp(this))) over `dim`, computed stably. */
   logsumexp(dim?: Dims, keepdim = false): Tensor {

@@ -65,4 +65,13 @@ export class CellScope {
   current(): CellContext | undefined {
     return this.storage.getStore() ?? this.latest;
   }
+
+  /**
+   * Turns async-context tracking off until the next `run` (contexts already stored on timers and promises
+   * survive). Called from inside a busy cell just before the main thread terminates it, because terminating
+   * JavaScript while async hooks are on leaves Node's async-id stack unbalanced and Node aborts.
+   */
+  suspend(): void {
+    this.storage.disable();
+  }
 }

@@ -18,27 +18,17 @@ export interface ExecWorkerData {
   cwd: string;
   jaclabRoot: string;
   coreUrl: string;
-  /**
-   * One Int32 shared with the main thread: 1 while a cell's synchronous first part runs directly in a message
-   * handler, where Runtime.terminateExecution is safe; inside timer or promise callbacks it is not (Node
-   * aborts on the unbalanced async-hooks stack), so there the main thread restarts the worker instead.
-   */
-  syncState: Int32Array;
+}
+
+/** The deliberate exception that resets Node's async-id stack after an interrupt (see "recover"). */
+class AsyncStackReset extends Error {
+  override readonly name = "AsyncStackReset";
 }
 
 const port = parentPort;
 if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
-const { cwd, jaclabRoot, coreUrl, syncState } = workerData as ExecWorkerData;
+const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
 
-/** Runs `body` with the shared flag saying "terminating now is safe". */
-function inSyncPart<T>(body: () => T): T {
-  Atomics.store(syncState, 0, 1);
-  try {
-    return body();
-  } finally {
-    Atomics.store(syncState, 0, 0);
-  }
-}
 const post = (event: ExecEvent): void => port.postMessage(event);
 
 const scope = new CellScope();
@@ -60,6 +50,11 @@ const runtime = {
     return typeof fallback === "object" && fallback !== null
       ? (fallback as Record<string, unknown>)[name]
       : undefined;
+  },
+  /** Evaluated by the main thread (through the inspector) inside a busy cell just before terminating it. */
+  suspendTracking: (): string => {
+    scope.suspend();
+    return "suspended";
   },
   declare: (names: string[]): void => {
     for (const name of names) {
@@ -85,7 +80,9 @@ async function setUp(): Promise<void> {
   await installCore();
   cellGlobals.install();
   process.on("unhandledRejection", (reason) => reportAsync("Uncaught (in promise)", reason));
-  process.on("uncaughtException", (error) => reportAsync("Uncaught", error));
+  process.on("uncaughtException", (error) => {
+    if (!(error instanceof AsyncStackReset)) reportAsync("Uncaught", error);
+  });
   post({ type: "ready" });
 }
 
@@ -127,9 +124,8 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
   await scope.run(context, async () => {
     let outcome: Extract<ExecEvent, { type: "done" }>["outcome"];
     try {
-      const completion = (await inSyncPart(() =>
-        runInThisContext(request.cell.js, { filename: cellFileName(cellId) }),
-      )) as { value: unknown } | undefined;
+      const completion = (await runInThisContext(request.cell.js, { filename: cellFileName(cellId) })) as
+        { value: unknown } | undefined;
       if (completion !== undefined && completion.value !== undefined && !request.silent) {
         const data = await toMimeBundle(completion.value);
         context.queue.push({ kind: "result", executionCount, data, metadata: {} });
@@ -152,9 +148,7 @@ async function evaluateUserExpressions(
   const results: Record<string, UserExpressionResult> = {};
   for (const [key, expression] of Object.entries(expressions)) {
     try {
-      const value: unknown = inSyncPart(() =>
-        runInThisContext(`(${expression}\n)`, { filename: "user-expression" }),
-      );
+      const value: unknown = runInThisContext(`(${expression}\n)`, { filename: "user-expression" });
       results[key] = { status: "ok", data: await toMimeBundle(value), metadata: {} };
     } catch (error) {
       results[key] = { status: "error", ...errorInfo(error, cells) };
@@ -162,6 +156,9 @@ async function evaluateUserExpressions(
   }
   return results;
 }
+
+/** Cells wait for the core and the globals; interrupts and input replies do not. */
+const ready = setUp();
 
 port.on("message", (request: ExecRequest) => {
   switch (request.type) {
@@ -175,11 +172,14 @@ port.on("message", (request: ExecRequest) => {
       post({ type: "interrupted", cellId: request.cellId });
       break;
     }
+    case "recover":
+      // Thrown on purpose: Node's handling of an uncaught exception empties the async-id stack that the
+      // termination left unbalanced; the uncaughtException listener recognises it and stays quiet.
+      throw new AsyncStackReset("reset after an interrupt");
     case "inputReply":
       cellGlobals.resolveInput(request.requestId, request.value, request.error);
       break;
   }
 });
 
-const ready = setUp();
 await ready;

@@ -239,3 +239,30 @@ test("interrupt stops a cell that awaits a promise that never settles", async ()
   const after = await run(interpreter, "2 + 2");
   assert.equal(after.sink.result(), "4");
 });
+
+test("interrupt stops a loop after an await and a loop in a timer, keeping variables and later output", async () => {
+  await run(interpreter, "const survivor = 'alive';");
+  const afterAwait = run(
+    interpreter,
+    "await new Promise((resolve) => setTimeout(resolve, 20));\nwhile (true) {}",
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await interpreter.interrupt();
+  const first = await afterAwait;
+  assert.equal(first.outcome.status === "error" && first.outcome.ename, "KeyboardInterrupt");
+
+  const timer = await run(
+    interpreter,
+    "setTimeout(() => console.log('late from timer cell'), 400);\nsetImmediate(() => {\n  while (true) {}\n});",
+  );
+  // The next cell waits behind the busy timer; the interrupt stops the loop and that cell then runs.
+  const waiting = run(interpreter, "1 + 1");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await interpreter.interrupt();
+  const second = await waiting;
+  assert.ok(second.outcome.status === "ok" || second.outcome.ename === "KeyboardInterrupt");
+
+  const after = await run(interpreter, "await new Promise((resolve) => setTimeout(resolve, 400));\nsurvivor");
+  assert.equal(after.sink.result(), "'alive'");
+  assert.equal(timer.sink.text("stdout"), "late from timer cell\n");
+});

@@ -17,7 +17,13 @@ import type {
 } from "../interpreter.js";
 import type { ExecWorkerData } from "./exec-worker.js";
 import { LanguageClient } from "./language-client.js";
-import type { CellOutput, ExecEvent, ExecRequest, LanguageMethods } from "./protocol.js";
+import {
+  RUNTIME_NAME,
+  type CellOutput,
+  type ExecEvent,
+  type ExecRequest,
+  type LanguageMethods,
+} from "./protocol.js";
 
 /** Where the notebook runs and where jaclab is installed; tests may point them elsewhere. */
 export interface InterpreterOptions {
@@ -75,8 +81,6 @@ class WorkerInterpreter implements Interpreter {
   private inspector: Session | undefined;
   private execSessionId: string | undefined;
   private stopping = false;
-  /** Shared with the execution worker: 1 while terminating its running code is safe (see ExecWorkerData). */
-  private syncState = new Int32Array(new SharedArrayBuffer(4));
   /** The worker being replaced after an interrupt, whose exit is expected. */
   private retiring: Worker | undefined;
 
@@ -102,14 +106,16 @@ class WorkerInterpreter implements Interpreter {
   }
 
   private startExecWorker(): void {
-    this.syncState = new Int32Array(new SharedArrayBuffer(4));
     const workerData: ExecWorkerData = {
-      syncState: this.syncState,
       cwd: this.cwd,
       jaclabRoot: this.jaclabRoot,
       coreUrl: new URL("../../src/index.js", import.meta.url).href,
     };
-    const worker = new Worker(new URL("./exec-worker.js", import.meta.url), { workerData, stdout: false });
+    const worker = new Worker(new URL("./exec-worker.js", import.meta.url), {
+      workerData,
+      // With no async hooks on (see terminateBusyCell), an unbalanced async-id stack must not abort the process.
+      execArgv: ["--no-force-async-hooks-checks"],
+    });
     this.exec = worker;
     this.execReady = new Promise((resolve, reject) => {
       const onReady = (event: ExecEvent): void => {
@@ -120,6 +126,8 @@ class WorkerInterpreter implements Interpreter {
       worker.on("message", onReady);
       worker.once("error", reject);
     });
+    // start() reports a failure of the first worker; a replacement's failure shows in the next cell.
+    this.execReady.catch(() => undefined);
     worker.on("message", (event: ExecEvent) => this.onExecEvent(event));
     worker.on("exit", (code) => this.onExecExit(worker, code));
     worker.on("error", (error) => process.stderr.write(`jaclab: execution worker error: ${String(error)}\n`));
@@ -136,6 +144,9 @@ class WorkerInterpreter implements Interpreter {
       traceback: [message],
     });
     this.startExecWorker();
+    this.language?.call("reset", {}).catch((error: unknown) => {
+      process.stderr.write(`jaclab: resetting the language service failed: ${String(error)}\n`);
+    });
   }
 
   /** An inspector session on the main thread reaches into the execution worker to terminate busy loops. */
@@ -302,30 +313,25 @@ class WorkerInterpreter implements Interpreter {
       const usage = worker.performance.eventLoopUtilization(usageBefore);
       // An idle worker will still answer; terminating it would kill whatever it runs next.
       if (usage.utilization > BUSY_UTILIZATION) {
-        const safe = Atomics.load(this.syncState, 0) === 1;
-        if (safe) this.terminateBusyCell();
+        this.terminateBusyCell(worker);
         // After a termination the worker answers the queued interrupt; if it does not, replace it.
-        if (!safe || !(await settlesWithin(acknowledged, TERMINATE_GRACE_MS))) {
+        if (!(await settlesWithin(acknowledged, TERMINATE_GRACE_MS)))
           outcome = await this.replaceExecWorker(worker);
-        }
       }
     }
     this.interruptAcks.delete(current.cellId);
     current.finish(outcome);
   }
 
-  /**
-   * Stops a worker that is busy inside a callback (where terminating only its JavaScript would abort the
-   * process) by ending the whole worker, and starts a fresh one: the notebook's variables are lost.
-   */
+  /** Ends a worker that did not stop when terminated, and starts a fresh one: the notebook's variables are lost. */
   private async replaceExecWorker(worker: Worker): Promise<ExecuteOutcome> {
     this.retiring = worker;
     await worker.terminate();
     this.startExecWorker();
     await this.language?.call("reset", {});
     const evalue =
-      "the cell was interrupted while busy inside a callback (after an await, or in a timer); " +
-      "the kernel had to restart its worker, so earlier variables are lost";
+      "the cell did not stop when interrupted (busy outside JavaScript?); " +
+      "the kernel restarted its execution worker, so earlier variables are lost";
     return {
       status: "error",
       ename: "KeyboardInterrupt",
@@ -334,11 +340,22 @@ class WorkerInterpreter implements Interpreter {
     };
   }
 
-  /** Stops JavaScript that is running synchronously in the execution worker; the worker and its globals live on. */
-  private terminateBusyCell(): void {
+  /**
+   * Stops the JavaScript running in the execution worker; the worker and its globals live on. Inside the busy
+   * code, the inspector first turns async-context tracking off, then terminates; the worker then repairs
+   * Node's async-id stack ("recover") before the next cell turns tracking back on. Without those steps a
+   * termination inside a timer or after an await makes Node abort the whole process.
+   */
+  private terminateBusyCell(worker: Worker): void {
     if (this.inspector === undefined || this.execSessionId === undefined) return;
-    const message = JSON.stringify({ id: 1, method: "Runtime.terminateExecution" });
-    this.inspector.post("NodeWorker.sendMessageToWorker", { sessionId: this.execSessionId, message });
+    const sessionId = this.execSessionId;
+    const send = (id: number, method: string, params?: Record<string, unknown>): void => {
+      const message = JSON.stringify({ id, method, params });
+      this.inspector?.post("NodeWorker.sendMessageToWorker", { sessionId, message });
+    };
+    send(1, "Runtime.evaluate", { expression: `globalThis.${RUNTIME_NAME}.suspendTracking()` });
+    send(2, "Runtime.terminateExecution");
+    worker.postMessage({ type: "recover" } satisfies ExecRequest);
   }
 
   async shutdown(): Promise<void> {

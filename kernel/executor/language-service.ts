@@ -58,6 +58,8 @@ export class CellLanguageService {
   private readonly candidateFile: string;
   /** Cell files the globals file imports; the first `nextSlot` hold accepted cells, the rest are empty. */
   private slotCount = 0;
+  /** The last unchecked cell, reused when the same code runs again (loops of trivial cells). */
+  private lastUnchecked: { code: string; cell: PreparedCell } | undefined;
   private nextSlot = 0;
 
   constructor(private readonly options: LanguageServiceOptions) {
@@ -164,6 +166,9 @@ export class CellLanguageService {
     cellId: number,
     parsed: ts.SourceFile,
   ): PrepareResult {
+    const cached = this.lastUnchecked;
+    if (cached?.code === code && names.length === 0 && !hasHelpCall(parsed))
+      return { ok: true, cell: cached.cell };
     const output = ts.transpileModule(code, {
       compilerOptions: { ...this.compilerOptions, lib: undefined, types: undefined, typeRoots: undefined },
       fileName: this.candidateFile,
@@ -177,7 +182,9 @@ export class CellLanguageService {
       helpDocs = this.helpDocs(this.candidateFile, parsed);
     }
     this.commit(names, cellId, text);
-    return { ok: true, cell: this.toPreparedCell(output.outputText, output.sourceMapText, helpDocs) };
+    const cell = this.toPreparedCell(output.outputText, output.sourceMapText, helpDocs);
+    this.lastUnchecked = { code, cell };
+    return { ok: true, cell };
   }
 
   private toPreparedCell(js: string, map: string | undefined, helpDocs: string[]): PreparedCell {

@@ -56,6 +56,8 @@ export type ExecRequest =
       userExpressions: Record<string, string>;
     }
   | { type: "interrupt"; cellId: number }
+  /** Sent after a termination: the worker repairs Node's async bookkeeping before the next cell. */
+  | { type: "recover" }
   | { type: "inputReply"; requestId: number; value?: string; error?: string };
 
 /** One output of a cell, delivered to that cell's sink. */

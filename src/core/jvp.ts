@@ -16,6 +16,9 @@ export class JvpTracer extends Tracer {
   override _concreteData(): Float64Array {
     return this.primal.data;
   }
+  override _tracedValues(): Float64Array | null {
+    return this.primal._data ?? this.primal._tracedValues();
+  }
   override _detach(): Tensor {
     return this.primal._detach();
   }

@@ -22,23 +22,20 @@ export function alloc(n: number): Float64Array {
   return view;
 }
 
-// The most recent buffers known to hold an identity matrix (the one-hot seed batches of jacrev/jacfwd),
-// so that the matrix product can return the other operand instead of multiplying by them. A small ring
-// of strong references: cheaper than a WeakSet, and it keeps at most a few seeds alive.
-const identityRing: (Float64Array | null)[] = new Array<Float64Array | null>(8).fill(null);
-let identityNext = 0;
-
-/** Records that `data` holds a square identity matrix in row-major order. */
-export function markIdentity(data: Float64Array): void {
-  identityRing[identityNext] = data;
-  identityNext = (identityNext + 1) % identityRing.length;
-}
-
-/** True when `data` was marked as an identity and is r x c with r = c. */
+/**
+ * True when `data` holds the r x c identity (r = c). A general matrix fails on its first entries, so the
+ * check is O(1) in practice; an identity (the one-hot seed batch of jacrev/jacfwd, or eye() as
+ * gradOutputs) costs one pass, far less than multiplying by it.
+ */
 export function isIdentityData(data: Float64Array, r: number, c: number): boolean {
   if (r !== c || data.length !== r * c) return false;
-  for (let i = 0; i < identityRing.length; i++) if (identityRing[i] === data) return true;
-  return false;
+  for (let i = 0; i < r; i++) {
+    const row = i * c;
+    for (let j = 0; j < c; j++) {
+      if (data[row + j] !== (i === j ? 1 : 0)) return false;
+    }
+  }
+  return true;
 }
 
 /** Number of elements of a shape. */

@@ -3,7 +3,7 @@
 import type { Tensor } from "../tensor.js";
 import { ArgumentError } from "../errors.js";
 import { Tensor as TensorClass } from "../tensor.js";
-import { alloc, markIdentity, sizeOf } from "./kernels.js";
+import { alloc, sizeOf } from "./kernels.js";
 import { runBackward } from "./backward.js";
 import type { VjpRecord } from "./vjp.js";
 import { permute, broadcastTo, reshape } from "../ops/shape.js";
@@ -61,7 +61,6 @@ export function oneHotRows(shapes: readonly number[][], start: number, count: nu
       const col = start + r - offset;
       if (col >= 0 && col < m) data[r * m + col] = 1;
     }
-    if (start === offset && count === m) markIdentity(data);
     offset += m;
     return new TensorClass(data, [count, ...shape]);
   });

@@ -100,6 +100,33 @@ test("reductions over any dims with keepdim", () => {
   assert.ok(Math.abs(softmax(x, 1).sum(1).index(1).item() - 1) < 1e-12);
   assert.ok(Math.abs(logSoftmax(x, 0).exp().sum(0).index(2).item() - 1) < 1e-12);
   assert.equal(tensor([3, 4]).norm().item(), 5);
+  assert.deepEqual(
+    arr(
+      tensor([
+        [1, 7, 7],
+        [9, 0, 2],
+      ]).argmax(1),
+    ),
+    [1, 0],
+  );
+  assert.deepEqual(
+    arr(
+      tensor([
+        [1, 7, 7],
+        [9, 0, 2],
+      ]).argmin(0, true),
+    ),
+    [[0, 1, 1]],
+  );
+  assert.equal(
+    tensor([
+      [1, 7],
+      [9, 0],
+    ])
+      .argmax()
+      .item(),
+    2,
+  );
   assert.throws(() => x.sum(2), /sum: dim 2 is out of range for a tensor of shape \[2,3\]/);
 });
 
@@ -194,6 +221,7 @@ test("matmul with vectors and broadcast batch dims, and its error", () => {
 
 test("text form, item, toArray and the display bundle", () => {
   assert.equal(tensor([1, 2]).toString(), "tensor([1., 2.])");
+  assert.equal(JSON.stringify({ t: tensor([[1, 2]]) }), '{"t":[[1,2]]}');
   assert.equal(tensor([[1.5, 2]]).toString(), "tensor([[1.5000, 2.0000]])");
   assert.match(tensor([1]).requiresGrad_().mul(2).toString(), /gradFn=<mul>/);
   assert.throws(() => tensor([1, 2]).item(), /item: tensor of shape \[2\] has 2 elements, not 1/);

@@ -4,7 +4,8 @@ import { bind } from "../core/trace.js";
 import { Primitive } from "../core/primitives.js";
 import { ArgumentError } from "../errors.js";
 import { asTensor, normAxes, normDim } from "./util.js";
-import { abs, add, div, exp, log, mul, neg, pow, sqrt, sub } from "./elementwise.js";
+import { abs, add, div, eq, exp, log, mul, neg, pow, sqrt, sub, where } from "./elementwise.js";
+import { arange } from "./create.js";
 import { reshape } from "./shape.js";
 
 function reduce(
@@ -86,4 +87,33 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   x = asTensor(x, "logSoftmax", "x");
   const d = normDim(dim, x.ndim, "logSoftmax", x.shape);
   return sub(x, logsumexp(x, d, true));
+}
+
+/** Index of the largest entry along `dim` (the first on ties); all elements flattened when omitted. */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtreme(x, dim, keepdim, "argmax", max);
+}
+
+/** Index of the smallest entry along `dim` (the first on ties); all elements flattened when omitted. */
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtreme(x, dim, keepdim, "argmin", min);
+}
+
+function argExtreme(
+  x: Tensor,
+  dim: number | undefined,
+  keepdim: boolean,
+  op: string,
+  extreme: (x: Tensor, dim?: Dims, keepdim?: boolean) => Tensor,
+): Tensor {
+  x = asTensor(x, op, "x");
+  if (dim === undefined) return argExtreme(reshape(x, [x.size]), 0, false, op, extreme);
+  const d = normDim(dim, x.ndim, op, x.shape);
+  const n = x.shape[d];
+  const positions = reshape(
+    arange(n),
+    x.shape.map((s, i) => (i === d ? s : 1)),
+  );
+  const hits = eq(x.detach(), extreme(x.detach(), d, true));
+  return min(where(hits, positions, Infinity), d, keepdim);
 }

@@ -6,6 +6,7 @@ import {
   autograd,
   countPasses,
   eye,
+  gather,
   grad,
   hessian,
   hvp,
@@ -210,6 +211,14 @@ test("errors name the transform and the problem", () => {
 });
 
 test("no silent NaN where the derivative is finite", () => {
+  assert.deepEqual(grad((x: Tensor) => x.prod())(tensor([0, 2, 3])).toArray(), [6, 0, 0]);
+  assert.deepEqual(grad((x: Tensor) => x.prod())(tensor([0, 2, 0])).toArray(), [0, 0, 0]);
+  assert.deepEqual(jacfwd((x: Tensor) => x.prod(1))(tensor([[2, 0]])).toArray(), [[[0, 2]]]);
+  assert.deepEqual(hessian((x: Tensor) => x.prod())(tensor([0, 2, 3])).toArray(), [
+    [0, 3, 2],
+    [3, 0, 0],
+    [2, 0, 0],
+  ]);
   assert.deepEqual(grad((x: Tensor) => x.sqrt().sum())(tensor([4])).toArray(), [0.25]);
   assert.deepEqual(grad((x: Tensor) => x.relu().sum())(tensor([-1, 2])).toArray(), [0, 1]);
   assertClose(grad((x: Tensor) => x.norm())(tensor([3, 4])), tensor([0.6, 0.8]), 1e-15, "norm'");
@@ -235,4 +244,26 @@ test("nested transforms keep their perturbations apart", () => {
     [1, 2],
     [3, 4],
   ]);
+});
+
+test("vmap nests and composes with jacrev, hessian, grad and batched indices", () => {
+  const X = randn([2, 3, 4], { seed: 11 });
+  const f = (x: Tensor): Tensor => x.sin().mul(x.sum());
+  const loop = stack([0, 1].map((i) => stack([0, 1, 2].map((j) => f(X.index(i).index(j))))));
+  assertClose(vmap(vmap(f))(X), loop, 1e-12, "vmap(vmap)");
+  const g = (x: Tensor): Tensor => vmap(f)(x).sum(1);
+  assertClose(jacrev(g)(X.index(0)), jacfwd(g)(X.index(0)), 1e-12, "jacrev(vmap) vs jacfwd(vmap)");
+  const cube = (x: Tensor): Tensor => x.pow(3).sum();
+  const hs = vmap(hessian(cube))(X.index(0));
+  for (let i = 0; i < 3; i++)
+    assertClose(hs.index(i), hessian(cube)(X.index(0).index(i)), 1e-12, "vmap(hessian)");
+  const src = tensor([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  const idx = tensor([[[0, 1]], [[2, 0]]]);
+  assert.deepEqual(vmap((i: Tensor) => gather(src, 0, i))(idx).toArray(), [[[1, 4]], [[5, 2]]]);
+  const w = grad((s: Tensor) => vmap((x: Tensor) => x.mul(s).sum())(X.index(0)).sum())(tensor(2));
+  assertClose(w, X.index(0).sum(), 1e-12, "grad of a vmapped sum");
 });

@@ -71,7 +71,10 @@ export interface NotebookLocation {
 /** Opens a notebook from the server's root and waits until its kernel is attached and idle. */
 export async function openNotebook(page: Page, where: NotebookLocation, timeoutMs: number): Promise<void> {
   const { baseUrl, token, name } = where;
-  await page.goto(`${baseUrl}/lab/tree/${encodeURIComponent(name)}?token=${token}`, { timeout: timeoutMs });
+  // `reset` starts from an empty workspace: no earlier notebook restored beside this one to take the menu's focus.
+  await page.goto(`${baseUrl}/lab/tree/${encodeURIComponent(name)}?reset&token=${token}`, {
+    timeout: timeoutMs,
+  });
   try {
     await currentNotebook(page).locator(".jp-Cell").first().waitFor({ timeout: timeoutMs });
   } catch (error) {
@@ -87,11 +90,14 @@ export async function cellPrompts(page: Page): Promise<string[]> {
     .evaluateAll((prompts) => prompts.map((prompt) => (prompt.textContent ?? "").trim()));
 }
 
+const nothingQueuedTimeoutMs = 20_000;
+
 /** Clicks Run -> Run All Cells and waits until every code cell shows an execution count and the kernel is idle. */
 export async function runAllCells(page: Page, kernelDisplayName: string, timeoutMs: number): Promise<void> {
   await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
   await page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click();
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let prompts: string[] = [];
   while (Date.now() < deadline) {
     await failOnDialog(page);
@@ -99,6 +105,15 @@ export async function runAllCells(page: Page, kernelDisplayName: string, timeout
     if (prompts.length > 0 && prompts.every((prompt) => /^\[\d+\]:?$/.test(prompt))) {
       await waitForKernelIdle(page, kernelDisplayName, Math.max(1000, deadline - Date.now()));
       return;
+    }
+    // Queued cells show [*] at once; if none does, the click reached no notebook and waiting is pointless.
+    if (
+      Date.now() - started > nothingQueuedTimeoutMs &&
+      prompts.every((prompt) => /^\[ ?\]:?$/.test(prompt))
+    ) {
+      throw new NotebookPageError(
+        `Run All Cells queued no cell within ${nothingQueuedTimeoutMs} ms; cell prompts: ${JSON.stringify(prompts)}`,
+      );
     }
     await page.waitForTimeout(250);
   }

@@ -48,7 +48,7 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
   }
   const count = sizeOf(batch);
   const shape = [...batch, n, m];
-  // A one-hot seed batch that forms an identity (jacrev/jacfwd) is never multiplied: I·B = B, A·I = A.
+  // An identity (e.g. the one-hot seed batch of jacrev/jacfwd) is never multiplied: I·B = B, A·I = A.
   if (count === 1 && isIdentityData(a.data, n, k)) return new Tensor(materialise(b, transB), shape);
   if (count === 1 && isIdentityData(b.data, k, m)) return new Tensor(materialise(a, transA), shape);
   const out = alloc(count * n * m);
