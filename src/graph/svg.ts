@@ -9,7 +9,7 @@ export class GraphRenderError extends Error {
 let vizInstance: Promise<Viz> | undefined;
 
 /** The shared Graphviz instance; the WebAssembly module is loaded on the first call and cached. */
-export function graphviz(): Promise<Viz> {
+function graphviz(): Promise<Viz> {
   if (vizInstance === undefined) {
     // Import lazily so that loading jaclab does not pay for Graphviz until a diagram is drawn.
     vizInstance = import("@viz-js/viz").then((mod) => mod.instance());

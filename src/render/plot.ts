@@ -52,6 +52,12 @@ export interface FunctionChartOptions extends ChartOptions {
 export type ScalarFunction = (x: number) => number | { item(): number };
 
 /**
+ * A Vega-Lite v5 specification. Typed loosely on purpose: naming vega-lite's own types in the public API
+ * would make every type-checked notebook cell load vega-lite's typings.
+ */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/**
  * A chart that shows itself in a notebook: Vega-Lite for JupyterLab, the same chart as SVG for
  * clients that cannot run Vega, and a one-line text description.
  */
@@ -59,11 +65,11 @@ export class Chart implements Displayable {
   #svg?: Promise<string>;
 
   /** The Vega-Lite (v5) specification, data inlined. */
-  readonly spec: TopLevelSpec & Record<string, unknown>;
+  readonly spec: VegaLiteSpec;
   /** One line saying what the chart shows (its text/plain). */
   readonly description: string;
 
-  constructor(spec: TopLevelSpec & Record<string, unknown>, description: string) {
+  constructor(spec: VegaLiteSpec, description: string) {
     this.spec = spec;
     this.description = description;
   }
@@ -92,11 +98,14 @@ export class Chart implements Displayable {
   }
 }
 
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
+async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   // Loaded on first use: Vega is large and most programs that import jaclab draw no chart.
   const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
   // Vega tags the data rows it loads, so it gets a copy and the spec stays as the user sees it.
-  const view = new vega.View(vega.parse(vegaLite.compile(structuredClone(spec)).spec), { renderer: "none" });
+  const view = new vega.View(
+    vega.parse(vegaLite.compile(structuredClone(spec) as unknown as TopLevelSpec).spec),
+    { renderer: "none" },
+  );
   try {
     return await view.toSVG();
   } finally {
@@ -180,7 +189,7 @@ function line(opts: LineChartOptions): Chart {
   };
   const names = several ? ` (${series.map(([name]) => name).join(", ")})` : "";
   return new Chart(
-    spec as TopLevelSpec & Record<string, unknown>,
+    spec as VegaLiteSpec,
     `Line chart${titled(opts)}: ${series.length} series${names} × ${plural(x.length, "point")}`,
   );
 }
@@ -220,7 +229,7 @@ function bar(opts: BarChartOptions): Chart {
     },
   };
   return new Chart(
-    spec as TopLevelSpec & Record<string, unknown>,
+    spec as VegaLiteSpec,
     `Bar chart${titled(opts)}: ${plural(opts.labels.length, "bar")}${several ? ` × ${series.length} series` : ""}`,
   );
 }
