@@ -53,8 +53,24 @@ def start(name):
             except queue.Empty:
                 break
             if reply["parent_header"].get("msg_id") in sent:
-                return km, kc, time.perf_counter() - began
+                seconds = time.perf_counter() - began
+                nudge_iopub(kc)
+                return km, kc, seconds
     raise RuntimeError(f"{name}: no kernel_info_reply within 60 s")
+
+
+def nudge_iopub(kc):
+    """Waits until iopub delivers (a PUB socket drops what it sends before the subscription arrives), by
+    asking for kernel_info until its idle status comes through, as jupyter_server's nudge does."""
+    for _ in range(100):
+        msg_id = kc.kernel_info()
+        wait_reply(kc, msg_id, 10)
+        try:
+            wait_idle(kc, msg_id, 0.2)
+            return
+        except queue.Empty:
+            continue
+    raise RuntimeError("iopub never delivered a status message")
 
 
 def stop(km, kc):

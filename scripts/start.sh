@@ -39,6 +39,24 @@ fi
 
 log() { printf 'start: %s\n' "$*"; }
 
+# The port first, so that a busy one fails before minutes of installing and building.
+port_is_free() {
+  node -e '
+    const server = require("node:net").createServer();
+    server.once("error", () => process.exit(1));
+    server.listen(Number(process.argv[1]), "127.0.0.1", () => server.close(() => process.exit(0)));
+  ' "$1"
+}
+if [ -n "$port" ]; then
+  port_is_free "$port" || { echo "start: port $port is in use; pick another with --port N" >&2; exit 1; }
+else
+  port=8888
+  while ! port_is_free "$port"; do
+    port=$((port + 1))
+    [ "$port" -le 8988 ] || { echo "start: no free port in 8888-8988; pass --port N" >&2; exit 1; }
+  done
+fi
+
 # 1. npm packages
 if [ ! -d node_modules ]; then
   log "installing npm packages (npm ci)"
@@ -52,7 +70,8 @@ fi
 # so a file saved during the build triggers the next one.
 build_stamp=dist/.build-stamp
 if [ ! -f "$build_stamp" ] ||
-  [ -n "$(find src kernel test bench tsconfig.json package.json -newer "$build_stamp" -print -quit 2>/dev/null)" ]; then
+  [ -n "$(find src kernel test bench tsconfig.json package.json -newer "$build_stamp" \
+    \( -name '*.ts' -o -name '*.json' -o -name '*.png' \) -print -quit 2>/dev/null)" ]; then
   log "building (npm run build)"
   mkdir -p dist
   touch "$build_stamp.next"
@@ -72,22 +91,6 @@ fi
 bash scripts/setup-jupyterlab.sh
 
 # 4. JupyterLab
-port_is_free() {
-  node -e '
-    const server = require("node:net").createServer();
-    server.once("error", () => process.exit(1));
-    server.listen(Number(process.argv[1]), "127.0.0.1", () => server.close(() => process.exit(0)));
-  ' "$1"
-}
-if [ -n "$port" ]; then
-  port_is_free "$port" || { echo "start: port $port is in use; pick another with --port N" >&2; exit 1; }
-else
-  port=8888
-  while ! port_is_free "$port"; do
-    port=$((port + 1))
-    [ "$port" -le 8988 ] || { echo "start: no free port in 8888-8988; pass --port N" >&2; exit 1; }
-  done
-fi
 token=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(24).toString("hex"))')
 host=localhost
 args=(

@@ -147,18 +147,25 @@ export class Tensor {
       return values === null ? `Tracer(shape=${shape})` : `Tracer(${formatTensor(values, this.shape)})`;
     }
     const body = formatTensor(this._data, this.shape);
-    const extra = this.gradFn
-      ? `, gradFn=<${this.gradFn.name}>`
-      : this.requiresGrad
-        ? ", requiresGrad=true"
-        : "";
+    const extra = this._autogradFields()
+      .map((f) => `, ${f}`)
+      .join("");
     return `tensor(${body}${extra})`;
   }
 
-  /** The MIME bundle a notebook shows for this tensor. */
+  /**
+   * @internal The autograd state shown after the values, like PyTorch's `grad_fn=<MulBackward0>` and
+   * `requires_grad=True`: the producing primitive for a non-leaf, `requiresGrad=true` for a leaf.
+   */
+  _autogradFields(): string[] {
+    if (this.gradFn !== null) return [`gradFn=<${this.gradFn.name}>`];
+    return this.requiresGrad ? ["requiresGrad=true"] : [];
+  }
+
+  /** The MIME bundle a notebook shows for this tensor (its text/plain names its autograd state too). */
   [displaySymbol](): MimeBundle {
     if (this._data === null) return { "text/plain": this.toString() };
-    return tensorBundle(this);
+    return tensorBundle(this, { fields: this._autogradFields() });
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

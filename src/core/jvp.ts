@@ -2,25 +2,16 @@
 import type { Tensor } from "../tensor.js";
 import type { JvpRule, Primitive, PrimitiveParams } from "./primitives.js";
 import { jvpRules } from "./rules/index.js";
-import { MainTrace, Trace, Tracer, bind, withMain } from "./trace.js";
+import { MainTrace, PrimalTracer, Trace, Tracer, bind, withMain } from "./trace.js";
 
 /** A value inside a jvp: its primal (lower level) and its tangent (null when zero). */
-export class JvpTracer extends Tracer {
+export class JvpTracer extends PrimalTracer {
   constructor(
     main: MainTrace,
-    readonly primal: Tensor,
+    primal: Tensor,
     readonly tangent: Tensor | null,
   ) {
-    super(main, primal.shape);
-  }
-  override _concreteData(): Float64Array {
-    return this.primal.data;
-  }
-  override _tracedValues(): Float64Array | null {
-    return this.primal._data ?? this.primal._tracedValues();
-  }
-  override _detach(): Tensor {
-    return this.primal._detach();
+    super(main, primal);
   }
 }
 

@@ -69,6 +69,33 @@ export enum Primitive {
   Adjugate = "adjugate",
 }
 
+/** The elementwise unary primitives (one input, same shape out, no params). */
+export type UnaryPrim =
+  | Primitive.Neg
+  | Primitive.Exp
+  | Primitive.Log
+  | Primitive.Log1p
+  | Primitive.Sin
+  | Primitive.Cos
+  | Primitive.Tan
+  | Primitive.Tanh
+  | Primitive.Sigmoid
+  | Primitive.Relu
+  | Primitive.Softplus
+  | Primitive.Abs
+  | Primitive.Sqrt
+  | Primitive.Sign;
+
+/** The elementwise binary primitives (two broadcasting inputs, no params). */
+export type BinaryPrim =
+  | Primitive.Add
+  | Primitive.Sub
+  | Primitive.Mul
+  | Primitive.Div
+  | Primitive.Pow
+  | Primitive.Maximum
+  | Primitive.Minimum;
+
 /** Params of a primitive without params. */
 export type NoParams = Record<never, never>;
 

@@ -31,6 +31,28 @@ export abstract class Tracer extends Tensor {
   }
 }
 
+/**
+ * A tracer that wraps a value of a lower level (its primal), as JVP and reverse-mode tracers do: reading its
+ * values reads the primal's, and detaching it detaches the primal.
+ */
+export abstract class PrimalTracer extends Tracer {
+  constructor(
+    main: MainTrace,
+    readonly primal: Tensor,
+  ) {
+    super(main, primal.shape);
+  }
+  override _concreteData(): Float64Array {
+    return this.primal.data;
+  }
+  override _tracedValues(): Float64Array | null {
+    return this.primal._data ?? this.primal._tracedValues();
+  }
+  override _detach(): Tensor {
+    return this.primal._detach();
+  }
+}
+
 // Index = level; level 0 is eager evaluation and has no MainTrace.
 const stack: (MainTrace | null)[] = [null];
 

@@ -2,25 +2,13 @@
 // their own level, so reverse mode nests inside and around jvp and vmap without confusion).
 import type { GradNode, Tensor } from "../tensor.js";
 import type { Primitive, PrimitiveParams } from "./primitives.js";
-import { MainTrace, Trace, Tracer, bind, withMain } from "./trace.js";
+import { MainTrace, PrimalTracer, Trace, Tracer, bind, withMain } from "./trace.js";
 
 /** A value inside a vjp: its primal (lower level) and the node that produced it (null for an input). */
-export class VjpTracer extends Tracer {
-  constructor(
-    main: MainTrace,
-    readonly primal: Tensor,
-  ) {
-    super(main, primal.shape);
+export class VjpTracer extends PrimalTracer {
+  constructor(main: MainTrace, primal: Tensor) {
+    super(main, primal);
     this.requiresGrad = true;
-  }
-  override _concreteData(): Float64Array {
-    return this.primal.data;
-  }
-  override _tracedValues(): Float64Array | null {
-    return this.primal._data ?? this.primal._tracedValues();
-  }
-  override _detach(): Tensor {
-    return this.primal._detach();
   }
 }
 

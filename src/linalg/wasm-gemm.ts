@@ -95,19 +95,11 @@ function panelBody(): number[] {
   emit(op.get(A_OFF), op.get(IR), op.get(KC), op.i32Mul, op.i32(8), op.i32Mul, op.i32Add, op.set(AP));
   emit(op.get(B_OFF), op.get(JR), op.get(KC), op.i32Mul, op.i32(8), op.i32Mul, op.i32Add, op.set(BP));
   // Accumulators start from C (add) or zero.
+  // The address of row r of the C tile: cp + r*rowBytes.
+  const cRow = (r: number): number[][] => [op.get(CP), op.get(ROWBYTES), op.i32(r), op.i32Mul, op.i32Add];
   emit(op.get(ADD), op.if);
   for (let r = 0; r < 4; r++) {
-    for (let h = 0; h < 2; h++) {
-      emit(
-        op.get(CP),
-        op.get(ROWBYTES),
-        op.i32(r),
-        op.i32Mul,
-        op.i32Add,
-        op.v128Load(16 * h),
-        op.set(acc(r, h)),
-      );
-    }
+    for (let h = 0; h < 2; h++) emit(...cRow(r), op.v128Load(16 * h), op.set(acc(r, h)));
   }
   emit(op.else);
   for (let i = 0; i < 8; i++) emit(op.v128Zero, op.set(ACC + i));
@@ -135,17 +127,7 @@ function panelBody(): number[] {
   emit(op.end, op.end);
   // Store the tile.
   for (let r = 0; r < 4; r++) {
-    for (let h = 0; h < 2; h++) {
-      emit(
-        op.get(CP),
-        op.get(ROWBYTES),
-        op.i32(r),
-        op.i32Mul,
-        op.i32Add,
-        op.get(acc(r, h)),
-        op.v128Store(16 * h),
-      );
-    }
+    for (let h = 0; h < 2; h++) emit(...cRow(r), op.get(acc(r, h)), op.v128Store(16 * h));
   }
   emit(op.get(IR), op.i32(4), op.i32Add, op.set(IR), op.br(0));
   emit(op.end, op.end);

@@ -1,33 +1,8 @@
 // Elementwise operations (unary, binary with broadcasting), comparisons and where: thin wrappers over bind.
 import type { Tensor, TensorLike } from "../tensor.js";
 import { bind } from "../core/trace.js";
-import { Primitive, type CompareOp } from "../core/primitives.js";
+import { Primitive, type BinaryPrim, type CompareOp, type UnaryPrim } from "../core/primitives.js";
 import { NO_PARAMS, asTensor } from "./util.js";
-
-type UnaryPrim =
-  | Primitive.Neg
-  | Primitive.Exp
-  | Primitive.Log
-  | Primitive.Log1p
-  | Primitive.Sin
-  | Primitive.Cos
-  | Primitive.Tan
-  | Primitive.Tanh
-  | Primitive.Sigmoid
-  | Primitive.Relu
-  | Primitive.Softplus
-  | Primitive.Abs
-  | Primitive.Sqrt
-  | Primitive.Sign;
-
-type BinaryPrim =
-  | Primitive.Add
-  | Primitive.Sub
-  | Primitive.Mul
-  | Primitive.Div
-  | Primitive.Pow
-  | Primitive.Maximum
-  | Primitive.Minimum;
 
 function unary(p: UnaryPrim, x: TensorLike): Tensor {
   return bind(p, [asTensor(x, p, "x")], NO_PARAMS);

@@ -71,17 +71,25 @@ function assemble(p: Prepared, blocks: Tensor[][]): unknown {
   return p.outFlat().rebuild(perOut as Tensor[]);
 }
 
-function reverseFromRecord(op: string, p: Prepared, rec: VjpRecord, opts: JacOptions): unknown {
-  const outShapes = rec.primalsOut.map((o) => o.shape);
-  const total = outShapes.reduce((s, shape) => s + sizeOf(shape), 0);
+/**
+ * Runs `pass` batched (vmap) over the one-hot basis of the elements of `shapes`, concatenated, in chunks of
+ * `opts.chunkSize`, and joins the chunks: result k is [total, ...] for the pass's output k.
+ */
+function overBasis(
+  op: string,
+  shapes: number[][],
+  opts: JacOptions,
+  pass: (seeds: Tensor[]) => Tensor[],
+): Tensor[] {
+  const total = shapes.reduce((s, shape) => s + sizeOf(shape), 0);
   const ranges = chunkRanges(total, opts.chunkSize, op);
   const bar = maybeProgress(opts.progress, total, op);
   const parts: Tensor[][] = [];
   for (const [start, count] of ranges) {
-    const seeds = oneHotRows(outShapes, start, count);
+    const seeds = oneHotRows(shapes, start, count);
     parts.push(
       vmapCore(
-        (cts) => pullback(rec, cts),
+        pass,
         seeds,
         seeds.map(() => true),
         count,
@@ -91,15 +99,20 @@ function reverseFromRecord(op: string, p: Prepared, rec: VjpRecord, opts: JacOpt
     bar.tick(count);
   }
   bar.done();
-  // full[i]: [total, ...inShape_i], rows ordered by output leaf.
-  const full = rec.inputs.map((_, i) =>
+  return parts[0].map((_, k) =>
     parts.length === 1
-      ? parts[0][i]
+      ? parts[0][k]
       : cat(
-          parts.map((q) => q[i]),
+          parts.map((q) => q[k]),
           0,
         ),
   );
+}
+
+function reverseFromRecord(op: string, p: Prepared, rec: VjpRecord, opts: JacOptions): unknown {
+  const outShapes = rec.primalsOut.map((o) => o.shape);
+  // full[i]: [total, ...inShape_i], rows ordered by output leaf.
+  const full = overBasis(op, outShapes, opts, (cts) => pullback(rec, cts));
   let offset = 0;
   const blocks = outShapes.map((shape) => {
     const m = sizeOf(shape);
@@ -134,38 +147,12 @@ export function jacrev(f: AnyFn, opts: JacOptions = {}): (...args: unknown[]) =>
 
 function forwardJacobian(op: string, p: Prepared, opts: JacOptions): unknown {
   const inShapes = p.flatIn.leaves.map((x) => x.shape);
-  const total = inShapes.reduce((s, shape) => s + sizeOf(shape), 0);
-  const ranges = chunkRanges(total, opts.chunkSize, op);
-  const bar = maybeProgress(opts.progress, total, op);
-  const parts: Tensor[][] = [];
-  for (const [start, count] of ranges) {
+  // full[j]: [total, ...outShape_j], rows ordered by input leaf; one forward pass per chunk.
+  const full = overBasis(op, inShapes, opts, (tans) => {
     passCounter.forward++;
-    const seeds = oneHotRows(inShapes, start, count);
-    const tangentsOf = (tans: Tensor[]): Tensor[] => {
-      const r = jvpCore(p.run, p.flatIn.leaves, tans);
-      return r.tangents.map((t, j) => t ?? zeros(r.primals[j].shape));
-    };
-    parts.push(
-      vmapCore(
-        tangentsOf,
-        seeds,
-        seeds.map(() => true),
-        count,
-        broadcastBatch,
-      ),
-    );
-    bar.tick(count);
-  }
-  bar.done();
-  // full[j]: [total, ...outShape_j], rows ordered by input leaf.
-  const full = parts[0].map((_, j) =>
-    parts.length === 1
-      ? parts[0][j]
-      : cat(
-          parts.map((q) => q[j]),
-          0,
-        ),
-  );
+    const r = jvpCore(p.run, p.flatIn.leaves, tans);
+    return r.tangents.map((t, j) => t ?? zeros(r.primals[j].shape));
+  });
   const blocks = full.map((fj) => {
     const outShape = fj.shape.slice(1);
     let offset = 0;

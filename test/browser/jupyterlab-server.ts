@@ -119,8 +119,14 @@ export async function startJupyterLab(options: JupyterLabOptions): Promise<Runni
       // JupyterLab refuses to start as root (CI containers) unless told that it is intended.
       ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
     ],
-    { env, cwd: dirs.root, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    { env, cwd: dirs.root, stdio: ["ignore", "pipe", "pipe"] },
   );
+  // If the test process ends without stop() (an uncaught error), JupyterLab must not outlive it; SIGTERM makes
+  // it shut its kernels down (they run in sessions of their own, out of reach of a process-group kill).
+  const terminateOnExit = (): void => {
+    if (!exited) server.kill("SIGTERM");
+  };
+  process.once("exit", terminateOnExit);
   const record = (chunk: Buffer): void => {
     log.write(chunk);
     tail = (tail + chunk.toString("utf8")).slice(-maxLogTailChars);
@@ -150,13 +156,12 @@ export async function startJupyterLab(options: JupyterLabOptions): Promise<Runni
       }
       await Promise.race([exitPromise, sleep(10_000)]);
     }
-    if (!exited && server.pid !== undefined) {
-      record(
-        Buffer.from("\n[test] JupyterLab did not exit after /api/shutdown; killing its process group\n"),
-      );
-      process.kill(-server.pid, "SIGKILL");
+    if (!exited) {
+      record(Buffer.from("\n[test] JupyterLab did not exit after /api/shutdown; killing it\n"));
+      server.kill("SIGKILL");
       await Promise.race([exitPromise, sleep(5000)]);
     }
+    process.removeListener("exit", terminateOnExit);
     await new Promise<void>((resolve) => log.end(resolve));
     await rm(scratch, { recursive: true, force: true });
   };

@@ -23,6 +23,7 @@ import {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const artifacts = join(repoRoot, "test-artifacts", "browser");
 const fixtureName = "fixture.ipynb";
+const tutorialName = "01-the-original-question.ipynb";
 const kernelDisplayName = "TypeScript (jaclab)";
 
 const chromiumArgs = [
@@ -48,6 +49,7 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
   await rm(artifacts, { recursive: true, force: true }); // no stale screenshot may pass for a new one
   await mkdir(artifacts, { recursive: true });
   const fixture = await readFile(join(repoRoot, "test", "browser", fixtureName), "utf8");
+  const tutorial = await readFile(join(repoRoot, "notebooks", tutorialName), "utf8");
   let server: RunningJupyterLab | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -55,7 +57,7 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
     server = await startJupyterLab({
       repoRoot,
       kernelName: "jaclab",
-      files: { [fixtureName]: fixture },
+      files: { [fixtureName]: fixture, [tutorialName]: tutorial },
       logPath: join(artifacts, "jupyterlab.log"),
       startTimeoutMs: timeouts.serverStartMs,
     });
@@ -86,6 +88,13 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       for (const value of ["2", "16"]) assert.ok(text.includes(value), `heatmap lacks ${value}: ${text}`);
       const coloured = await table.locator("td[style*='background']").count();
       assert.ok(coloured >= 3, `expected coloured heatmap cells, found ${coloured}`);
+      const hovers = await table
+        .locator("td[title]")
+        .evaluateAll((cells) => cells.map((c) => c.getAttribute("title")));
+      assert.ok(
+        hovers.some((hover) => /∂x3\/∂q1 = 16\b/.test(hover ?? "")),
+        `no hover text "∂x3/∂q1 = 16" among ${JSON.stringify(hovers)}`,
+      );
       await screenshotOf(
         openedPage,
         '.jp-OutputArea-output[data-mime-type="text/html"]:has(table)',
@@ -100,7 +109,8 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       const svg = await imageSource(image);
       assert.match(svg, /<svg[\s>]/, "the <img> source is not SVG");
       const nodeGroups = svg.match(/class="node"/g)?.length ?? 0;
-      assert.ok(nodeGroups >= 3, `expected at least 3 Graphviz node groups, found ${nodeGroups}`);
+      assert.ok(nodeGroups >= 10, `expected the forward and backward nodes, found ${nodeGroups} node groups`);
+      assert.match(svg, /summed/, "the backward diagram does not show where the cotangents are summed");
       await screenshotOf(openedPage, '.jp-OutputArea-output[data-mime-type="image/svg+xml"]', "graph.png");
     });
 
@@ -143,6 +153,21 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       assert.ok(fullFills >= 1, `no element of the bar is filled to 100%: ${await bar.innerHTML()}`);
       await bar.screenshot({ path: join(artifacts, "progress.png"), timeout: timeouts.elementMs });
     });
+
+    await t.test("the original-question tutorial runs in JupyterLab and shows rows of [10, 18]", async () => {
+      await openNotebook(openedPage, { ...where, name: tutorialName }, timeouts.notebookOpenMs);
+      await runAllCells(openedPage, kernelDisplayName, timeouts.runAllMs);
+      assert.deepEqual(await errorOutputTexts(openedPage), []);
+      const printed = await outputsOfType(openedPage, "application/vnd.jupyter.stdout").allTextContents();
+      const oneCall = printed.find((text) => text.includes("one grad call:"));
+      assert.ok(
+        oneCall?.includes("[[10,18],[10,18],[10,18],[10,18]]"),
+        `printed: ${JSON.stringify(printed)}`,
+      );
+      const diagrams = await outputsOfType(openedPage, "image/svg+xml").locator("img").count();
+      assert.equal(diagrams, 1, "the tutorial shows one graph diagram");
+      await openedPage.screenshot({ path: join(artifacts, "tutorial-01.png") });
+    });
   } catch (error) {
     if (page !== undefined)
       await page
@@ -151,7 +176,10 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
     if (server === undefined) throw error; // start-up errors already carry the server's log
     throw new Error(`${String(error)}\n--- JupyterLab log tail ---\n${server.logTail()}`, { cause: error });
   } finally {
-    await browser?.close();
-    await server?.stop();
+    try {
+      await browser?.close();
+    } finally {
+      await server?.stop();
+    }
   }
 });

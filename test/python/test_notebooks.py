@@ -4,11 +4,13 @@ the one-pass fixes, the graph diagram as SVG, heatmaps as HTML, a large Jacobian
 the chart. The kernelspec named by JACLAB_KERNEL_NAME (default jaclab-test) must be installed (see
 scripts/test.sh)."""
 
+import base64
 import functools
 import json
 import os
 import pathlib
 import re
+import struct
 
 import nbformat
 import pytest
@@ -179,7 +181,7 @@ class TestJacobiansAndHessians:
         cell = cell_with(self.notebook, "vmap(jacrev(layer))")
         (html,) = with_mime(cell, "text/html")
         assert html.count("<table") >= 6 or "<img" in html, "expected one heatmap per sample"
-        assert "6" in with_mime(cell, "text/plain")[0]
+        assert "shape=[6, 2, 3]" in with_mime(cell, "text/plain")[0]
         assert max_difference("max difference:", stdout_of(cell_with(self.notebook, "batch.index(3)"))) < 1e-12
 
     def test_rosenbrock_hessian_at_the_minimum(self):
@@ -211,22 +213,29 @@ class TestSeeingDerivatives:
         assert all("text/html" not in bundle for bundle in bundles_of(cell)), "formats should leave out the heatmap"
 
     def test_a_large_jacobian_shows_as_png(self):
-        cell = cell_with(self.notebook, "const Jstep")
-        bundle = bundles_of(cell)[-1]
-        assert "image/png" in bundle or "data:image/png" in bundle.get("text/html", ""), sorted(bundle)
+        bundle = bundles_of(cell_with(self.notebook, "const Jstep"))[-1]
+        embedded = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", bundle.get("text/html", ""))
+        encoded = bundle.get("image/png") or (embedded and embedded.group(1))
+        assert encoded, f"no PNG in the bundle of the 96x96 Jacobian: {sorted(bundle)}"
+        png = base64.b64decode(encoded)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+        width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk comes first
+        assert min(width, height) >= 96, f"a 96x96 heatmap drawn at {width}x{height} pixels"
 
     def test_graph_of_a_function_with_highlight(self):
         (svg,) = with_mime(cell_with(self.notebook, "graph(model,"), "image/svg+xml")
-        assert svg.count('class="node"') >= 4
+        assert svg.count('class="node"') >= 8 and ">y0<" in svg and ">y1<" in svg, svg[:1000]
 
     def test_the_progress_bar_finishes(self):
         cell = cell_with(self.notebook, "progress: true")
         html = " ".join(with_mime(cell, "text/html"))
-        assert "done in" in html, html[:1000]
-        assert "[400]" in with_mime(cell, "text/plain")[-1] or "400" in with_mime(cell, "text/plain")[-1]
+        assert "done in" in html and "400/400 100%" in html, html[:1000]
+        assert re.fullmatch(r"\[\s*400,\s*400\s*\]", with_mime(cell, "text/plain")[-1]), "Jbig.shape"
 
     def test_the_timing_chart_has_vega_lite_and_svg(self):
         cell = cell_with(self.notebook, "plot.line(")
         spec = with_mime(cell, "application/vnd.vegalite.v5+json")[0]
-        assert "data" in spec
+        points = spec["data"]["values"]
+        assert {p["series"] for p in points} == {"jacrev", "jacfwd"} and len(points) == 8, points
+        assert all(p["y"] > 0 for p in points), "timings are positive"
         assert "<svg" in with_mime(cell, "image/svg+xml")[0]

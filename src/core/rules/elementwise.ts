@@ -1,6 +1,6 @@
 // Rules of the elementwise primitives: unary maps, broadcasting binary maps, comparisons and where.
 import { Tensor } from "../../tensor.js";
-import { Primitive, type CompareOp, type ImplRule } from "../primitives.js";
+import { Primitive, type BinaryPrim, type CompareOp, type ImplRule, type UnaryPrim } from "../primitives.js";
 import { alloc, binaryMap, broadcastShapes, expandData, sizeOf } from "../kernels.js";
 import { ShapeError, fmtShape } from "../../errors.js";
 import { sameShape } from "../../ops/util.js";
@@ -24,31 +24,6 @@ import {
 import { sumToShape } from "../../ops/shape.js";
 import { type ArithOp, arith } from "../arith-kernels.js";
 import { type RuleSet, broadcastBatch, family, sumTangents, unaryBatch } from "./common.js";
-
-type UnaryPrim =
-  | Primitive.Neg
-  | Primitive.Exp
-  | Primitive.Log
-  | Primitive.Log1p
-  | Primitive.Sin
-  | Primitive.Cos
-  | Primitive.Tan
-  | Primitive.Tanh
-  | Primitive.Sigmoid
-  | Primitive.Relu
-  | Primitive.Softplus
-  | Primitive.Abs
-  | Primitive.Sqrt
-  | Primitive.Sign;
-
-type BinaryPrim =
-  | Primitive.Add
-  | Primitive.Sub
-  | Primitive.Mul
-  | Primitive.Div
-  | Primitive.Pow
-  | Primitive.Maximum
-  | Primitive.Minimum;
 
 function unaryImpl<P extends UnaryPrim>(f: (x: number) => number): ImplRule<P> {
   return ([x]) => {
