@@ -63,4 +63,6 @@ test("history persists across sessions in a JSON-lines file", async (t) => {
     [second.session, 1, ["x + 1", null]],
   ]);
   assert.deepEqual(await second.range(-1, 0, null, false), [[first.session, 1, "let x = 1"]]);
+  // Let the pending append finish before the directory is removed.
+  await second.flush();
 });
