@@ -1,7 +1,7 @@
 // Execution history for history_request: kept in memory for the session and appended to a JSON-lines file
 // (no SQLite), so `tail`, `range` and `search` also see the inputs of earlier kernel sessions.
 
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { describeError, log } from "./log.js";
 
@@ -51,6 +51,10 @@ export class History {
   private readonly loaded: Promise<void>;
   private writes: Promise<void> = Promise.resolve();
   private writeFailed = false;
+  /** The history file, opened once for appending (an open and a close per record cost more than the write). */
+  private file: Promise<FileHandle> | undefined;
+  /** Lines of records not yet handed to a write. */
+  private unwritten: string[] = [];
 
   /** Loads `path` (when given) in the background; without a path history lives in memory only. */
   constructor(private readonly path: string | undefined) {
@@ -116,22 +120,41 @@ export class History {
     this.append({ session: this.sessionNumber, line, output });
   }
 
+  /**
+   * Queues a record for the file. Records that arrive while a write is queued join it, so a busy session
+   * costs one write per burst to the file kept open, instead of a directory check, an open, a write and a
+   * close per record.
+   */
   private append(record: FileRecord): void {
     const path = this.path;
     if (path === undefined || this.writeFailed) return;
+    this.unwritten.push(`${JSON.stringify(record)}\n`);
+    if (this.unwritten.length > 1) return; // the write already queued takes this record along
     this.writes = this.writes.then(async () => {
+      const text = this.unwritten.join("");
+      this.unwritten = [];
       try {
-        await mkdir(dirname(path), { recursive: true });
-        await appendFile(path, `${JSON.stringify(record)}\n`, "utf8");
+        this.file ??= openForAppend(path);
+        await (await this.file).appendFile(text, "utf8");
       } catch (error) {
+        this.file = undefined;
         this.writeFailed = true;
         log.warn(`history: cannot write ${path}, keeping history in memory: ${describeError(error)}`);
       }
     });
   }
 
-  /** Resolves when every record so far is on disk. */
+  /** Resolves when every record so far is on disk, and closes the file until the next record. */
   flush(): Promise<void> {
+    this.writes = this.writes.then(async () => {
+      const file = this.file;
+      this.file = undefined;
+      try {
+        await (await file)?.close();
+      } catch (error) {
+        log.warn(`history: closing ${this.path ?? "the history file"} failed: ${describeError(error)}`);
+      }
+    });
     return this.writes;
   }
 
@@ -174,5 +197,16 @@ export class History {
         ? [entry.session, entry.line, [entry.source, entry.output]]
         : [entry.session, entry.line, entry.source],
     );
+  }
+}
+
+/** Opens a file for appending, creating its directory when it is missing. */
+async function openForAppend(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, "a");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return await open(path, "a");
   }
 }

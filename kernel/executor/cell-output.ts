@@ -75,3 +75,62 @@ export class CellScope {
     this.storage.disable();
   }
 }
+
+/** Above this many characters, merged stream text is sent at once. */
+const MERGE_LIMIT_CHARS = 64 * 1024;
+/** Merged stream text never waits longer than this for a later write to send it. */
+const MERGE_LIMIT_MS = 20;
+
+/**
+ * The execution worker's side of postMessage, which merges bursts of stream text: the first write after a
+ * pause is sent at once, and the writes that follow it in the same turn of the event loop (a loop of
+ * `console.log`, say) travel as one message when the turn ends. Every other event first sends the merged
+ * text, so the main thread sees all events in the order they happened.
+ */
+export class BatchedPost {
+  private merged: { cellId: number; name: "stdout" | "stderr"; text: string; since: number } | undefined;
+  /** Set from a write until the end of its event-loop turn: later writes then merge. */
+  private inBurst = false;
+
+  constructor(private readonly postMessage: (event: ExecEvent) => void) {}
+
+  /** Sends `event` (merging stream text into a burst); bind-free, so it can be passed around as a function. */
+  readonly post = (event: ExecEvent): void => {
+    if (event.type !== "output" || event.output.kind !== "stream") {
+      this.flush();
+      this.postMessage(event);
+      return;
+    }
+    const { cellId } = event;
+    const { name, text } = event.output;
+    const merged = this.merged;
+    if (merged !== undefined && merged.cellId === cellId && merged.name === name) {
+      merged.text += text;
+      if (merged.text.length >= MERGE_LIMIT_CHARS || performance.now() - merged.since >= MERGE_LIMIT_MS)
+        this.flush();
+      return;
+    }
+    this.flush();
+    if (!this.inBurst) {
+      this.inBurst = true;
+      setImmediate(this.endBurst);
+      this.postMessage(event);
+      return;
+    }
+    this.merged = { cellId, name, text, since: performance.now() };
+  };
+
+  /** Sends the merged text now. */
+  flush(): void {
+    const merged = this.merged;
+    if (merged === undefined) return;
+    this.merged = undefined;
+    const { cellId, name, text } = merged;
+    this.postMessage({ type: "output", cellId, output: { kind: "stream", name, text } });
+  }
+
+  private readonly endBurst = (): void => {
+    this.inBurst = false;
+    this.flush();
+  };
+}

@@ -8,7 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
 import { CellGlobals } from "./cell-globals.js";
-import { CellScope, OutputQueue, type CellContext } from "./cell-output.js";
+import { BatchedPost, CellScope, OutputQueue, type CellContext } from "./cell-output.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
 import { cellFileName, errorInfo, type CellRecord } from "./traceback.js";
@@ -29,7 +29,9 @@ const port = parentPort;
 if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
 const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
 
-const post = (event: ExecEvent): void => port.postMessage(event);
+/** Every event goes through one batcher, which merges bursts of stream text without reordering events. */
+const batcher = new BatchedPost((event: ExecEvent) => port.postMessage(event));
+const post = batcher.post;
 
 const scope = new CellScope();
 const cellGlobals = new CellGlobals(scope, post);

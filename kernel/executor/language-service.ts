@@ -8,8 +8,10 @@ import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
 import { diagnosticsToError } from "./diagnostics.js";
 import { DiskCaches } from "./disk-caches.js";
+import { VersionCachedRegistry } from "./document-registry.js";
 import { KERNEL_GLOBAL_NAMES, KERNEL_GLOBALS_DTS } from "./kernel-globals.js";
 import type { LineMappings, PreparedCell } from "./protocol.js";
+import { emitsUnchanged, identityMappings } from "./plain-js.js";
 import { decodeMappings } from "./source-map.js";
 import { rewriteForRuntime, type RewrittenCell } from "./transform.js";
 import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
@@ -48,8 +50,10 @@ export class CellLanguageService {
   private readonly builtinGlobals = new Map<string, GlobalEntry>();
   private readonly builtinGlobalsFile: string;
   private readonly compilerOptions: ts.CompilerOptions;
+  private readonly transpileOptions: ts.CompilerOptions;
   private readonly service: ts.LanguageService;
   private readonly diskCaches = new DiskCaches();
+  private readonly documents = new VersionCachedRegistry();
   private readonly resolutionCache: ts.ModuleResolutionCache;
   private readonly globalsFile: string;
   private readonly kernelFile: string;
@@ -83,8 +87,15 @@ export class CellLanguageService {
       sourceMap: true,
       newLine: ts.NewLineKind.LineFeed,
     };
+    // Computed once: the transpile of unchecked cells needs neither libraries nor types.
+    this.transpileOptions = {
+      ...this.compilerOptions,
+      lib: undefined,
+      types: undefined,
+      typeRoots: undefined,
+    };
     this.resolutionCache = ts.createModuleResolutionCache(cwd, (name) => name, this.compilerOptions);
-    this.service = ts.createLanguageService(this.createHost(), ts.createDocumentRegistry());
+    this.service = ts.createLanguageService(this.createHost(), this.documents.registry);
     this.setFile(this.kernelFile, KERNEL_GLOBALS_DTS);
     this.setFile(this.scratchFile, "export {};\n");
     this.setFile(this.candidateFile, "export {};\n");
@@ -139,24 +150,38 @@ export class CellLanguageService {
     if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, cellId, parsed);
 
     this.setFile(fileName, text);
-    const syntactic = this.service.getSyntacticDiagnostics(fileName).filter((d) => inCode(d, code));
+    // One program update, then both checks on that program (each service call would first re-verify it).
+    const program = this.service.getProgram();
+    const candidate = program?.getSourceFile(fileName);
+    if (program === undefined || candidate === undefined)
+      throw new Error("internal: the language service has no program with the cell");
+    const syntactic = program.getSyntacticDiagnostics(candidate).filter((d) => inCode(d, code));
     if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
-    let semantic = this.service.getSemanticDiagnostics(fileName).filter((d) => inCode(d, code));
+    let semantic = program.getSemanticDiagnostics(candidate).filter((d) => inCode(d, code));
     if (semantic.some(isMissingModule)) {
       // A package may have been installed since the caches were filled.
       this.diskCaches.clear();
+      this.documents.clear();
       this.resolutionCache.clear();
       this.setFile(fileName, text);
       semantic = this.service.getSemanticDiagnostics(fileName).filter((d) => inCode(d, code));
     }
     if (semantic.length > 0) return { ok: false, error: diagnosticsToError(semantic, code, "TSError") };
 
-    const output = this.service.getEmitOutput(fileName);
+    const helpDocs = hasHelpCall(parsed) ? this.helpDocs(fileName, parsed) : [];
+    const cell = emitsUnchanged(parsed)
+      ? this.toPreparedCell(code, identityMappings(code), helpDocs, parsed)
+      : this.emitCandidate(helpDocs);
+    this.commit(names, cellId, text);
+    return { ok: true, cell };
+  }
+
+  /** The checked candidate cell through the program's emitter. */
+  private emitCandidate(helpDocs: string[]): PreparedCell {
+    const output = this.service.getEmitOutput(this.candidateFile);
     const js = output.outputFiles.find((file) => file.name.endsWith(".js"))?.text ?? "";
     const map = output.outputFiles.find((file) => file.name.endsWith(".js.map"))?.text;
-    const helpDocs = hasHelpCall(parsed) ? this.helpDocs(fileName, parsed) : [];
-    this.commit(names, cellId, text);
-    return { ok: true, cell: this.toPreparedCell(js, map, helpDocs) };
+    return this.toPreparedCell(withoutMapComment(js), emittedMappings(map), helpDocs);
   }
 
   private prepareUnchecked(
@@ -167,31 +192,45 @@ export class CellLanguageService {
     parsed: ts.SourceFile,
   ): PrepareResult {
     const cached = this.lastUnchecked;
-    if (cached?.code === code && names.length === 0 && !hasHelpCall(parsed))
-      return { ok: true, cell: cached.cell };
-    const output = ts.transpileModule(code, {
-      compilerOptions: { ...this.compilerOptions, lib: undefined, types: undefined, typeRoots: undefined },
-      fileName: this.candidateFile,
-      reportDiagnostics: true,
-    });
-    const syntactic = (output.diagnostics ?? []).filter((d) => inCode(d, code));
-    if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
+    const hasHelp = hasHelpCall(parsed);
+    if (cached?.code === code && names.length === 0 && !hasHelp) return { ok: true, cell: cached.cell };
+    let js = code;
+    let mappings: LineMappings;
+    const plain = emitsUnchanged(parsed);
+    if (plain) {
+      mappings = identityMappings(code);
+    } else {
+      const output = ts.transpileModule(code, {
+        compilerOptions: this.transpileOptions,
+        fileName: this.candidateFile,
+        reportDiagnostics: true,
+      });
+      const syntactic = (output.diagnostics ?? []).filter((d) => inCode(d, code));
+      if (syntactic.length > 0)
+        return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
+      js = withoutMapComment(output.outputText);
+      mappings = emittedMappings(output.sourceMapText);
+    }
     let helpDocs: string[] = [];
-    if (hasHelpCall(parsed)) {
+    if (hasHelp) {
       this.setFile(this.candidateFile, text);
       helpDocs = this.helpDocs(this.candidateFile, parsed);
     }
     this.commit(names, cellId, text);
-    const cell = this.toPreparedCell(output.outputText, output.sourceMapText, helpDocs);
+    const cell = this.toPreparedCell(js, mappings, helpDocs, plain ? parsed : undefined);
     this.lastUnchecked = { code, cell };
     return { ok: true, cell };
   }
 
-  private toPreparedCell(js: string, map: string | undefined, helpDocs: string[]): PreparedCell {
-    const withoutMapComment = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-    const rewritten = rewriteForRuntime(withoutMapComment, helpDocs);
-    const emitted = map ? decodeMappings((JSON.parse(map) as { mappings: string }).mappings) : [];
-    return { js: rewritten.js, mappings: remapMappings(emitted, withoutMapComment, rewritten) };
+  /** Rewrites a cell's JavaScript (parsed already when it is the cell itself); `emitted` maps it to the cell. */
+  private toPreparedCell(
+    js: string,
+    emitted: LineMappings,
+    helpDocs: string[],
+    parsed?: ts.SourceFile,
+  ): PreparedCell {
+    const rewritten = rewriteForRuntime(js, helpDocs, parsed);
+    return { js: rewritten.js, mappings: remapMappings(emitted, js, rewritten) };
   }
 
   /**
@@ -396,6 +435,16 @@ function globalEntry(name: string, kind: NameKind, moduleName: string, alias: st
 function globalsFileText(imports: string[], entries: GlobalEntry[]): string {
   const lines = entries.map((entry) => `  ${entry.line}`);
   return [...new Set(imports), "declare global {", ...lines, "}", "export {};", ""].join("\n");
+}
+
+/** Emitted JavaScript without its trailing source-map comment. */
+function withoutMapComment(js: string): string {
+  return js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+}
+
+/** The decoded segments of an emitted source map (none without one). */
+function emittedMappings(map: string | undefined): LineMappings {
+  return map ? decodeMappings((JSON.parse(map) as { mappings: string }).mappings) : [];
 }
 
 /** Moves source-map segments from the emitted JavaScript to where the rewrite put that code. */

@@ -28,9 +28,19 @@ interface Edit {
   text: string;
 }
 
-/** Rewrites emitted JavaScript; `helpDocs` are quoted into the n-th `help(...)` call as a second argument. */
-export function rewriteForRuntime(js: string, helpDocs: string[] = []): RewrittenCell {
-  const source = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+/**
+ * Rewrites emitted JavaScript; `helpDocs` are quoted into the n-th `help(...)` call as a second argument.
+ * `parsed`, a tree of the same text with parent pointers (a plain-JavaScript cell), saves parsing it again.
+ */
+export function rewriteForRuntime(
+  js: string,
+  helpDocs: string[] = [],
+  parsed?: ts.SourceFile,
+): RewrittenCell {
+  const source =
+    parsed?.text === js
+      ? parsed
+      : ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const edits: Edit[] = [];
   const declared = new Set<string>();
   const hoisted: string[] = [];

@@ -11,35 +11,14 @@ import {
 } from "./factor-kernel.js";
 import { matmulKernel } from "./matmul-kernel.js";
 import { LinAlgError } from "./errors.js";
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
+import { assertArrayClose, centeredLcg } from "../testing/check.js";
 
 function randomMatrices(batch: number, n: number, k: number, rnd: () => number): Float64Array {
   return Float64Array.from({ length: batch * n * k }, rnd);
 }
 
-function assertClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < actual.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])))) {
-      assert.fail(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
-    }
-  }
-}
-
 test("LU solve satisfies A·X = B over a batch", () => {
-  const rnd = seeded(5);
+  const rnd = centeredLcg(5);
   for (const [batch, n, k] of [
     [1, 1, 1],
     [3, 4, 2],
@@ -50,12 +29,12 @@ test("LU solve satisfies A·X = B over a batch", () => {
     const b = randomMatrices(batch, n, k, rnd);
     const x = luSolve(luFactor(a, n, batch), b, k);
     const ax = matmulKernel(a, x, n, n, k, { batch });
-    assertClose(ax, b, 1e-9, `[${batch},${n},${k}]`);
+    assertArrayClose(ax, b, 1e-9, `[${batch},${n},${k}]`);
   }
 });
 
 test("LU reproduces P·A = L·U", () => {
-  const rnd = seeded(6);
+  const rnd = centeredLcg(6);
   const n = 6;
   const a = randomMatrices(1, n, n, rnd);
   const f = luFactor(a, n, 1);
@@ -70,16 +49,16 @@ test("LU reproduces P·A = L·U", () => {
   }
   const pa = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) pa[i * n + j] = a[f.piv[i] * n + j];
-  assertClose(matmulKernel(l, u, n, n, n), pa, 1e-12, "P·A vs L·U");
+  assertArrayClose(matmulKernel(l, u, n, n, n), pa, 1e-12, "P·A vs L·U");
 });
 
 test("det and slogdet agree with closed forms", () => {
   // [[0, 2], [3, 4]] needs a row swap: det = -6.
   const f = luFactor(new Float64Array([0, 2, 3, 4, 2, 0, 0, 5]), 2, 2);
-  assertClose(detFromLu(f), [-6, 10], 1e-14, "det");
+  assertArrayClose(detFromLu(f), [-6, 10], 1e-14, "det");
   const { sign, logAbsDet } = slogdetFromLu(f);
   assert.deepEqual([...sign], [-1, 1]);
-  assertClose(logAbsDet, [Math.log(6), Math.log(10)], 1e-14, "logAbsDet");
+  assertArrayClose(logAbsDet, [Math.log(6), Math.log(10)], 1e-14, "logAbsDet");
   const singular = luFactor(new Float64Array([1, 2, 2, 4]), 2, 1);
   assert.equal(detFromLu(singular)[0], 0);
   assert.equal(slogdetFromLu(singular).sign[0], 0);
@@ -91,7 +70,7 @@ test("det and slogdet agree with closed forms", () => {
 });
 
 test("triangular solve handles lower/upper, transpose and unit diagonal", () => {
-  const rnd = seeded(7);
+  const rnd = centeredLcg(7);
   const [batch, n, k] = [2, 7, 3];
   const raw = randomMatrices(batch, n, n, rnd);
   // Strengthen the diagonal so the triangles are well conditioned.
@@ -115,14 +94,14 @@ test("triangular solve handles lower/upper, transpose and unit diagonal", () => 
           }
         }
         const what = `lower=${lower} transpose=${transpose} unit=${unitDiagonal}`;
-        assertClose(matmulKernel(op, x, n, n, k, { batch }), b, 1e-10, what);
+        assertArrayClose(matmulKernel(op, x, n, n, k, { batch }), b, 1e-10, what);
       }
     }
   }
 });
 
 test("Cholesky factor satisfies L·L^T = A and rejects an indefinite matrix", () => {
-  const rnd = seeded(8);
+  const rnd = centeredLcg(8);
   const [batch, n] = [3, 9];
   const m = randomMatrices(batch, n, n, rnd);
   const a = matmulKernel(m, m, n, n, n, { batch, transB: true });
@@ -131,7 +110,7 @@ test("Cholesky factor satisfies L·L^T = A and rejects an indefinite matrix", ()
   for (let t = 0; t < batch; t++) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) assert.equal(l[t * n * n + i * n + j], 0);
   }
-  assertClose(matmulKernel(l, l, n, n, n, { batch, transB: true }), a, 1e-12, "L·L^T");
+  assertArrayClose(matmulKernel(l, l, n, n, n, { batch, transB: true }), a, 1e-12, "L·L^T");
   assert.throws(
     () => choleskyKernel(new Float64Array([1, 2, 2, 1]), 2, 1),
     (e: unknown) => {

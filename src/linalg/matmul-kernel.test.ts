@@ -2,14 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gemm, matmulKernel, setMatmulSimd } from "./matmul-kernel.js";
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
+import { assertArrayClose, centeredLcg } from "../testing/check.js";
 
 function randomArray(len: number, rnd: () => number): Float64Array {
   const out = new Float64Array(len);
@@ -31,16 +24,6 @@ function naive(a: Float64Array, b: Float64Array, m: number, k: number, n: number
   return c;
 }
 
-function assertClose(actual: Float64Array, expected: Float64Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < actual.length; i++) {
-    const tol = 1e-12 * (1 + Math.abs(expected[i])) * 64;
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      assert.fail(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
-    }
-  }
-}
-
 const shapes: [number, number, number][] = [
   [1, 1, 1],
   [1, 5, 7],
@@ -58,7 +41,7 @@ const shapes: [number, number, number][] = [
 ];
 
 test("gemm matches the naive product for every path and transpose combination", () => {
-  const rnd = seeded(1);
+  const rnd = centeredLcg(1);
   // Both large-size paths: WebAssembly SIMD tiles and plain JavaScript tiles.
   for (const simd of [true, false]) {
     setMatmulSimd(simd);
@@ -68,7 +51,12 @@ test("gemm matches the naive product for every path and transpose combination", 
           const a = randomArray(m * k, rnd);
           const b = randomArray(k * n, rnd);
           const c = matmulKernel(a, b, m, k, n, { transA: tA, transB: tB });
-          assertClose(c, naive(a, b, m, k, n, tA, tB), `[${m},${k},${n}] tA=${tA} tB=${tB} simd=${simd}`);
+          assertArrayClose(
+            c,
+            naive(a, b, m, k, n, tA, tB),
+            64e-12,
+            `[${m},${k},${n}] tA=${tA} tB=${tB} simd=${simd}`,
+          );
         }
       }
     }
@@ -81,7 +69,7 @@ test("the WebAssembly SIMD path is available on this runtime", () => {
 });
 
 test("gemm accumulates into C when asked", () => {
-  const rnd = seeded(2);
+  const rnd = centeredLcg(2);
   for (const [m, k, n] of [
     [6, 5, 4],
     [40, 40, 40],
@@ -93,12 +81,12 @@ test("gemm accumulates into C when asked", () => {
     const c = c0.slice();
     gemm(a, b, c, m, k, n, { accumulate: true });
     const expected = naive(a, b, m, k, n, false, false).map((v, i) => v + c0[i]);
-    assertClose(c, expected, `accumulate [${m},${k},${n}]`);
+    assertArrayClose(c, expected, 64e-12, `accumulate [${m},${k},${n}]`);
   }
 });
 
 test("gemm loops over a batch with broadcast (stride 0) operands and offsets", () => {
-  const rnd = seeded(3);
+  const rnd = centeredLcg(3);
   const [batch, m, k, n] = [3, 9, 6, 10];
   const a = randomArray(2 + m * k, rnd);
   const b = randomArray(batch * k * n, rnd);
@@ -106,7 +94,7 @@ test("gemm loops over a batch with broadcast (stride 0) operands and offsets", (
   gemm(a, b, c, m, k, n, { batch, strideA: 0, offsetA: 2, offsetC: 1 });
   for (let t = 0; t < batch; t++) {
     const expected = naive(a.subarray(2), b.subarray(t * k * n), m, k, n, false, false);
-    assertClose(c.subarray(1 + t * m * n, 1 + (t + 1) * m * n), expected, `batch item ${t}`);
+    assertArrayClose(c.subarray(1 + t * m * n, 1 + (t + 1) * m * n), expected, 64e-12, `batch item ${t}`);
   }
 });
 

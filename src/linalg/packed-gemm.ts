@@ -9,29 +9,37 @@ const NC = 2048;
 // The SIMD path keeps an m×nc block of C in WebAssembly memory (which never shrinks): at most 16 MB.
 const WASM_C_DOUBLES = 1 << 21;
 
+/**
+ * One product C (+)= op(A)·op(B) of an m×k by a k×n matrix. Element (i, p) of op(A) is
+ * `a[offA + i*rsA + p*csA]`, element (p, j) of op(B) is `b[offB + p*rsB + j*csB]`; C is row-major m×n
+ * from `offC`. All strides and offsets count elements.
+ */
+export interface StridedGemm {
+  a: Float64Array;
+  b: Float64Array;
+  c: Float64Array;
+  m: number;
+  k: number;
+  n: number;
+  offA: number;
+  rsA: number;
+  csA: number;
+  offB: number;
+  rsB: number;
+  csB: number;
+  offC: number;
+  /** Add into C instead of overwriting it. */
+  accumulate: boolean;
+}
+
 const packedA = new Float64Array((MC + 4) * KC);
 let packedB = new Float64Array(0);
 
 // The same blocking with WebAssembly SIMD tiles: operands are packed into the module's memory, the
 // kernel accumulates a whole m×nc block of C there across the k blocks, and JS copies it out once.
-/** C (+)= op(A)·op(B) with the blocked loops and WebAssembly SIMD tiles (strides as in gemm). */
-export function gemmWasm(
-  kernel: WasmGemm,
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  offA: number,
-  rsA: number,
-  csA: number,
-  offB: number,
-  rsB: number,
-  csB: number,
-  offC: number,
-  accumulate: boolean,
-): void {
+/** C (+)= op(A)·op(B) with the blocked loops and WebAssembly SIMD tiles. */
+export function gemmWasm(kernel: WasmGemm, g: StridedGemm): void {
+  const { a, b, c, m, k, n, offA, rsA, csA, offB, rsB, csB, offC, accumulate } = g;
   const mPad = (m + 3) & ~3;
   // Narrower column panels for tall C, so that the C block in wasm memory stays within its budget.
   const ncMax = Math.max(4, Math.min(NC, Math.floor(WASM_C_DOUBLES / mPad) & ~3));
@@ -45,10 +53,10 @@ export function gemmWasm(
     const mem = kernel.reserve((cAt + mPad * ncPad) * 8);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packB(mem, bAt, b, offB + p0 * rsB + j0 * csB, rsB, csB, kc, nc);
+      packStrips(mem, bAt, b, offB + p0 * rsB + j0 * csB, csB, rsB, nc, kc);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packA(mem, aAt, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
+        packStrips(mem, aAt, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
         kernel.panel(
           aAt * 8,
           bAt * 8,
@@ -75,33 +83,19 @@ export function gemmWasm(
 
 // GotoBLAS-style loops: pack a KC×NC panel of B and an MC×KC block of A into 4-wide interleaved strips
 // (zero-padded at the edges), then run the 4x4 micro-kernel over every pair of strips.
-/** C (+)= op(A)·op(B) with the blocked loops and JavaScript 4x4 tiles (strides as in gemm). */
-export function gemmBlocked(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  m: number,
-  k: number,
-  n: number,
-  offA: number,
-  rsA: number,
-  csA: number,
-  offB: number,
-  rsB: number,
-  csB: number,
-  offC: number,
-  accumulate: boolean,
-): void {
+/** C (+)= op(A)·op(B) with the blocked loops and JavaScript 4x4 tiles. */
+export function gemmBlocked(g: StridedGemm): void {
+  const { a, b, c, m, k, n, offA, rsA, csA, offB, rsB, csB, offC, accumulate } = g;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
       if (packedB.length < kc * (nc + 3)) packedB = new Float64Array(KC * (NC + 4));
-      packB(packedB, 0, b, offB + p0 * rsB + j0 * csB, rsB, csB, kc, nc);
+      packStrips(packedB, 0, b, offB + p0 * rsB + j0 * csB, csB, rsB, nc, kc);
       const add = accumulate || p0 > 0;
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packA(packedA, 0, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
+        packStrips(packedA, 0, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
         for (let jr = 0; jr < nc; jr += 4) {
           const bStrip = (jr >> 2) * kc * 4;
           const ncols = Math.min(4, nc - jr);
@@ -116,66 +110,35 @@ export function gemmBlocked(
   }
 }
 
-// dst[d0 + strip*kc*4 + p*4 + r] = op(A)[4*strip + r, p], zero past the last row.
-function packA(
+// Packs `lines` lines of a strided operand (rows of op(A), or columns of op(B)), each `kc` long, into
+// 4-wide interleaved strips: dst[d0 + strip*kc*4 + p*4 + r] = src[off + (4*strip + r)*across + p*along],
+// zero past the last line.
+function packStrips(
   dst: Float64Array,
   d0: number,
-  a: Float64Array,
+  src: Float64Array,
   off: number,
-  rs: number,
-  cs: number,
-  mc: number,
+  across: number,
+  along: number,
+  lines: number,
   kc: number,
 ): void {
   let d = d0;
-  for (let i = 0; i < mc; i += 4) {
-    const rows = Math.min(4, mc - i);
-    const r0 = off + i * rs;
-    if (rows === 4) {
+  for (let i = 0; i < lines; i += 4) {
+    const count = Math.min(4, lines - i);
+    const first = off + i * across;
+    if (count === 4) {
       for (let p = 0; p < kc; p++) {
-        const src = r0 + p * cs;
-        dst[d] = a[src];
-        dst[d + 1] = a[src + rs];
-        dst[d + 2] = a[src + 2 * rs];
-        dst[d + 3] = a[src + 3 * rs];
+        const at = first + p * along;
+        dst[d] = src[at];
+        dst[d + 1] = src[at + across];
+        dst[d + 2] = src[at + 2 * across];
+        dst[d + 3] = src[at + 3 * across];
         d += 4;
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < 4; r++) dst[d + r] = r < rows ? a[r0 + r * rs + p * cs] : 0;
-        d += 4;
-      }
-    }
-  }
-}
-
-// dst[d0 + strip*kc*4 + p*4 + c] = op(B)[p, 4*strip + c], zero past the last column.
-function packB(
-  dst: Float64Array,
-  d0: number,
-  b: Float64Array,
-  off: number,
-  rs: number,
-  cs: number,
-  kc: number,
-  nc: number,
-): void {
-  let d = d0;
-  for (let j = 0; j < nc; j += 4) {
-    const cols = Math.min(4, nc - j);
-    const c0 = off + j * cs;
-    if (cols === 4) {
-      for (let p = 0; p < kc; p++) {
-        const src = c0 + p * rs;
-        dst[d] = b[src];
-        dst[d + 1] = b[src + cs];
-        dst[d + 2] = b[src + 2 * cs];
-        dst[d + 3] = b[src + 3 * cs];
-        d += 4;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let q = 0; q < 4; q++) dst[d + q] = q < cols ? b[c0 + q * cs + p * rs] : 0;
+        for (let r = 0; r < 4; r++) dst[d + r] = r < count ? src[first + r * across + p * along] : 0;
         d += 4;
       }
     }

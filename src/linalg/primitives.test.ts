@@ -6,11 +6,16 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { Tensor } from "../tensor.js";
 import { Primitive } from "../core/primitives.js";
-import { bind } from "../core/trace.js";
-import { hessian, jacfwd, jacrev } from "../transforms/jacobian.js";
 import { vmap } from "../transforms/vmap.js";
 import { stack } from "../ops/shape.js";
-import { assertClose, finiteDiffJacobian, randomTensor, seededRandom } from "../testing/check.js";
+import {
+  applyPrimitive,
+  assertClose,
+  assertHessianMatchesFiniteDiff,
+  assertJacobiansMatchFiniteDiff,
+  randomTensor,
+  seededRandom,
+} from "../testing/check.js";
 import type { linalgRules } from "./rules.js";
 
 type Rand = () => number;
@@ -104,22 +109,18 @@ function trial(c: Case, rand: Rand): { args: Tensor[]; params: unknown; dims: Di
   return { ...c.make(rand, dims), params, dims };
 }
 
-function apply(p: LinalgPrimitive, args: Tensor[], params: unknown): Tensor {
-  return bind(p, args, params as never);
-}
-
 for (const [name, c] of Object.entries(cases) as [LinalgPrimitive, Case][]) {
   test(`${name}: jacrev and jacfwd match finite differences`, () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
         const { args, params } = trial(c, seededRandom(seed));
-        const plain = (xs: Tensor[]): Tensor => apply(name, xs, params);
-        for (let k = 0; k < args.length; k++) {
-          const f = (x: Tensor): Tensor => plain(args.map((a, i) => (i === k ? x : a)));
-          const expected = finiteDiffJacobian(plain, args, k);
-          assertClose(jacrev(f)(args[k]), expected, 1e-6, `${name} jacrev wrt ${k}`);
-          assertClose(jacfwd(f)(args[k]), expected, 1e-6, `${name} jacfwd wrt ${k}`);
-        }
+        const plain = (xs: Tensor[]): Tensor => applyPrimitive(name, xs, params);
+        assertJacobiansMatchFiniteDiff(
+          name,
+          plain,
+          args,
+          args.map((_, k) => k),
+        );
       }),
       { numRuns: 10, includeErrorInReport: true },
     );
@@ -137,10 +138,10 @@ for (const [name, c] of Object.entries(cases) as [LinalgPrimitive, Case][]) {
         if (!batched.some((b) => b)) batched[int(rand, 0, batched.length - 1)] = true;
         const perExample = examples.map((ex) => ex.map((a, i) => (batched[i] ? a : first.args[i])));
         const stacked = first.args.map((a, i) => (batched[i] ? stack(perExample.map((ex) => ex[i])) : a));
-        const got = vmap((...xs: Tensor[]) => apply(name, xs, first.params), {
+        const got = vmap((...xs: Tensor[]) => applyPrimitive(name, xs, first.params), {
           inDims: batched.map((b) => (b ? 0 : null)),
         })(...stacked);
-        const want = stack(perExample.map((ex) => apply(name, ex, first.params)));
+        const want = stack(perExample.map((ex) => applyPrimitive(name, ex, first.params)));
         assertClose(got, want, 1e-10, `${name} vmap`);
       }),
       { numRuns: 10, includeErrorInReport: true },
@@ -152,18 +153,9 @@ for (const [name, c] of Object.entries(cases) as [LinalgPrimitive, Case][]) {
       fc.property(fc.integer(), (seed) => {
         const rand = seededRandom(seed);
         const { args, params } = trial(c, rand);
-        const w = gauss(rand, apply(name, args, params).shape);
-        const scalar = (x: Tensor): Tensor =>
-          apply(
-            name,
-            args.map((a, i) => (i === 0 ? x : a)),
-            params,
-          )
-            .mul(w)
-            .sum();
-        const gradAt = (xs: Tensor[]): Tensor => jacrev(scalar)(xs[0]);
-        const expected = finiteDiffJacobian(gradAt, [args[0]], 0);
-        assertClose(hessian(scalar)(args[0]), expected, 1e-5, `${name} hessian`);
+        const plain = (xs: Tensor[]): Tensor => applyPrimitive(name, xs, params);
+        const w = gauss(rand, plain(args).shape);
+        assertHessianMatchesFiniteDiff(`${name} hessian`, plain, args, 0, w);
       }),
       { numRuns: 6, includeErrorInReport: true },
     );

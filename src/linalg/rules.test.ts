@@ -29,6 +29,7 @@ import {
   LinAlgError,
   ShapeError,
 } from "../index.js";
+import { assertArrayClose } from "../testing/check.js";
 
 type Fn = (x: Tensor) => Tensor;
 
@@ -49,29 +50,13 @@ function fdJacobian(f: Fn, x: Tensor, eps = 1e-6): Float64Array {
   return jac;
 }
 
-function assertClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-  what: string,
-): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  for (let i = 0; i < actual.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol * scale)) {
-      assert.fail(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (tolerance ${tol * scale})`);
-    }
-  }
-}
-
 /** Checks jacrev and jacfwd of f at x against central differences. */
 function checkFirst(f: Fn, x: Tensor, what: string, tol = 1e-6): void {
   const fd = fdJacobian(f, x);
   const rev = jacrev(f)(x) as Tensor;
   assert.deepEqual(rev.shape, [...f(x).shape, ...x.shape], `${what}: jacrev shape`);
-  assertClose(rev.data, fd, tol, `${what}: jacrev`);
-  assertClose((jacfwd(f)(x) as Tensor).data, fd, tol, `${what}: jacfwd`);
+  assertArrayClose(rev.data, fd, tol, `${what}: jacrev`, "max");
+  assertArrayClose((jacfwd(f)(x) as Tensor).data, fd, tol, `${what}: jacfwd`, "max");
 }
 
 /** Checks the Hessian of x -> sum(w ∘ f(x)) against differences of its jacrev gradient. */
@@ -80,7 +65,7 @@ function checkSecond(f: Fn, x: Tensor, what: string, seed: number, tol = 1e-5): 
   const scalar = (v: Tensor) => sum(mul(f(v), w));
   const gradient = (v: Tensor) => jacrev(scalar)(v) as Tensor;
   const fd = fdJacobian(gradient, x, 1e-5);
-  assertClose((hessian(scalar)(x) as Tensor).data, fd, tol, `${what}: hessian`);
+  assertArrayClose((hessian(scalar)(x) as Tensor).data, fd, tol, `${what}: hessian`, "max");
 }
 
 // A random matrix [..., n, n] with a strong diagonal: well conditioned.
@@ -109,7 +94,7 @@ test("solve: derivatives in A and B, batched and vector right-hand sides", () =>
   checkFirst((x) => solve(a, x), bb, "broadcast A over batched B");
   checkSecond((x) => solve(x, b), a, "solve", 6);
   const x = solve(ab, bb);
-  assertClose(matmul(ab, x).data, bb.data, 1e-12, "A·solve(A, B) = B");
+  assertArrayClose(matmul(ab, x).data, bb.data, 1e-12, "A·solve(A, B) = B", "max");
 });
 
 test("solveTriangular: every triangle, transpose and unit-diagonal combination", () => {
@@ -131,7 +116,7 @@ test("solveTriangular: every triangle, transpose and unit-diagonal combination",
 test("cholesky: value, first and second derivatives, batched", () => {
   const a = spd([4, 4], 10);
   const l = cholesky(a);
-  assertClose(matmul(l, l.transpose(0, 1)).data, a.data, 1e-12, "L·L^T = A");
+  assertArrayClose(matmul(l, l.transpose(0, 1)).data, a.data, 1e-12, "L·L^T = A", "max");
   checkFirst((x) => cholesky(x), a, "cholesky");
   checkFirst((x) => cholesky(x), spd([2, 3, 3], 11), "batched cholesky");
   checkFirst((x) => cholesky(x, { upper: true }), a, "cholesky upper");
@@ -156,7 +141,7 @@ test("det, slogdet, inv and adjugate: derivatives, batched", () => {
     ]),
   );
   assert.equal(sign.item(), -1);
-  assertClose([logabsdet.item()], [Math.log(6)], 1e-15, "slogdet value");
+  assertArrayClose([logabsdet.item()], [Math.log(6)], 1e-15, "slogdet value", "max");
 });
 
 test("det differentiates at singular matrices (the gradient is the adjugate's transpose)", () => {
@@ -217,7 +202,7 @@ test("vmap over the linear-algebra ops equals stacking them per example", () => 
   ];
   for (const [what, got, want] of cases) {
     assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-    assertClose(got.data, want.data, 1e-12, what);
+    assertArrayClose(got.data, want.data, 1e-12, what, "max");
   }
 });
 
@@ -226,7 +211,7 @@ test("dot and outer: values and derivatives", () => {
   const v = randn([4], { seed: 23 });
   let expected = 0;
   for (let i = 0; i < 4; i++) expected += u.data[i] * v.data[i];
-  assertClose([dot(u, v).item()], [expected], 1e-14, "dot value");
+  assertArrayClose([dot(u, v).item()], [expected], 1e-14, "dot value", "max");
   assert.equal(outer(u, v).data[1 * 4 + 2], u.data[1] * v.data[2]);
   checkFirst((x) => dot(x, v), u, "dot");
   checkFirst((x) => outer(x, v), u, "outer");

@@ -2,6 +2,7 @@
 import { Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { sizeOf } from "../core/kernels.js";
+import { seededRandom } from "../core/random.js";
 import { describe } from "./util.js";
 // Tensors made here need their methods, which the core installs.
 import "../core/trace.js";
@@ -163,18 +164,6 @@ export interface RandomOptions {
   seed?: number;
 }
 
-// mulberry32: a small, fast 32-bit generator; the same seed gives the same stream.
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let autoSeed = 0x9e3779b9;
 function nextSeed(opts: RandomOptions): number {
   if (opts.seed !== undefined) return opts.seed;
@@ -185,7 +174,7 @@ function nextSeed(opts: RandomOptions): number {
 /** Uniform values in [0, 1); pass `{ seed }` for reproducible numbers. */
 export function rand(shape: number[], opts: RandomOptions = {}): Tensor {
   const s = checkShape(shape, "rand");
-  const next = generator(nextSeed(opts));
+  const next = seededRandom(nextSeed(opts));
   const out = new Float64Array(sizeOf(s));
   for (let i = 0; i < out.length; i++) out[i] = next();
   return new Tensor(out, s);
@@ -194,7 +183,7 @@ export function rand(shape: number[], opts: RandomOptions = {}): Tensor {
 /** Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers. */
 export function randn(shape: number[], opts: RandomOptions = {}): Tensor {
   const s = checkShape(shape, "randn");
-  const next = generator(nextSeed(opts));
+  const next = seededRandom(nextSeed(opts));
   const out = new Float64Array(sizeOf(s));
   for (let i = 0; i < out.length; i += 2) {
     const u = 1 - next();

@@ -1,16 +1,18 @@
 // Test helpers: central finite differences in float64 and closeness assertions with readable failures.
 import { Tensor } from "../tensor.js";
 import { fmtShape } from "../errors.js";
+import type { Primitive } from "../core/primitives.js";
+import { bind } from "../core/trace.js";
+import { hessian, jacfwd, jacrev } from "../transforms/jacobian.js";
 
-/** Seeded uniform numbers in [0, 1) (mulberry32), for reproducible random test inputs. */
-export function seededRandom(seed: number): () => number {
+export { seededRandom } from "../core/random.js";
+
+/** Seeded numbers in [-0.5, 0.5) from a 32-bit linear congruential generator (Numerical Recipes constants). */
+export function centeredLcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
   };
 }
 
@@ -63,6 +65,76 @@ export function assertClose(a: Tensor, b: Tensor, tol = 1e-6, what = "values"): 
       Math.abs(x[i] - y[i]) <= tol * (1 + Math.abs(y[i])) || (Number.isNaN(x[i]) && Number.isNaN(y[i]));
     if (!ok) {
       throw new Error(`${what}: element ${i} is ${x[i]}, expected ${y[i]} (shape ${fmtShape(a.shape)})`);
+    }
+  }
+}
+
+/** Applies primitive `p` through bind, with params of a type the caller does not know statically. */
+export function applyPrimitive(p: Primitive, args: Tensor[], params: unknown): Tensor {
+  return bind(p, args, params as never);
+}
+
+/**
+ * Checks jacrev and jacfwd of `plain` with respect to each argument in `wrt` against central finite
+ * differences at `args` (see {@link assertClose} for `tol`).
+ */
+export function assertJacobiansMatchFiniteDiff(
+  name: string,
+  plain: (xs: Tensor[]) => Tensor,
+  args: Tensor[],
+  wrt: readonly number[],
+  tol = 1e-6,
+): void {
+  for (const k of wrt) {
+    const f = (x: Tensor): Tensor => plain(args.map((a, i) => (i === k ? x : a)));
+    const expected = finiteDiffJacobian(plain, args, k);
+    assertClose(jacrev(f)(args[k]), expected, tol, `${name} jacrev wrt ${k}`);
+    assertClose(jacfwd(f)(args[k]), expected, tol, `${name} jacfwd wrt ${k}`);
+  }
+}
+
+/**
+ * Checks the hessian of sum(plain(args with argument k replaced) * weights) against central finite
+ * differences of its gradient (jacrev), at args[k].
+ */
+export function assertHessianMatchesFiniteDiff(
+  what: string,
+  plain: (xs: Tensor[]) => Tensor,
+  args: Tensor[],
+  k: number,
+  weights: Tensor,
+  tol = 1e-5,
+): void {
+  const scalar = (x: Tensor): Tensor =>
+    plain(args.map((a, i) => (i === k ? x : a)))
+      .mul(weights)
+      .sum();
+  const gradAt = (xs: Tensor[]): Tensor => jacrev(scalar)(xs[0]);
+  const expected = finiteDiffJacobian(gradAt, [args[k]], 0);
+  assertClose(hessian(scalar)(args[k]), expected, tol, what);
+}
+
+/**
+ * Throws unless the arrays have the same length and |actual[i] - expected[i]| <= tol * scale everywhere,
+ * where scale is 1 + |expected[i]| (`relativeTo` "entry", the default) or max(1, max |expected|) ("max").
+ */
+export function assertArrayClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what: string,
+  relativeTo: "entry" | "max" = "entry",
+): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: length ${actual.length} differs from ${expected.length}`);
+  }
+  let maxScale = 1;
+  if (relativeTo === "max")
+    for (let i = 0; i < expected.length; i++) maxScale = Math.max(maxScale, Math.abs(expected[i]));
+  for (let i = 0; i < actual.length; i++) {
+    const bound = tol * (relativeTo === "max" ? maxScale : 1 + Math.abs(expected[i]));
+    if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
+      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (tolerance ${bound})`);
     }
   }
 }

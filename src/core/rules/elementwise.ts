@@ -81,6 +81,32 @@ function winnerMask(a: Tensor, b: Tensor, wins: (a: Tensor, b: Tensor) => Tensor
   return add(wins(a, b), mul(eq(a, b), 0.5));
 }
 
+/**
+ * Maximum or minimum: `pick` chooses the value (NaN wins), `wins` is the comparison under which a is the
+ * one chosen; the gradient goes to the winner, split equally on ties (see {@link winnerMask}).
+ */
+function extremum<P extends Primitive.Maximum | Primitive.Minimum>(
+  p: P,
+  pick: (x: number, y: number) => number,
+  wins: (a: Tensor, b: Tensor) => Tensor,
+): RuleSet<P> {
+  return {
+    impl: binaryImpl(p, pick),
+    jvp: ([a, b], [ta, tb], out) => {
+      const m = winnerMask(a, b, wins);
+      return sumTangents(out.shape, ta && mul(ta, m), tb && mul(tb, sub(1, m)));
+    },
+    vjp: (ct, [a, b], _o, _p, needs) => {
+      const m = winnerMask(a, b, wins);
+      return [
+        needs[0] ? sumToShape(mul(ct, m), a.shape) : null,
+        needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
+      ];
+    },
+    batch: broadcastBatch(p),
+  };
+}
+
 /** log(a) where a > 0 and 0 elsewhere: the d/db factor of a^b without a NaN at a = 0. */
 function safeLog(a: Tensor): Tensor {
   return log(where(gt(a, 0), a, 1));
@@ -197,37 +223,9 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     batch: broadcastBatch(Primitive.Pow),
   },
   // d max(a, b) = m da + (1 - m) db, m = [a > b] + [a = b] / 2
-  [Primitive.Maximum]: {
-    impl: binaryImpl("maximum", (x, y) => (x >= y || x !== x ? x : y)),
-    jvp: ([a, b], [ta, tb], out) => {
-      const m = winnerMask(a, b, gt);
-      return sumTangents(out.shape, ta && mul(ta, m), tb && mul(tb, sub(1, m)));
-    },
-    vjp: (ct, [a, b], _o, _p, needs) => {
-      const m = winnerMask(a, b, gt);
-      return [
-        needs[0] ? sumToShape(mul(ct, m), a.shape) : null,
-        needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
-      ];
-    },
-    batch: broadcastBatch(Primitive.Maximum),
-  },
+  [Primitive.Maximum]: extremum(Primitive.Maximum, (x, y) => (x >= y || x !== x ? x : y), gt),
   // d min(a, b) = m da + (1 - m) db, m = [a < b] + [a = b] / 2
-  [Primitive.Minimum]: {
-    impl: binaryImpl("minimum", (x, y) => (x <= y || x !== x ? x : y)),
-    jvp: ([a, b], [ta, tb], out) => {
-      const m = winnerMask(a, b, lt);
-      return sumTangents(out.shape, ta && mul(ta, m), tb && mul(tb, sub(1, m)));
-    },
-    vjp: (ct, [a, b], _o, _p, needs) => {
-      const m = winnerMask(a, b, lt);
-      return [
-        needs[0] ? sumToShape(mul(ct, m), a.shape) : null,
-        needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
-      ];
-    },
-    batch: broadcastBatch(Primitive.Minimum),
-  },
+  [Primitive.Minimum]: extremum(Primitive.Minimum, (x, y) => (x <= y || x !== x ? x : y), lt),
   // comparisons are piecewise constant: zero derivative
   [Primitive.Compare]: {
     impl: ([a, b], { op }) => binaryImpl(op, compareFns[op])([a, b], {}),

@@ -1,0 +1,65 @@
+// Recognises cells that TypeScript's emitter would hand back unchanged (plain JavaScript within the ES2022
+// target, no imports or exports to elide), so that they skip the emitter: its fixed cost per call (a program,
+// a checker, the transformer chain, a printer with source maps) is most of the time of a trivial cell.
+
+import ts from "typescript";
+import type { LineMappings } from "./protocol.js";
+
+/**
+ * The parser's own summary of what the emit transforms would have to do, computed bottom-up as it builds the
+ * tree (`Node.transformFlags`, not in the public typings): TypeScript syntax, JSX, syntax newer than the
+ * ES2022 target, decorators. Values from `ts.TransformFlags`.
+ */
+const NEEDS_EMIT =
+  1 /* ContainsTypeScript */ |
+  2 /* ContainsJsx */ |
+  4 /* ContainsESNext */ |
+  (1 << 25); /* ContainsDecorators */
+
+const OTHER_LINE_TERMINATORS = /[\r\u2028\u2029]/;
+
+interface ParserInternals {
+  transformFlags?: unknown;
+  parseDiagnostics?: unknown;
+}
+
+/** Whether a statement is an import or export, which the emitter may elide or rewrite. */
+function isModuleSyntax(statement: ts.Statement): boolean {
+  if (
+    ts.isImportDeclaration(statement) ||
+    ts.isImportEqualsDeclaration(statement) ||
+    ts.isExportDeclaration(statement) ||
+    ts.isExportAssignment(statement)
+  )
+    return true;
+  const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+  return modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) === true;
+}
+
+/**
+ * True when emitting `parsed` (a cell parsed as TypeScript, with parent pointers) would only reprint it, so
+ * the cell's own text can run as its JavaScript. False whenever that cannot be told (a parse error, or a
+ * TypeScript version without the parser's flags), so the caller then uses the emitter as before.
+ */
+export function emitsUnchanged(parsed: ts.SourceFile): boolean {
+  // Lines are counted at "\n" only here, but at every JavaScript line terminator by V8.
+  if (OTHER_LINE_TERMINATORS.test(parsed.text)) return false;
+  const internals = parsed as unknown as ParserInternals;
+  const diagnostics = internals.parseDiagnostics;
+  if (!Array.isArray(diagnostics) || diagnostics.length > 0) return false;
+  let flags = 0;
+  for (const statement of parsed.statements) {
+    const statementFlags = (statement as unknown as ParserInternals).transformFlags;
+    if (typeof statementFlags !== "number" || isModuleSyntax(statement)) return false;
+    flags |= statementFlags;
+  }
+  return (flags & NEEDS_EMIT) === 0;
+}
+
+/** The source map of JavaScript that is the cell's text itself: every line maps to the same line. */
+export function identityMappings(code: string): LineMappings {
+  const mappings: LineMappings = [[0, 0, 0]];
+  for (let index = code.indexOf("\n"), line = 1; index >= 0; index = code.indexOf("\n", index + 1), line++)
+    mappings.push([0, line, 0]);
+  return mappings;
+}
