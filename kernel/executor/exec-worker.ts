@@ -8,7 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
 import { CellGlobals } from "./cell-globals.js";
-import { BatchedPost, CellScope, OutputQueue, type CellContext } from "./cell-output.js";
+import { CellScope, OutputQueue, type CellContext } from "./cell-output.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
 import { cellFileName, errorInfo, type CellRecord } from "./traceback.js";
@@ -29,9 +29,11 @@ const port = parentPort;
 if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
 const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
 
-/** Every event goes through one batcher, which merges bursts of stream text without reordering events. */
-const batcher = new BatchedPost((event: ExecEvent) => port.postMessage(event));
-const post = batcher.post;
+/**
+ * Every event is posted at once, never held for a later turn: a cell that prints and then computes
+ * synchronously must show its output while it computes. The protocol side merges bursts for iopub.
+ */
+const post = (event: ExecEvent): void => port.postMessage(event);
 
 const scope = new CellScope();
 const cellGlobals = new CellGlobals(scope, post);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Interpreter } from "../interpreter.js";
 import { createInterpreter } from "./index.js";
-import { run } from "./test-support.js";
+import { RecordingSink, run } from "./test-support.js";
 
 let interpreter: Interpreter;
 
@@ -119,6 +119,24 @@ test("console and process streams go to the cell, and late output goes to the ce
   const second = await run(interpreter, "await new Promise((resolve) => setTimeout(resolve, 80));");
   assert.equal(first.sink.text("stdout"), "out 1\nraw\nlate\n");
   assert.equal(second.sink.text("stdout"), "");
+});
+
+test("output printed before a long synchronous computation reaches the sink while the cell still runs", async () => {
+  const sink = new RecordingSink();
+  const cell = run(
+    interpreter,
+    'console.log("epoch 1");\nconsole.log("loss 0.5");\nconst until = Date.now() + 1500;\nwhile (Date.now() < until) {}',
+    { sink },
+  );
+  const deadline = Date.now() + 1200;
+  let seen = "";
+  while (Date.now() < deadline && !seen.includes("loss 0.5")) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    seen = sink.text("stdout");
+  }
+  assert.equal(seen, "epoch 1\nloss 0.5\n", "both lines arrive before the loop ends");
+  const { outcome } = await cell;
+  assert.equal(outcome.status, "ok");
 });
 
 test("an unhandled rejection and an error in a timer go to the originating cell's stderr; the kernel survives", async () => {

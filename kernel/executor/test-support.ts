@@ -67,9 +67,15 @@ let executionCount = 0;
 export async function run(
   interpreter: Interpreter,
   code: string,
-  options: { allowStdin?: boolean; answers?: string[]; userExpressions?: Record<string, string> } = {},
+  options: {
+    allowStdin?: boolean;
+    answers?: string[];
+    userExpressions?: Record<string, string>;
+    /** A sink to record into, for tests that watch output while the cell runs. */
+    sink?: RecordingSink;
+  } = {},
 ): Promise<{ outcome: ExecuteOutcome; sink: RecordingSink }> {
-  const sink = new RecordingSink(options.answers);
+  const sink = options.sink ?? new RecordingSink(options.answers);
   const outcome = await interpreter.execute(
     {
       code,
