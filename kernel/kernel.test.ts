@@ -146,7 +146,8 @@ test("an error outcome publishes an error output and an error reply", async () =
   assert.deepEqual(children[2]?.content.traceback, ["at cell 1"]);
 });
 
-test("stop_on_error aborts the executes queued behind a failing one, not later ones", async () => {
+/** A kernel whose fake interpreter fails the cell "fail" and runs every other cell. */
+function kernelWithFailingCell(): KernelHarness {
   const kernel = new KernelHarness();
   kernel.interpreter.cells.set("fail", async () => ({
     status: "error",
@@ -154,6 +155,11 @@ test("stop_on_error aborts the executes queued behind a failing one, not later o
     evalue: "no",
     traceback: [],
   }));
+  return kernel;
+}
+
+test("stop_on_error aborts the executes queued behind a failing one, not later ones", async () => {
+  const kernel = kernelWithFailingCell();
   const failing = kernel.request("shell", "execute_request", { code: "fail" });
   const queued = kernel.request("shell", "execute_request", { code: "q1" });
   const info = kernel.request("shell", "kernel_info_request");
@@ -175,13 +181,7 @@ test("stop_on_error aborts the executes queued behind a failing one, not later o
 });
 
 test("stop_on_error false lets the queue run on", async () => {
-  const kernel = new KernelHarness();
-  kernel.interpreter.cells.set("fail", async () => ({
-    status: "error",
-    ename: "Error",
-    evalue: "no",
-    traceback: [],
-  }));
+  const kernel = kernelWithFailingCell();
   kernel.request("shell", "execute_request", { code: "fail", stop_on_error: false });
   const next = kernel.request("shell", "execute_request", { code: "next" });
   await kernel.untilIdle(next);
