@@ -86,14 +86,14 @@ function codePointLength(text: string): number {
   return length;
 }
 
-/** Reads `cursor_pos`, which defaults to the end of the code (counted in code points). */
+/**
+ * Reads `cursor_pos`, which defaults to the end of the code (counted in code points). A cursor outside the
+ * code is clamped into it, as ipykernel does: JupyterLab sends one past the end while the user types.
+ */
 function cursorField(content: Record<string, unknown>, code: string): number {
   const length = codePointLength(code);
   const cursor = integerField(content, "cursor_pos", length) ?? length;
-  if (cursor < 0 || cursor > length) {
-    throw new ProtocolError(`content.cursor_pos ${cursor} is outside the code (0 to ${length} code points)`);
-  }
-  return cursor;
+  return Math.min(Math.max(cursor, 0), length);
 }
 
 function userExpressionsField(content: Record<string, unknown>): Record<string, string> {

@@ -6,6 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
+import { completionItems } from "./completion-entries.js";
 import { diagnosticsToError } from "./diagnostics.js";
 import { DiskCaches } from "./disk-caches.js";
 import { VersionCachedRegistry } from "./document-registry.js";
@@ -306,27 +307,14 @@ export class CellLanguageService {
     let start = offset;
     while (start > 0 && /[\p{ID_Continue}$]/u.test(code[start - 1])) start--;
     const prefix = code.slice(start, offset);
-    const completions = this.service.getCompletionsAtPosition(this.scratchFile, offset, {
-      includeCompletionsForModuleExports: false,
-      includeCompletionsWithInsertText: true,
-    });
-    const entries = (completions?.entries ?? [])
-      .filter((entry) => entry.name.startsWith(prefix) && !entry.name.startsWith(HIDDEN_PREFIX))
-      .sort((a, b) =>
-        a.sortText === b.sortText ? a.name.localeCompare(b.name) : a.sortText < b.sortText ? -1 : 1,
-      );
+    const items = completionItems(this.service, this.scratchFile, offset, prefix, HIDDEN_PREFIX);
     const cursorStart = offsetToCodePoints(code, start);
     return {
-      matches: entries.map((entry) => entry.name),
+      matches: items.map((item) => item.text),
       cursorStart,
       cursorEnd: cursorPos,
       metadata: {
-        _jupyter_types_experimental: entries.map((entry) => ({
-          start: cursorStart,
-          end: cursorPos,
-          text: entry.name,
-          type: jupyterKind(entry.kind),
-        })),
+        _jupyter_types_experimental: items.map((item) => ({ start: cursorStart, end: cursorPos, ...item })),
       },
     };
   }
@@ -495,35 +483,6 @@ function hasHelpCall(file: ts.SourceFile): boolean {
   };
   visit(file);
   return found;
-}
-
-/** The completion kinds JupyterLab knows, from TypeScript's element kinds. */
-function jupyterKind(kind: ts.ScriptElementKind): string {
-  switch (kind) {
-    case ts.ScriptElementKind.functionElement:
-    case ts.ScriptElementKind.localFunctionElement:
-    case ts.ScriptElementKind.memberFunctionElement:
-      return "function";
-    case ts.ScriptElementKind.classElement:
-    case ts.ScriptElementKind.localClassElement:
-      return "class";
-    case ts.ScriptElementKind.interfaceElement:
-    case ts.ScriptElementKind.typeElement:
-    case ts.ScriptElementKind.enumElement:
-      return "type";
-    case ts.ScriptElementKind.moduleElement:
-      return "module";
-    case ts.ScriptElementKind.keyword:
-      return "keyword";
-    case ts.ScriptElementKind.memberVariableElement:
-    case ts.ScriptElementKind.memberGetAccessorElement:
-    case ts.ScriptElementKind.memberSetAccessorElement:
-      return "property";
-    case ts.ScriptElementKind.parameterElement:
-      return "param";
-    default:
-      return "variable";
-  }
 }
 
 /** Offsets to ask quick info at: the cursor, the character before, and the callee before an open paren. */
