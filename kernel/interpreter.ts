@@ -77,5 +77,6 @@ export interface Interpreter {
   isComplete(code: string): Promise<IsCompleteResult>;
   /** Stops the running cell (if any) within a second; the cell's execute resolves with a KeyboardInterrupt error. */
   interrupt(): Promise<void>;
-  shutdown(): Promise<void>;
+  /** Stops everything; a cell still running is answered with an error naming `reason` (e.g. "SIGTERM"). */
+  shutdown(reason?: string): Promise<void>;
 }

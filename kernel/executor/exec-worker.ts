@@ -1,17 +1,20 @@
-// The execution worker thread: runs cells in its own global scope (the same realm as the core library, so
-// values cross between cells and the core freely), with the core's API and the kernel's globals installed.
+// The execution worker: the main thread of the execution process (a child of the kernel, see exec-host.ts)
+// that runs cells in its global scope (the same realm as the core library, so values cross between cells and
+// the core freely), with the core's API and the kernel's globals installed.
 
 import { createRequire } from "node:module";
 import path from "node:path";
 import { runInThisContext } from "node:vm";
-import { parentPort, workerData } from "node:worker_threads";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
+import { warmRenderers } from "./warm-renderers.js";
 import { CellGlobals } from "./cell-globals.js";
 import { CellScope, OutputQueue, type CellContext } from "./cell-output.js";
+import { CellRecords } from "./cell-records.js";
+import { connectToKernel, terminateHere } from "./exec-channel.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
-import { cellFileName, errorInfo, type CellRecord } from "./traceback.js";
+import { cellFileName, errorInfo } from "./traceback.js";
 
 /** What the main thread tells the worker when it starts it. */
 export interface ExecWorkerData {
@@ -25,9 +28,8 @@ class AsyncStackReset extends Error {
   override readonly name = "AsyncStackReset";
 }
 
-const port = parentPort;
-if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
-const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
+const { port, data } = connectToKernel<ExecWorkerData>();
+const { cwd, jaclabRoot, coreUrl } = data;
 
 /**
  * Every event is posted at once, never held for a later turn: a cell that prints and then computes
@@ -37,7 +39,8 @@ const post = (event: ExecEvent): void => port.postMessage(event);
 
 const scope = new CellScope();
 const cellGlobals = new CellGlobals(scope, post);
-const cells = new Map<number, CellRecord>();
+const cells = new CellRecords();
+/** The contexts of cells still running (for interrupts); a finished cell's context lives on in its timers. */
 const contexts = new Map<number, CellContext>();
 const importBases = [cwd, jaclabRoot];
 
@@ -55,12 +58,20 @@ const runtime = {
       ? (fallback as Record<string, unknown>)[name]
       : undefined;
   },
-  /** Evaluated by the main thread (through the inspector) inside a busy cell just before terminating it. */
-  suspendTracking: (): string => {
+  /**
+   * Evaluated by the watchdog (through the inspector, which runs it inside whatever JavaScript is running):
+   * inside a running cell it turns async tracking off and terminates the cell right where it is, even if
+   * the cell is back in a blocking call a moment later; on an idle event loop it answers "idle".
+   */
+  stopIfBusy: (): "busy" | "idle" => {
+    if (!scope.running()) return "idle";
     scope.suspend();
-    return "suspended";
+    terminateHere();
+    return "busy";
   },
   declare: (names: string[]): void => {
+    const cellId = scope.current()?.cellId;
+    if (cellId !== undefined) cells.declare(cellId, names);
     for (const name of names) {
       if (!(name in globalThis)) {
         Object.defineProperty(globalThis, name, {
@@ -105,6 +116,7 @@ async function installCore(): Promise<void> {
     if (name === "default") continue;
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
+  await warmRenderers(core);
 }
 
 /** An error thrown by a timer or a rejected promise nobody awaited: reported to the cell it came from. */
@@ -115,7 +127,7 @@ function reportAsync(prefix: string, thrown: unknown): void {
 
 async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void> {
   const { cellId, executionCount } = request;
-  cells.set(cellId, { executionCount, source: request.source, ...request.cell });
+  cells.add(cellId, { executionCount, source: request.source, mappings: request.cell.mappings });
   const context: CellContext = {
     cellId,
     executionCount,
@@ -140,6 +152,7 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
       outcome = { status: "error", ...errorInfo(error, cells) };
     }
     await context.queue.flushed();
+    contexts.delete(cellId);
     if (context.ended) return; // interrupted: the main thread has answered already
     context.ended = true;
     post({ type: "done", cellId, outcome });
@@ -172,6 +185,7 @@ port.on("message", (request: ExecRequest) => {
     case "interrupt": {
       const context = contexts.get(request.cellId);
       if (context !== undefined) context.ended = true;
+      contexts.delete(request.cellId);
       cellGlobals.interruptInputs(request.cellId);
       post({ type: "interrupted", cellId: request.cellId });
       break;

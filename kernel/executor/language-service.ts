@@ -6,6 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
+import { SlotTable } from "./cell-slots.js";
 import { completionItems } from "./completion-entries.js";
 import { diagnosticsToError } from "./diagnostics.js";
 import { DiskCaches } from "./disk-caches.js";
@@ -61,11 +62,11 @@ export class CellLanguageService {
   private readonly scratchFile: string;
   /** The cell being checked; a fixed name keeps the program's structure (and so most of its work) reusable. */
   private readonly candidateFile: string;
-  /** Cell files the globals file imports; the first `nextSlot` hold accepted cells, the rest are empty. */
+  /** Cell files the globals file imports (those the slot table has not handed out are empty). */
   private slotCount = 0;
+  private readonly slots = new SlotTable();
   /** The last unchecked cell, reused when the same code runs again (loops of trivial cells). */
   private lastUnchecked: { code: string; cell: PreparedCell } | undefined;
-  private nextSlot = 0;
 
   constructor(private readonly options: LanguageServiceOptions) {
     const { cwd, jaclabRoot } = options;
@@ -132,6 +133,7 @@ export class CellLanguageService {
   /** Forgets the declarations of all cells, as a fresh execution worker has none of them. */
   reset(): void {
     this.cellGlobals.clear();
+    for (const slot of this.slots.clear()) this.setFile(this.slotFile(slot), "export {};\n");
     this.writeGlobals();
   }
 
@@ -141,14 +143,14 @@ export class CellLanguageService {
   }
 
   /** Type-checks (unless `// @ts-nocheck`) and transpiles a cell; an accepted cell's names become global. */
-  prepare(code: string, cellId: number): PrepareResult {
+  prepare(code: string): PrepareResult {
     const fileName = this.candidateFile;
     const parsed = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const names = topLevelNames(parsed);
     const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
     const text = `${code}\nexport { ${exportList.join(", ")} };\n`;
 
-    if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, cellId, parsed);
+    if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, parsed);
 
     this.setFile(fileName, text);
     // One program update, then both checks on that program (each service call would first re-verify it).
@@ -173,7 +175,7 @@ export class CellLanguageService {
     const cell = emitsUnchanged(parsed)
       ? this.toPreparedCell(code, identityMappings(code), helpDocs, parsed)
       : this.emitCandidate(helpDocs);
-    this.commit(names, cellId, text);
+    this.commit(names, text);
     return { ok: true, cell };
   }
 
@@ -189,7 +191,6 @@ export class CellLanguageService {
     code: string,
     text: string,
     names: CellName[],
-    cellId: number,
     parsed: ts.SourceFile,
   ): PrepareResult {
     const cached = this.lastUnchecked;
@@ -217,7 +218,7 @@ export class CellLanguageService {
       this.setFile(this.candidateFile, text);
       helpDocs = this.helpDocs(this.candidateFile, parsed);
     }
-    this.commit(names, cellId, text);
+    this.commit(names, text);
     const cell = this.toPreparedCell(js, mappings, helpDocs, plain ? parsed : undefined);
     this.lastUnchecked = { code, cell };
     return { ok: true, cell };
@@ -235,14 +236,16 @@ export class CellLanguageService {
   }
 
   /**
-   * Keeps a cell that declares names in the program, in the next free slot file, and points the global
-   * names at it. The globals file imports every slot from the start, so a new cell changes file contents
-   * only and the next program reuses the old one's structure (a new import would cost a full rebuild).
+   * Keeps a cell that declares names in the program, in a free slot file, and points the global names at it;
+   * a slot whose names have all been redeclared since is emptied for reuse. The globals file imports every
+   * slot from the start, so a new cell changes file contents only and the next program reuses the old one's
+   * structure (a new import would cost a full rebuild).
    */
-  private commit(names: CellName[], _cellId: number, text: string): void {
+  private commit(names: CellName[], text: string): void {
     if (names.length === 0) return;
-    if (this.nextSlot >= this.slotCount) this.addSlots();
-    const slot = this.nextSlot++;
+    const { slot, freed } = this.slots.assign(names.map((entry) => entry.name));
+    while (slot >= this.slotCount) this.addSlots();
+    for (const old of freed) this.setFile(this.slotFile(old), "export {};\n");
     this.setFile(this.slotFile(slot), text);
     for (const entry of names) {
       const global = globalEntry(entry.name, entry.kind, this.slotModule(slot), slotAlias(slot), entry.doc);

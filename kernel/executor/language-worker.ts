@@ -32,7 +32,7 @@ const handlers: Handlers = {
     service.reset();
     return null;
   },
-  prepare: ({ code, cellId }) => service.prepare(code, cellId),
+  prepare: ({ code }) => service.prepare(code),
   complete: ({ code, cursorPos }) => service.complete(code, cursorPos),
   inspect: ({ code, cursorPos }) => service.inspect(code, cursorPos),
   isComplete: ({ code }) => isCodeComplete(code),

@@ -181,20 +181,23 @@ export interface NumberFormat {
 /**
  * Chooses one compact format for the whole range of a matrix, so that a cell never reads `1.46e+3` next to
  * `12`, and the caption's min and max read like the cells: whole numbers as they are (below a million);
- * when the range spans at most three decades within [1e-3, 1e5), the same decimals for every value (the
- * fewest that write them all exactly, or else three significant digits of the smallest magnitude, at most
- * four); otherwise a mantissa with `significant` digits and an exponent. Exact zeros print as `0`.
+ * when the largest magnitude is within [1e-3, 1e5), the same decimals for every value (the fewest that
+ * write them all exactly, or else `significant` digits of the largest magnitude, at most four); otherwise
+ * a mantissa with `significant` digits and an exponent. Exact zeros print as `0`.
  */
 export function numberFormat(stats: ValueStats, significant = 3): NumberFormat {
-  const { maxAbs, minAbs, allWhole } = stats;
+  const { maxAbs, allWhole } = stats;
   let kind: NumberFormat["kind"];
   let decimals = 0;
   if (!(maxAbs > 0)) kind = "int";
   else if (allWhole && maxAbs < 1e6) kind = "int";
-  else if (maxAbs < 1e5 && minAbs >= 1e-3 && maxAbs / minAbs <= 1000) {
+  else if (maxAbs >= 1e-3 && maxAbs < 1e5) {
+    // The scale is the largest magnitude: at most six significant digits for it, and smaller values may
+    // round towards 0.00 (their colour still shows them, their exact value is on hover).
     kind = "fixed";
-    decimals =
-      stats.decimals <= 4 ? stats.decimals : Math.max(0, Math.min(4, 2 - Math.floor(Math.log10(minAbs))));
+    const magnitude = Math.floor(Math.log10(maxAbs));
+    const exact = Math.min(stats.decimals, 5 - magnitude);
+    decimals = Math.max(0, stats.decimals <= 4 ? exact : Math.min(4, significant - 1 - magnitude));
   } else {
     kind = "sci";
     decimals = Math.max(0, significant - 1);

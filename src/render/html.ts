@@ -74,7 +74,7 @@ export function heatmapHtml(
   opts: HeatmapHtmlOptions & { vector?: boolean; image?: EmbeddedImage } = {},
 ): string {
   const numbers = numbersOf(m.data, m.offset, m.rows, m.cols);
-  const caption = `<div style="margin: 0 0 4px 0">${captionHtml(shape, numbers, opts.title, opts.vector)}</div>`;
+  const caption = `<div style="margin: 0 0 4px 0">${captionHtml(shape, numbers, opts.title)}</div>`;
   const table = matrixTable(m, numbers, opts);
   if (!opts.image) return `<div class="jaclab-tensor" style="${FONT}">${caption}${table}</div>`;
   return (
@@ -96,13 +96,7 @@ export function heatmapGridHtml(
   const { rows, cols, data } = batch;
   // The batch read as one tall matrix, so that its statistics share one budget.
   const numbers = numbersOf(data, 0, batch.batch * rows, cols);
-  const caption = captionHtml(
-    shape,
-    numbers,
-    opts.title,
-    false,
-    "one heatmap per sample, shared colour scale",
-  );
+  const caption = captionHtml(shape, numbers, opts.title, "one heatmap per sample, shared colour scale");
   if (opts.image) {
     return `<div class="jaclab-tensor" style="${FONT}"><div style="margin: 0 0 4px 0">${caption}</div>${imageHtml(opts.image, `heatmaps of a ${shape.join("×")} tensor`)}</div>`;
   }
@@ -133,13 +127,7 @@ export function heatmapGridHtml(
  * A caption line: title, shape, min, max (in the cells' number format), the nonzero count and a legend of
  * the colour scale; for a huge matrix, which entries the figures come from.
  */
-function captionHtml(
-  shape: readonly number[],
-  numbers: Numbers,
-  title?: string,
-  vector = false,
-  note?: string,
-): string {
+function captionHtml(shape: readonly number[], numbers: Numbers, title?: string, note?: string): string {
   const { stats, format, grid } = numbers;
   const sampled = isSampled(grid);
   const about = sampled ? "≈ " : "";
@@ -151,7 +139,7 @@ function captionHtml(
       ? `${about}${percent(stats.nonzero / stats.count)} nonzero`
       : `${stats.nonzero} of ${stats.count} nonzero`,
   ];
-  if (sampled) parts.push(`figures from ${describeGrid(grid, vector)}`);
+  if (sampled) parts.push(`figures from ${describeGrid(grid)}`);
   if (note) parts.push(note);
   const heading = title ? `<b>${escapeHtml(title)}</b> ` : "";
   return `${heading}<span style="${MUTED}">${parts.join(" · ")}</span> ${legendHtml(stats.maxAbs, format)}`;

@@ -4,7 +4,7 @@
 import { deflateSync } from "node:zlib";
 import { MIN_NONZERO_INTENSITY, NAN_COLOR, scaleColor, ZERO_COLOR, type Rgb } from "./color.js";
 import { encodeIndexedPng } from "./png-encode.js";
-import { FULL_READ_LIMIT, IMAGE_SAMPLE_POINTS } from "./sample.js";
+import { FULL_READ_LIMIT, IMAGE_READ_LIMIT } from "./sample.js";
 import type { MatrixView } from "./view.js";
 
 /** Options for {@link heatmapPng}. */
@@ -21,8 +21,8 @@ export interface HeatmapPngOptions {
   /** At most this many matrices in a montage (default 36). */
   maxTiles?: number;
   /**
-   * Matrices with more entries than this are sampled (default {@link FULL_READ_LIMIT}): each pooled block is
-   * read on a regular sub-grid, about {@link IMAGE_SAMPLE_POINTS} entries in all, so huge ones cost no more.
+   * Matrices with more entries than this are sampled (default {@link FULL_READ_LIMIT}): some rows of each
+   * pooled block are read, whole, at most {@link IMAGE_READ_LIMIT} entries in all, so huge ones cost no more.
    */
   readLimit?: number;
 }
@@ -38,7 +38,7 @@ export interface HeatmapPng {
   readonly cellHeight: number;
   /** Matrix entries per drawn cell along each axis (1 unless the matrix was pooled). */
   readonly pool: number;
-  /** Within a pooled block, every `sampleStep`-th row and column was read (1: the whole block). */
+  /** Within a pooled block, every `sampleStep`-th row was read (1: the whole block). */
   readonly sampleStep: number;
   /** How many matrices were drawn (a montage may stop before the end of a batch). */
   readonly tiles: number;
@@ -86,18 +86,27 @@ function keepLarger(kept: number, v: number): number {
   return Math.abs(v) > Math.abs(kept) ? v : kept;
 }
 
-/** Reads the first `maxTiles` matrices into cell grids, reading at most about `readLimit` entries. */
+/** A sampled image has at most this many cells (512 a side), all that the default 512 px can show. */
+const SAMPLED_CELLS = 1 << 18;
+
+/**
+ * Reads the first `maxTiles` matrices into cell grids: at most about a million cells in all; beyond
+ * `readLimit` entries, at most {@link SAMPLED_CELLS} cells, each from some whole rows of its block (rows
+ * are contiguous in memory, which matters for a tensor whose pages are not touched yet).
+ */
 function readCells(matrices: MatrixView[], opts: HeatmapPngOptions): CellGrids {
   const tiles = matrices.slice(0, opts.maxTiles ?? 36);
   const { rows, cols } = tiles[0];
-  const defaultCells = Math.min(1024, Math.floor(Math.sqrt((1 << 20) / tiles.length)));
-  const pool = Math.max(1, Math.ceil(Math.max(rows, cols) / (opts.maxCells ?? defaultCells)));
+  const sampled = tiles.length * rows * cols > (opts.readLimit ?? FULL_READ_LIMIT);
+  const cellBudget = sampled ? SAMPLED_CELLS : 1 << 20;
+  const sideCells = Math.min(opts.maxCells ?? 1024, Math.floor(Math.sqrt(cellBudget / tiles.length)));
+  const pool = Math.max(1, Math.ceil(Math.max(rows, cols) / sideCells));
   const [cellRows, cellCols] = [Math.ceil(rows / pool), Math.ceil(cols / pool)];
-  // Beyond the limit each block is read on a sub-grid, coarse enough that all tiles stay within the budget.
-  const entries = tiles.length * rows * cols;
-  const perAxis = Math.floor(Math.sqrt(IMAGE_SAMPLE_POINTS / (tiles.length * cellRows * cellCols)));
-  const sampled = entries > (opts.readLimit ?? FULL_READ_LIMIT);
-  const sampleStep = sampled ? Math.max(1, Math.ceil(pool / Math.max(1, perAxis))) : 1;
+  // Rows read per block, and (for very wide matrices only) every colStep-th column of them.
+  const rowReads = tiles.length * cellRows * cols;
+  const rowsPerBlock = Math.max(1, Math.floor(IMAGE_READ_LIMIT / rowReads));
+  const sampleStep = sampled ? Math.max(1, Math.ceil(pool / rowsPerBlock)) : 1;
+  const colStep = sampled ? Math.max(1, Math.ceil(rowReads / IMAGE_READ_LIMIT)) : 1;
   let maxAbs = 0;
   const cells = tiles.map((m) => {
     const grid = new Float64Array(cellRows * cellCols);
@@ -106,7 +115,7 @@ function readCells(matrices: MatrixView[], opts: HeatmapPngOptions): CellGrids {
         const rowStart = m.offset + i * cols;
         for (let cj = 0; cj < cellCols; cj++) {
           const k = ci * cellCols + cj;
-          for (let j = cj * pool; j < Math.min((cj + 1) * pool, cols); j += sampleStep) {
+          for (let j = cj * pool; j < Math.min((cj + 1) * pool, cols); j += colStep) {
             const v = m.data[rowStart + j];
             const a = Math.abs(v);
             if (a > Math.abs(grid[k]) || Number.isNaN(v)) grid[k] = keepLarger(grid[k], v);

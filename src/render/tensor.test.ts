@@ -6,7 +6,7 @@ import { tensorBundle } from "./tensor.js";
 import { showJacobian, LabelError } from "./jacobian.js";
 import { displaySymbol, type MimeBundle } from "./mime.js";
 import { divergingColor } from "./color.js";
-import { matrix, viewOf } from "./testing.js";
+import { countingView, matrix, viewOf } from "./testing.js";
 
 interface Cell {
   title: string;
@@ -211,4 +211,14 @@ test("showJacobian names outputs and inputs in the HTML, the LaTeX, the text and
   assert.match(bracketed, /\\strut 0 & 16/);
   assert.match(bundle["text/plain"] as string, /^∂x\/∂q shape=\[4, 2\]\n\s+q0\s+q1\nx0/);
   assert.throws(() => showJacobian(J, { colLabels: ["q0"] }), LabelError);
+});
+
+test("showing a huge tensor reads a bounded sample, whatever its size, and says so", () => {
+  for (const shape of [[1e8], [1e4, 1e4], [1e3, 1e3, 1e2], [100, 100, 100, 100]]) {
+    const { view, reads } = countingView(shape);
+    const bundle = tensorBundle(view);
+    // At most a few rows' worth for the image (contiguous) and a 65,536-entry sample for the caption.
+    assert.ok(reads() < (1 << 21) + (1 << 17), `${shape.join("×")}: read ${reads()} of ${1e8} values`);
+    assert.match(html(bundle), /figures from a sample of [\d,]+ entries/);
+  }
 });

@@ -5,7 +5,7 @@ import { matrixLatex } from "./latex.js";
 import { fittedHeatmapPng } from "./png.js";
 import { labelledText, tensorText, type TensorTextOptions } from "./text.js";
 import { numberFormat, valueStats } from "./format.js";
-import { describeGrid, FULL_READ_LIMIT, gridStats, isSampled, sampleGrid } from "./sample.js";
+import { describeGrid, gridStats, isSampled, sampleGrid } from "./sample.js";
 import { checkView, matricesOf, shapeString, sizeOf, type MatrixView } from "./view.js";
 
 /** The MIME types a tensor's bundle may hold. */
@@ -104,15 +104,13 @@ function tilesOf(t: TensorView): MatrixView[] {
 function pngOf(t: TensorView): EmbeddedImage {
   const matrices = tilesOf(t);
   const batch = t.shape.length === 3 ? t.shape[0] : 1;
-  // A huge matrix starts at 512 cells a side, all that the default 512 px can show anyway.
-  const huge = matrices.length * matrices[0].rows * matrices[0].cols > FULL_READ_LIMIT;
-  const png = fittedHeatmapPng(matrices, PNG_BUDGET_BASE64, huge ? { maxCells: 512 } : {});
+  const png = fittedHeatmapPng(matrices, PNG_BUDGET_BASE64);
   const notes = [
     ...(png.tiles < batch ? [`samples 0 to ${png.tiles - 1} of ${batch}`] : []),
     ...(png.pool > 1
       ? [
           png.sampleStep > 1
-            ? `each pixel is a ${png.pool}×${png.pool} block (the largest magnitude of every ${png.sampleStep}th row and column in it)`
+            ? `each pixel is a ${png.pool}×${png.pool} block (the largest magnitude in every ${png.sampleStep}th row of it)`
             : `each pixel is a ${png.pool}×${png.pool} block (its largest magnitude)`,
         ]
       : []),
@@ -165,7 +163,7 @@ function summaryHtml(t: TensorView, text: string, title?: string, image?: Embedd
     `min ${format.format(stats.min)}`,
     `max ${format.format(stats.max)}`,
     `mean ${numberFormat(valueStats([mean]), 4).format(mean)}`,
-    sampled ? `figures from ${describeGrid(grid, false)}` : `${stats.nonzero} of ${stats.count} nonzero`,
+    sampled ? `figures from ${describeGrid(grid)}` : `${stats.nonzero} of ${stats.count} nonzero`,
   ];
   const heading = title ? `<b>${escapeHtml(title)}</b> ` : "";
   return (
