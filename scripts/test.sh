@@ -33,7 +33,7 @@ node bin/jaclab.js install --prefix "$root/.jaclab-test" --name jaclab-test >/de
 export JUPYTER_PATH="$root/.jaclab-test/share/jupyter"
 export JACLAB_KERNEL_NAME=jaclab-test
 export JACLAB_HISTORY_DIR="$root/.jaclab-test/history"
-/usr/bin/python3 -m pytest test/python -q -p no:cacheprovider
+/usr/bin/python3 -m pytest test/python scripts/tutorials -q -p no:cacheprovider
 
 step "JupyterLab in a browser"
 bash scripts/setup-jupyterlab.sh
