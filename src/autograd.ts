@@ -138,6 +138,7 @@ function grad(
 
 /** torch.autograd: `autograd.grad(outputs, inputs, opts)` and `autograd.backward(tensors, grads?)`. */
 export const autograd = {
+  /** The gradients of outputs with respect to inputs (torch.autograd.grad); see {@link GradOptions}. */
   grad,
   /** Calls backward on each tensor with its gradient (torch.autograd.backward). */
   backward(

@@ -159,6 +159,7 @@ export function linspace(a: number, b: number, n: number): Tensor {
 
 /** Options of the random constructors: `seed` makes the numbers reproducible. */
 export interface RandomOptions {
+  /** The seed of the generator: the same seed gives the same numbers on every run and machine. */
   seed?: number;
 }
 

@@ -11,6 +11,7 @@ import { sameShape } from "../ops/util.js";
 
 /** Options selecting which arguments to differentiate: a position or several (default 0). */
 export interface ArgnumsOptions {
+  /** Which arguments to differentiate with respect to: an index or several (default 0). */
   argnums?: number | number[];
 }
 

@@ -187,7 +187,9 @@ export function jacfwd(f: AnyFn, opts: JacOptions = {}): (...args: unknown[]) =>
 export interface JacobianOptions {
   /** "reverse" (jacrev), "forward" (jacfwd), or "auto": forward when the input is smaller than the output. */
   strategy?: "auto" | "reverse" | "forward";
+  /** Split the batch of tangents or cotangents into chunks of at most this many (bounds memory). */
   chunkSize?: number;
+  /** Show a progress bar over the chunks. */
   progress?: boolean;
 }
 
