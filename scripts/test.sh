@@ -39,4 +39,8 @@ step "JupyterLab in a browser"
 bash scripts/setup-jupyterlab.sh
 node --test dist/test/browser/jupyterlab.browser.js
 
+step "documentation site (TypeDoc with validation as errors, nbconvert) in a browser"
+node dist/docs/build-site.js
+node --test dist/docs/site.browser.js
+
 step "done"

@@ -7,6 +7,7 @@ Writing keeps a cell's stored outputs when the fresh ones are equivalent under t
 stored measurements unless --refresh-timings is given, and then carry a note of this machine."""
 
 import argparse
+import base64
 import json
 import os
 import pathlib
@@ -80,6 +81,17 @@ def write(args):
     return status
 
 
+def svg_as_images(notebook):
+    """Makes nbconvert show SVG outputs as <img> with a data: URI, as JupyterLab does: inlined, its HTML
+    sanitiser would strip the diagrams' elements, and several diagrams would share element ids."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            svg = output.get("data", {}).get("image/svg+xml")
+            if svg is not None:
+                output.svg_filename = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return notebook
+
+
 def html(args):
     """Renders every stored tutorial to OUTDIR/NAME.html, copies the .ipynb beside it, lists them in index.json."""
     from nbconvert import HTMLExporter
@@ -89,7 +101,8 @@ def html(args):
     exporter = HTMLExporter(template_name="lab")
     listing = []
     for path in catalogue.tutorials():
-        body, _ = exporter.from_notebook_node(read(path), resources={"metadata": {"name": path.stem}})
+        notebook = svg_as_images(read(path))
+        body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": path.stem}})
         (out / f"{path.stem}.html").write_text(body, encoding="utf-8")
         shutil.copyfile(path, out / path.name)
         title, summary = catalogue.title_and_summary(path)

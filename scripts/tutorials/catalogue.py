@@ -33,8 +33,11 @@ def select(names, directory=NOTEBOOK_DIR):
 
 
 def title_and_summary(path):
-    """The first Markdown heading of a tutorial and the paragraph after it, as plain text (for the site's index)."""
+    """The first Markdown heading of a tutorial and a one-paragraph summary, as plain text (for the site's
+    index): the notebook's metadata.jaclab.summary when it has one, else the first paragraph under the heading
+    that has no LaTeX in it, without Markdown emphasis."""
     notebook = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    given = notebook.get("metadata", {}).get("jaclab", {}).get("summary")
     for cell in notebook["cells"]:
         if cell["cell_type"] != "markdown":
             continue
@@ -44,7 +47,7 @@ def title_and_summary(path):
         if heading is None:
             continue
         rest = source.split(heading, 1)[1]
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", rest) if p.strip() and not p.strip().startswith("$$")]
-        summary = " ".join(paragraphs[0].split()) if paragraphs else ""
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", rest) if p.strip() and "$" not in p]
+        summary = given or (re.sub(r"(\*\*|__|\*)", "", " ".join(paragraphs[0].split())) if paragraphs else "")
         return heading.lstrip("#").strip(), summary
     return path.stem, ""

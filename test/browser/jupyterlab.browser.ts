@@ -38,6 +38,15 @@ const chromiumArgs = [
 
 const timeouts = { serverStartMs: 90_000, notebookOpenMs: 90_000, runAllMs: 180_000, elementMs: 15_000 };
 
+/** A notebook's JSON with every code cell's outputs and execution count cleared. */
+function withoutOutputs(notebookJson: string): string {
+  const notebook = JSON.parse(notebookJson) as { cells: { cell_type: string; [key: string]: unknown }[] };
+  for (const cell of notebook.cells) {
+    if (cell.cell_type === "code") Object.assign(cell, { outputs: [], execution_count: null });
+  }
+  return JSON.stringify(notebook, null, 1);
+}
+
 /** Saves a screenshot of the first element matched and returns its path. */
 async function screenshotOf(page: Page, selector: string, file: string): Promise<string> {
   const path = join(artifacts, file);
@@ -49,7 +58,8 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
   await rm(artifacts, { recursive: true, force: true }); // no stale screenshot may pass for a new one
   await mkdir(artifacts, { recursive: true });
   const fixture = await readFile(join(repoRoot, "test", "browser", fixtureName), "utf8");
-  const tutorial = await readFile(join(repoRoot, "notebooks", tutorialName), "utf8");
+  // Tutorials are stored with their outputs: cleared here, so that what the checks see is what this run made.
+  const tutorial = withoutOutputs(await readFile(join(repoRoot, "notebooks", tutorialName), "utf8"));
   let server: RunningJupyterLab | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
