@@ -147,6 +147,10 @@ export const passCounter = {
 /**
  * Runs `fn` and returns how many forward and backward passes it ran, with its value. jacrev is one
  * forward and one backward pass; jacfwd one (batched) forward pass; a loop of n grads is n of each.
+ * @example
+ * ```ts
+ * countPasses(() => jacrev(f)(x)); // { forward: 1, backward: 1, value: the Jacobian }
+ * ```
  */
 export function countPasses<T>(fn: () => T): {
   /** How many forward passes `fn` ran. */
