@@ -9,21 +9,12 @@ import { mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
+import { launchChromium } from "../test/browser/chromium.js";
 import { serveDirectory, type StaticServer } from "./static-server.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const artifacts = join(repoRoot, "test-artifacts", "site");
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 interface Crawl {
   /** Pages opened in the browser, by path. */
   pages: Map<string, { ids: Set<string> }>;
@@ -94,7 +85,7 @@ test(
     try {
       server = await serveDirectory(join(repoRoot, "site"));
       const base = new URL(server.url);
-      browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+      browser = await launchChromium();
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
       // The site must work offline: requests to other hosts (CDN scripts) are refused, not waited for.
       await context.route("**/*", (route) =>

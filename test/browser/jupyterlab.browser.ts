@@ -9,7 +9,8 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./chromium.js";
 import { startJupyterLab, type RunningJupyterLab } from "./jupyterlab-server.js";
 import {
   errorOutputTexts,
@@ -25,16 +26,6 @@ const artifacts = join(repoRoot, "test-artifacts", "browser");
 const fixtureName = "fixture.ipynb";
 const tutorialName = "01-the-original-question.ipynb";
 const kernelDisplayName = "TypeScript (jaclab)";
-
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const timeouts = { serverStartMs: 90_000, notebookOpenMs: 90_000, runAllMs: 180_000, elementMs: 15_000 };
 
@@ -71,7 +62,7 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       logPath: join(artifacts, "jupyterlab.log"),
       startTimeoutMs: timeouts.serverStartMs,
     });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+    browser = await launchChromium();
     // Tall enough that the largest output (the backward-pass diagram) fits: JupyterLab scrolls inside a panel,
     // so an element screenshot is clipped to the viewport.
     page = await browser.newPage({ viewport: { width: 1400, height: 2400 } });
