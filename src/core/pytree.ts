@@ -23,7 +23,7 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  * Flattens `x` into tensor leaves (numbers become 0-d tensors when `numbersOk`). `what` names the value
  * in errors, e.g. "jacrev: the output of f".
  */
-export function flatten(x: unknown, what: string, numbersOk = false): Flat {
+export function flattenTree(x: unknown, what: string, numbersOk = false): Flat {
   const leaves: Tensor[] = [];
   const build = (v: unknown, path: string): ((ls: readonly Tensor[]) => unknown) => {
     if (isTensor(v)) {

@@ -2,7 +2,7 @@
 // forward pass), jacobian (picks one), hessian (forward over reverse).
 import type { Tensor } from "../tensor.js";
 import { ArgumentError, GradError } from "../errors.js";
-import { type Flat, flatten } from "../core/pytree.js";
+import { type Flat, flattenTree } from "../core/pytree.js";
 import { type VjpRecord, vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
 import { vmapCore } from "../core/vmap.js";
@@ -11,7 +11,7 @@ import { sizeOf } from "../core/kernels.js";
 import {
   type AnyFn,
   call,
-  broadcastBatch,
+  expandToBatch,
   chunkRanges,
   moveAxis,
   normArgnums,
@@ -42,14 +42,14 @@ interface Prepared {
 
 function prepare(op: string, f: AnyFn, args: unknown[], argnums: JacOptions["argnums"]): Prepared {
   const { list, single } = normArgnums(argnums, args.length, op);
-  const flatIn = flatten(
+  const flatIn = flattenTree(
     list.map((i) => args[i]),
     `${op}: argument`,
     true,
   );
   let flatOut: Flat | undefined;
   const run = (ins: Tensor[]): Tensor[] => {
-    flatOut = flatten(
+    flatOut = flattenTree(
       call(f, withArgs(args, list, flatIn.rebuild(ins) as unknown[])),
       `${op}: the output of f`,
     );
@@ -93,7 +93,7 @@ function overBasis(
         seeds,
         seeds.map(() => true),
         count,
-        broadcastBatch,
+        expandToBatch,
       ),
     );
     bar.tick(count);

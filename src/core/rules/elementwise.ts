@@ -23,7 +23,7 @@ import {
 } from "../../ops/elementwise.js";
 import { sumToShape } from "../../ops/shape.js";
 import { type ArithOp, arith } from "../arith-kernels.js";
-import { type RuleSet, broadcastBatch, family, sumTangents, unaryBatch } from "./common.js";
+import { type RuleSet, broadcastingBatchRule, family, sumTangents, unaryBatchRule } from "./common.js";
 
 function unaryImpl<P extends UnaryPrim>(f: (x: number) => number): ImplRule<P> {
   return ([x]) => {
@@ -48,7 +48,7 @@ function unary<P extends UnaryPrim>(
     impl: unaryImpl(f),
     jvp: ([x], [t], out) => (t === null || deriv === null ? null : mul(t, deriv(x, out))),
     vjp: (ct, [x], out) => [deriv === null ? null : mul(ct, deriv(x, out))],
-    batch: unaryBatch(p),
+    batch: unaryBatchRule(p),
   };
 }
 
@@ -103,7 +103,7 @@ function extremum<P extends Primitive.Maximum | Primitive.Minimum>(
         needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
       ];
     },
-    batch: broadcastBatch(p),
+    batch: broadcastingBatchRule(p),
   };
 }
 
@@ -134,7 +134,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     impl: unaryImpl((x) => -x),
     jvp: (_p, [t]) => (t === null ? null : neg(t)),
     vjp: (ct) => [neg(ct)],
-    batch: unaryBatch(Primitive.Neg),
+    batch: unaryBatchRule(Primitive.Neg),
   },
   // d(e^x) = e^x dx
   [Primitive.Exp]: unary(Primitive.Exp, Math.exp, (_x, out) => out),
@@ -179,7 +179,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(ct, a.shape) : null,
       needs[1] ? sumToShape(ct, b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Add),
+    batch: broadcastingBatchRule(Primitive.Add),
   },
   // d(a - b) = da - db
   [Primitive.Sub]: {
@@ -189,7 +189,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(ct, a.shape) : null,
       needs[1] ? sumToShape(neg(ct), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Sub),
+    batch: broadcastingBatchRule(Primitive.Sub),
   },
   // d(a b) = da b + a db
   [Primitive.Mul]: {
@@ -199,7 +199,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(mul(ct, b), a.shape) : null,
       needs[1] ? sumToShape(mul(ct, a), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Mul),
+    batch: broadcastingBatchRule(Primitive.Mul),
   },
   // d(a / b) = da / b - (a / b) db / b
   [Primitive.Div]: {
@@ -209,7 +209,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(div(ct, b), a.shape) : null,
       needs[1] ? sumToShape(neg(div(mul(ct, out), b)), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Div),
+    batch: broadcastingBatchRule(Primitive.Div),
   },
   // d(a^b) = b a^(b-1) da + a^b log(a) db   (log taken as 0 where a <= 0)
   [Primitive.Pow]: {
@@ -220,7 +220,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(mul(ct, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
       needs[1] ? sumToShape(mul(ct, mul(out, safeLog(a))), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Pow),
+    batch: broadcastingBatchRule(Primitive.Pow),
   },
   // d max(a, b) = m da + (1 - m) db, m = [a > b] + [a = b] / 2
   [Primitive.Maximum]: extremum(Primitive.Maximum, (x, y) => (x >= y || x !== x ? x : y), gt),
@@ -231,7 +231,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     impl: ([a, b], { op }) => binaryImpl(op, compareFns[op])([a, b], {}),
     jvp: () => null,
     vjp: () => [null, null],
-    batch: broadcastBatch(Primitive.Compare),
+    batch: broadcastingBatchRule(Primitive.Compare),
   },
   // d where(c, a, b) = where(c, da, db); no derivative for the condition
   [Primitive.Where]: {
@@ -252,6 +252,6 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[1] ? sumToShape(where(c, ct, 0), a.shape) : null,
       needs[2] ? sumToShape(where(c, 0, ct), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Where),
+    batch: broadcastingBatchRule(Primitive.Where),
   },
 });
