@@ -33,6 +33,16 @@ export function normArgnums(
     }
     return i;
   });
+  // Like torch, refuse a repeat (also through a negative alias): each position gets one gradient.
+  norm.forEach((i, k) => {
+    const first = norm.indexOf(i);
+    if (first !== k) {
+      const alias = list[first] === list[k] ? "" : ` (as ${list[first]} and ${list[k]})`;
+      throw new ArgumentError(
+        `${op}: argnums ${JSON.stringify(list)} names argument ${i} twice${alias}; each argument may appear once`,
+      );
+    }
+  });
   return { list: norm, single };
 }
 

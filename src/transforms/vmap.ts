@@ -1,7 +1,7 @@
 // vmap: a function of one example becomes a function of a batch, in one batched pass (or a few chunks).
 import type { Tensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
-import { type Flat, flattenTree } from "../core/pytree.js";
+import { type Flat, flattenArgs, flattenTree } from "../core/pytree.js";
 import { vmapCore } from "../core/vmap.js";
 import { type AnyFn, expandToBatch, call, chunkRanges, moveAxis } from "../core/transform-utils.js";
 import { maybeProgress } from "./progress.js";
@@ -34,11 +34,11 @@ export function vmap(f: AnyFn, opts: VmapOptions = {}): (...args: unknown[]) => 
     if (inDims.length !== args.length) {
       throw new ArgumentError(`vmap: inDims has ${inDims.length} entries for ${args.length} arguments`);
     }
-    const flatIn = flattenTree(args, "vmap: argument", true);
+    const flatIn = flattenArgs(args, "vmap: argument");
     // The in-dim of each leaf is its argument's.
     const leafDims: (number | null)[] = [];
     args.forEach((a, i) =>
-      flattenTree(a, "vmap: argument", true).leaves.forEach(() => leafDims.push(inDims[i] ?? null)),
+      flattenArgs([a], "vmap: argument", [i]).leaves.forEach(() => leafDims.push(inDims[i] ?? null)),
     );
     let size = -1;
     const leaves = flatIn.leaves.map((leaf, k) => {

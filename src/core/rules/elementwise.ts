@@ -8,6 +8,7 @@ import {
   add,
   div,
   eq,
+  ge,
   gt,
   log,
   lt,
@@ -107,9 +108,25 @@ function extremum<P extends Primitive.Maximum | Primitive.Minimum>(
   };
 }
 
-/** log(a) where a > 0 and 0 elsewhere: the d/db factor of a^b without a NaN at a = 0. */
-function safeLog(a: Tensor): Tensor {
-  return log(where(gt(a, 0), a, 1));
+/** True when t has values and none equals 0 (so a mask of zeros would select nothing and can be skipped). */
+function concreteNonZero(t: Tensor): boolean {
+  const d = t._data;
+  if (d === null) return false;
+  for (let i = 0; i < d.length; i++) if (d[i] === 0) return false;
+  return true;
+}
+
+// d(a^b)/da = b a^(b-1), taken as 0 where b = 0 (a^0 is constant; at a = 0 the formula is 0 * inf), as torch.
+function powGradA(a: Tensor, b: Tensor): Tensor {
+  const d = mul(b, pow(a, sub(b, 1)));
+  return concreteNonZero(b) ? d : where(eq(b, 0), 0, d);
+}
+
+// d(a^b)/db = a^b log(a): NaN for a < 0, where the derivative does not exist (torch gives NaN too), and
+// taken as 0 at a = 0 with b >= 0 (where the formula gives 0 * -inf or 1 * -inf), as torch does.
+function powGradB(a: Tensor, b: Tensor, out: Tensor): Tensor {
+  const d = mul(out, log(a));
+  return concreteNonZero(a) ? d : where(mul(eq(a, 0), ge(b, 0)), 0, d);
 }
 
 const compareFns: Record<CompareOp, (x: number, y: number) => number> = {
@@ -211,14 +228,14 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     ],
     batch: broadcastingBatchRule(Primitive.Div),
   },
-  // d(a^b) = b a^(b-1) da + a^b log(a) db   (log taken as 0 where a <= 0)
+  // d(a^b) = b a^(b-1) da + a^b log(a) db   (see powGradA, powGradB for the points torch special-cases)
   [Primitive.Pow]: {
     impl: binaryImpl("pow", Math.pow),
     jvp: ([a, b], [ta, tb], out) =>
-      sumTangents(out.shape, ta && mul(ta, mul(b, pow(a, sub(b, 1)))), tb && mul(tb, mul(out, safeLog(a)))),
+      sumTangents(out.shape, ta && mul(ta, powGradA(a, b)), tb && mul(tb, powGradB(a, b, out))),
     vjp: (ct, [a, b], out, _p, needs) => [
-      needs[0] ? sumToShape(mul(ct, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
-      needs[1] ? sumToShape(mul(ct, mul(out, safeLog(a))), b.shape) : null,
+      needs[0] ? sumToShape(mul(ct, powGradA(a, b)), a.shape) : null,
+      needs[1] ? sumToShape(mul(ct, powGradB(a, b, out)), b.shape) : null,
     ],
     batch: broadcastingBatchRule(Primitive.Pow),
   },
