@@ -154,14 +154,17 @@ function assertMatchesTorch(actual: Tensor | number, expected: Nested, what: str
   });
 }
 
+/** v^2 - v^2 with the second term under noGrad: a constant for reverse mode. */
+function partlyConstant(v: Tensor): Tensor {
+  return sub(
+    pow(v, 2),
+    noGrad(() => pow(v, 2)),
+  );
+}
+
 test("noGrad inside grad, jacrev and hessian is a constant for reverse mode, as in torch.func", () => {
   const ref = TORCH.noGrad;
   const x = tensor(ref.x);
-  const partlyConstant = (v: Tensor): Tensor =>
-    sub(
-      pow(v, 2),
-      noGrad(() => pow(v, 2)),
-    );
   const scalar = (v: Tensor): Tensor => partlyConstant(v).sum();
   assertMatchesTorch(grad(scalar)(x), ref.grad, "grad");
   assertMatchesTorch(jacrev(partlyConstant)(x), ref.jacrev, "jacrev");
@@ -178,11 +181,6 @@ test("noGrad inside grad, jacrev and hessian is a constant for reverse mode, as 
 test("noGrad does not stop forward mode (jvp, jacfwd), as torch's forward AD ignores no_grad", () => {
   const ref = TORCH.noGrad;
   const x = tensor(ref.x);
-  const partlyConstant = (v: Tensor): Tensor =>
-    sub(
-      pow(v, 2),
-      noGrad(() => pow(v, 2)),
-    );
   assertMatchesTorch(jvp(partlyConstant, [x], [ones([3])])[1], ref.jvpTangent, "jvp tangent");
   assertMatchesTorch(jacfwd(partlyConstant)(x), ref.jacfwd, "jacfwd");
 });
