@@ -123,8 +123,12 @@ export class Interactive<C extends Record<string, ControlSpec> = Record<string, 
     ) as InteractArgs<C>;
   }
 
-  /** Runs the function on the current values and shows its result (a newer run drops an older one's result). */
-  update(): void {
+  /**
+   * Runs the function on the current values and shows its result (a newer run drops an older one's result).
+   * @param options `{ wait: true }` keeps the current request open until an asynchronous result is shown
+   * (the first render in the cell); after a change the kernel takes the next change meanwhile.
+   */
+  update(options: { wait?: boolean } = {}): void {
     const generation = ++this.#generation;
     const host = widgetHost();
     let result: unknown;
@@ -146,22 +150,21 @@ export class Interactive<C extends Record<string, ControlSpec> = Record<string, 
       return;
     }
     // An asynchronous result is shown through the Output's state, as the request that started it may be over.
-    host.later(
-      result.then(
-        async (value: unknown) => {
-          if (generation !== this.#generation) return; // stale: a newer change started another run
-          const data = value === undefined ? undefined : await host.bundle(value);
-          if (generation !== this.#generation) return;
-          this.result = value;
-          this.out.outputs = data === undefined ? [] : [{ output_type: "display_data", data, metadata: {} }];
-        },
-        (error: unknown) => {
-          if (generation !== this.#generation) return;
-          const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          this.out.outputs = [{ output_type: "stream", name: "stderr", text: `${message}\n` }];
-        },
-      ),
+    const shown = result.then(
+      async (value: unknown) => {
+        if (generation !== this.#generation) return; // stale: a newer change started another run
+        const data = value === undefined ? undefined : await host.bundle(value);
+        if (generation !== this.#generation) return;
+        this.result = value;
+        this.out.outputs = data === undefined ? [] : [{ output_type: "display_data", data, metadata: {} }];
+      },
+      (error: unknown) => {
+        if (generation !== this.#generation) return;
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.out.outputs = [{ output_type: "stream", name: "stderr", text: `${message}\n` }];
+      },
     );
+    if (options.wait === true) host.later(shown);
   }
 
   /** Marks the request in which interact showed this widget, so that being that cell's value shows it once. */
@@ -206,6 +209,6 @@ export function interactive<C extends Record<string, ControlSpec>>(
   controls: C,
 ): Interactive<C> {
   const widget = new Interactive(fn, controls);
-  widget.update();
+  widget.update({ wait: true });
   return widget;
 }

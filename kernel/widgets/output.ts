@@ -26,7 +26,7 @@ const isOutputList = (value: unknown): boolean =>
 export class Output extends widgetClass(outputSpec, {
   ...domTraits,
   /** The request whose output the frontend diverts into this widget ("" or null: none). */
-  msgId: wireName(nullable(str("")), "msg_id"),
+  msgId: wireName(nullable(str(""), ""), "msg_id"),
   /** The outputs shown (kept in step with the frontend). */
   outputs: json<OutputRecord[]>(() => [], isOutputList, "a list of output objects"),
 }) {

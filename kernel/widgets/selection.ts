@@ -78,8 +78,12 @@ const selection = {
   initialize(widget: SelectionState, options: Record<string, unknown>): void {
     const pairs = selection.pairs(widget);
     widget.optionsLabels = pairs.map(([label]) => label);
-    if (options.value !== undefined) widget.value = options.value;
-    else if (options.index === undefined) widget.index = pairs.length > 0 ? 0 : null;
+    if (options.value !== undefined) {
+      selection.adjust(widget, "value", options.value);
+      widget.index = pairs.findIndex(([, v]) => Object.is(v, options.value));
+    } else if (options.index === undefined) {
+      widget.index = pairs.length > 0 ? 0 : null;
+    }
     selection.fromIndex(widget);
   },
   adjust(widget: SelectionState, name: string, value: unknown): unknown {

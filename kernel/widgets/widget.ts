@@ -145,6 +145,9 @@ export class Widget {
 
   protected constructor(spec: ModelSpec, traits: TraitTable, options: Record<string, unknown>) {
     const host = widgetHost();
+    // Taken first: the layout and style this widget makes below must open comms of their own.
+    const adopted = adoptedComm;
+    adoptedComm = undefined;
     this.spec = spec;
     this.traitTable = traits;
     const className = this.constructor.name;
@@ -167,7 +170,6 @@ export class Widget {
       );
     }
     this.initialize(options);
-    const adopted = adoptedComm;
     if (adopted !== undefined) {
       this.comm = adopted;
     } else {
