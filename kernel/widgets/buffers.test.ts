@@ -11,11 +11,11 @@ test("binary values leave the state (null in lists, absent in objects) and come 
   assert.deepEqual(split.state, { a: 1, nested: { list: [0, null], keep: "k" } });
   assert.deepEqual(split.bufferPaths, [["x"], ["nested", "list", 1]]);
   assert.deepEqual(Array.from(new Float64Array(split.buffers[0]!.slice().buffer)), [1, 2]);
-  const state = structuredClone(split.state);
+  const state: Record<string, unknown> = structuredClone(split.state);
   putBuffers(state, split.bufferPaths, split.buffers);
   assert.ok(state.x instanceof DataView);
   assert.equal((state.x as DataView).getFloat64(8, true), 2);
-  assert.equal(((state.nested as { list: DataView[] }).list[1] as DataView).getUint8(0), 7);
+  assert.equal(((state.nested as { list: unknown[] }).list[1] as DataView).getUint8(0), 7);
 });
 
 test("paths that do not fit the buffers or the state are refused with a BufferPathError", () => {
