@@ -301,22 +301,27 @@ test("a frontend can create a widget model by comm_open on jupyter.widget; buffe
 });
 
 test("interact renders into its Output and drops the result of a run that a newer change made stale", async () => {
+  // The run for x = 1 waits until the run for x = 3 has started, so its result is always stale.
   const cell = await execute(
-    "let runs = 0;\nconst ui = interact(async ({ x }) => { runs++; await new Promise((r) => setTimeout(r, x === 1 ? 400 : 10)); return `x is ${x}`; }, { x: [0, 4, 1] });",
+    "let runs = 0;\nlet release: () => void = () => undefined;\nconst gate = new Promise<void>((r) => (release = r));\n" +
+      "const ui = interact(async ({ x }) => { runs++; if (x === 1) await gate; if (x === 3) release(); return `x is ${x}`; }, { x: [0, 4, 1] });",
   );
   const slider = modelId(cell, "IntSliderModel");
   const outId = modelId(cell, "OutputModel");
   await comm("comm_msg", { comm_id: slider, data: { method: "update", state: { value: 1 } } });
   await comm("comm_msg", { comm_id: slider, data: { method: "update", state: { value: 3 } } });
-  await new Promise((resolve) => setTimeout(resolve, 700));
-  const shown = kernel
-    .sent()
-    .filter((m) => m.header.msg_type === "comm_msg" && m.content.comm_id === outId)
-    .map((m) => (m.content.data as { state: { outputs?: { data: Record<string, string> }[] } }).state.outputs)
-    .filter((outputs) => outputs !== undefined && outputs.length > 0)
-    .map((outputs) => outputs?.[0]?.data["text/plain"]);
-  assert.deepEqual(shown, ["'x is 2'", "'x is 3'"]);
+  const shown = (): (string | undefined)[] =>
+    kernel
+      .sent()
+      .filter((m) => m.header.msg_type === "comm_msg" && m.content.comm_id === outId)
+      .map(
+        (m) => (m.content.data as { state: { outputs?: { data: Record<string, string> }[] } }).state.outputs,
+      )
+      .filter((outputs) => outputs !== undefined && outputs.length > 0)
+      .map((outputs) => outputs?.[0]?.data["text/plain"]);
+  await kernel.transport.waitFor(() => shown().includes("'x is 3'"), 30000);
   const read = await execute("[runs, ui.result]");
+  assert.deepEqual(shown(), ["'x is 2'", "'x is 3'"]);
   assert.equal(
     (read.find((m) => m.header.msg_type === "execute_result")?.content.data as Record<string, string>)[
       "text/plain"
