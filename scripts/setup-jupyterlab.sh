@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares the project-local JupyterLab: a Python virtual environment in .venv with JupyterLab and its widget
 # manager (jupyterlab_widgets) in it, and the jaclab kernelspec installed into that environment. Idempotent:
-# each step is skipped when already done, so a second run takes well under a second. Used by `npm start` (scripts/start.sh) and by `npm test`.
+# each step is skipped when already done, so a second run takes well under a second. Used by `npm start`
+# (scripts/start.sh) and by `npm test`.
 # Needs the project built (dist/kernel/cli.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
