@@ -16,7 +16,7 @@ import { matmulRules } from "./linalg/matmul-rules.js";
 import { linalgRules } from "./linalg/rules.js";
 
 /** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
-export const ruleTables: FamilyRules<Primitive> = {
+const tables: FamilyRules<Primitive> = {
   impl: {
     ...elementwiseRules.impl,
     ...reduceRules.impl,
@@ -47,5 +47,5 @@ export const ruleTables: FamilyRules<Primitive> = {
   },
 };
 
-installRules(ruleTables);
+installRules(tables);
 installTensorOps({ ...ops, backwardFrom });
