@@ -47,15 +47,40 @@ def normalise(notebook, name):
 
 
 def widget_ids(notebook):
-    """The widget model ids of a notebook in the order they first appear: views in the outputs, then the state."""
+    """The widget model ids of a notebook in an order that depends only on what they are: the views in the
+    outputs in order, then the models their state refers to (IPY_MODEL_ references, depth first, keys in
+    sorted order), then any other model in the state by its content. Never the order of the state's keys,
+    which nbclient stores as the widgets were created and nbformat writes sorted."""
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     found = []
+
+    def visit(model_id):
+        if model_id in found:
+            return
+        found.append(model_id)
+        for reference in references(state.get(model_id, {})):
+            visit(reference)
+
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if isinstance(view, dict) and isinstance(view.get("model_id"), str):
-                found.append(view["model_id"])
-    found += list(notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}))
-    return list(dict.fromkeys(found))
+                visit(view["model_id"])
+    content = {key: re.sub(r"IPY_MODEL_[^\"]+", "IPY_MODEL_", json.dumps(state[key], sort_keys=True)) for key in state}
+    for model_id in sorted(state, key=content.get):
+        visit(model_id)
+    return found
+
+
+def references(value):
+    """The model ids that a widget's state refers to, in a fixed order."""
+    if isinstance(value, str):
+        return [value[len("IPY_MODEL_") :]] if value.startswith("IPY_MODEL_") else []
+    if isinstance(value, list):
+        return [ref for item in value for ref in references(item)]
+    if isinstance(value, dict):
+        return [ref for key in sorted(value) for ref in references(value[key])]
+    return []
 
 
 def rename_widgets(notebook, name):

@@ -43,6 +43,17 @@ def test_widget_ids_and_cell_ids_are_the_same_on_every_run():
     nbformat.validate(notebook)
 
 
+def test_widget_ids_do_not_depend_on_the_order_of_the_stored_state():
+    created = widget_notebook("a" * 32, "b" * 32)
+    state = created.metadata.widgets[STATE]
+    reordered = widget_notebook("c" * 32, "d" * 32)
+    reordered.metadata.widgets[STATE]["state"] = dict(reversed(list(reordered.metadata.widgets[STATE]["state"].items())))
+    assert list(state["state"]) != [k.replace("c", "a").replace("d", "b") for k in reordered.metadata.widgets[STATE]["state"]]
+    first, second = (normalise(nb, "05.ipynb") for nb in (created, reordered))
+    assert first.metadata.widgets == second.metadata.widgets
+    assert normalise(nbformat.reads(writes(first), as_version=4), "05.ipynb").metadata.widgets == first.metadata.widgets
+
+
 def test_a_changed_widget_state_is_a_difference():
     stored = normalise(widget_notebook("a" * 32, "b" * 32), "05.ipynb")
     fresh = normalise(widget_notebook("c" * 32, "d" * 32), "05.ipynb")
