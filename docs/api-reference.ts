@@ -3,16 +3,21 @@
 // used by the API but not exported) failing the build. Options in docs/typedoc.json.
 
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { Application, ReflectionKind, type ProjectReflection } from "typedoc";
 import { KERNEL_GLOBALS_DTS } from "../kernel/executor/kernel-globals.js";
 
 /**
- * The two tables of primitives are documented as a whole: an entry of `Primitive` is named after its
- * primitive, an entry of `PrimitiveParams` is that primitive's params type. Their entries (and the fields
- * of inline params types) need no comment each; every other reflection does.
+ * Tables documented as a whole, whose entries need no comment each (every other reflection does): an entry
+ * of `Primitive` is named after its primitive, one of `PrimitiveParams` is that primitive's params type
+ * (with the fields of inline params types); the attributes of the widgets' `Layout` and `*Style` models
+ * are the CSS properties of the same names, in camelCase.
  */
-const DOCUMENTED_AS_TABLES = ["jaclab.Primitive.", "jaclab.PrimitiveParams."];
+const DOCUMENTED_AS_TABLES = [
+  /^jaclab\.Primitive\./,
+  /^jaclab\.PrimitiveParams\./,
+  /^Cell globals\.widgets\.(Layout|\w*Style)\.(__type\.)?\w+$/,
+];
 
 /** Thrown when TypeDoc reports errors or warnings (validation included). */
 export class ApiReferenceError extends Error {
@@ -30,7 +35,13 @@ export async function writeCellGlobals(repoRoot: string): Promise<void> {
     " * @module Cell globals",
     " */",
   ].join("\n");
-  await writeFile(join(dir, "cell-globals.d.ts"), `${header}\n${KERNEL_GLOBALS_DTS}`);
+  // The kernel's declarations re-export the widget API from its built typings (dist/kernel/...); the
+  // reference reads the sources instead, where the doc comments of shared attributes survive.
+  const fromSources = KERNEL_GLOBALS_DTS.split(join(repoRoot, "dist", "kernel") + sep).join("../../kernel/");
+  // The type of the `comms` global, so that the reference can link it.
+  const commsType =
+    'export type { Comms, Comm, CommMessage, CommTargetHandler } from "../../kernel/widgets/cell-api.js";\n';
+  await writeFile(join(dir, "cell-globals.d.ts"), `${header}\n${fromSources}\n${commsType}`);
 }
 
 function tableEntriesWithoutComment(project: ProjectReflection): string[] {
@@ -40,8 +51,8 @@ function tableEntriesWithoutComment(project: ProjectReflection): string[] {
     .filter(
       ({ reflection, name }) =>
         !reflection.hasComment() &&
-        !reflection.kindOf(ReflectionKind.TypeLiteral) &&
-        DOCUMENTED_AS_TABLES.some((t) => name.startsWith(t)),
+        reflection.kindOf(ReflectionKind.Property | ReflectionKind.EnumMember) &&
+        DOCUMENTED_AS_TABLES.some((table) => table.test(name)),
     )
     .map(({ name }) => name);
 }
