@@ -7,7 +7,7 @@
 // BENCH_BASELINE_SOAK_CELLS size the runs.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../kernel/paths.js";
@@ -21,6 +21,8 @@ interface Peer {
   /** Soak cells to run (0: no soak) and whether the huge tensors are shown. */
   soak: number;
   huge: boolean;
+  /** The environment the kernelspec sets (jaclab's own kernel.json template says what jaclab needs). */
+  env?: Record<string, string>;
 }
 
 const python = process.env.JACLAB_PYTHON ?? "/usr/bin/python3";
@@ -31,8 +33,16 @@ const unchecked = `// @ts-nocheck\n${trivial}`;
 const soakCells = Number(process.env.BENCH_SOAK_CELLS ?? 5000);
 const baseline = process.env.JACLAB_BENCH_BASELINE;
 
+function templateEnv(checkout: string): Record<string, string> {
+  const template = JSON.parse(readFileSync(join(checkout, "kernel.json"), "utf8")) as {
+    env?: Record<string, string>;
+  };
+  return template.env ?? {};
+}
+
 function jaclabKernel(name: string, label: string, checkout: string, soak: number): Peer {
   return {
+    env: templateEnv(checkout),
     name,
     label,
     argv: [process.execPath, join(checkout, "bin", "jaclab.js"), "kernel", "{connection_file}"],
@@ -90,6 +100,7 @@ function writeKernelspecs(prefix: string): void {
       display_name: kernel.label,
       language: "typescript",
       interrupt_mode: "message",
+      env: kernel.env ?? {},
     };
     writeFileSync(join(directory, "kernel.json"), JSON.stringify(spec, null, 2));
   }

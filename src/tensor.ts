@@ -1,7 +1,8 @@
 // The Tensor class: float64 storage, a shape, torch-style autograd fields, and method sugar over the ops.
 import type * as Ops from "./ops/index.js";
+import type { backwardFrom } from "./core/backward.js";
 import type { Primitive } from "./core/primitives.js";
-import { TracerError, fmtShape } from "./errors.js";
+import { GradError, InternalError, ShapeError, TracerError, fmtShape } from "./errors.js";
 import { displaySymbol, tensorBundle, tensorText, type MimeBundle } from "./render/index.js";
 
 /** Something usable as an operand: a tensor or a plain number (a scalar). */
@@ -17,7 +18,9 @@ export type Dims = number | number[];
 export interface GradNode {
   /** The primitive's name, e.g. "mul". */
   readonly name: string;
+  /** The primitive this node applied. */
   readonly prim: Primitive;
+  /** The primitive's params (see PrimitiveParams). */
   readonly params: unknown;
   /** The operands as the caller passed them (tensors that may have their own `gradFn`). */
   readonly inputs: readonly Tensor[];
@@ -31,15 +34,20 @@ export interface GradNode {
   freed: boolean;
 }
 
-let ops: typeof Ops | undefined;
+/** What the Tensor methods call: the ops, and the torch-style backward entry point. */
+export type TensorOps = typeof Ops & { backwardFrom: typeof backwardFrom };
 
-/** Called once by src/ops/index.ts so that Tensor methods can reach the ops without an import cycle. */
-export function installTensorOps(table: typeof Ops): void {
+let ops: TensorOps | undefined;
+
+/** Called once by src/setup.ts so that Tensor methods can reach the ops without an import cycle. */
+export function installTensorOps(table: TensorOps): void {
   ops = table;
 }
 
-function op(): typeof Ops {
-  if (ops === undefined) throw new Error("internal: tensor ops are not installed (import jaclab's index)");
+function op(): TensorOps {
+  if (ops === undefined) {
+    throw new InternalError("tensor ops are not installed (import jaclab's index, or src/setup.js, first)");
+  }
   return ops;
 }
 
@@ -62,8 +70,11 @@ export class Tensor {
   gradFn: GradNode | null = null;
   /** @internal Backward-sweep bookkeeping (epochs of the sweep that saw, needed, targeted, reached it). */
   _bwSeen = 0;
+  /** @internal */
   _bwNeeded = 0;
+  /** @internal */
   _bwTarget = 0;
+  /** @internal */
   _bwCt = 0;
   /** @internal The cotangent accumulated during the current backward sweep. */
   _ct: Tensor | null = null;
@@ -132,7 +143,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
-      throw new RangeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
+      throw new ShapeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
     }
     return this.data[0];
   }
@@ -173,7 +184,7 @@ export class Tensor {
   /** Sets requiresGrad in place (leaves only) and returns this tensor. */
   requiresGrad_(flag = true): this {
     if (!flag && this.gradFn !== null) {
-      throw new Error("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
+      throw new GradError("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
     }
     this.requiresGrad = flag;
     return this;

@@ -14,6 +14,7 @@ import type {
   IsCompleteResult,
   OutputSink,
 } from "../interpreter.js";
+import type { CommOutcome, CommRequest } from "../comms/protocol.js";
 import { diedOfMemory, ExecHost, type ExecExit } from "./exec-host.js";
 import type { ExecWorkerData } from "./exec-worker.js";
 import { LanguageClient } from "./language-client.js";
@@ -40,6 +41,9 @@ const KEYBOARD_INTERRUPT: ExecuteOutcome = {
   evalue: "the cell was interrupted",
   traceback: ["KeyboardInterrupt: the cell was interrupted"],
 };
+
+/** How many comm messages keep their sink for output their callbacks' timers write later. */
+const COMM_SINKS_KEPT = 256;
 
 /** Whether `promise` settles within `ms` milliseconds. */
 function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -87,6 +91,11 @@ class WorkerInterpreter implements Interpreter {
   private latestSink: OutputSink | undefined;
   private current: CurrentCell | undefined;
   private interruptAcks = new Map<number, () => void>();
+  private readonly commWaiters = new Map<number, (outcome: CommOutcome) => void>();
+  /** Cell ids of recent comm messages, oldest first (a slider sends many; their sinks must not pile up). */
+  private readonly commSinkIds: number[] = [];
+  /** Ids of the latest cells, oldest first, whose sinks are kept for their late output. */
+  private readonly cellSinkIds: number[] = [];
   private nextCellId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private stopping = false;
@@ -170,11 +179,40 @@ class WorkerInterpreter implements Interpreter {
     }
   }
 
+  /** Frontend comm messages queue with cells, so they reach the worker's models in arrival order. */
+  comm(request: CommRequest, sink: OutputSink): Promise<CommOutcome> {
+    const run = this.queue.then(() => this.commNow(request, sink));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commNow(request: CommRequest, sink: OutputSink): Promise<CommOutcome> {
+    await this.start();
+    const cellId = this.nextCellId++;
+    this.sinks.set(cellId, sink);
+    this.commSinkIds.push(cellId);
+    if (this.commSinkIds.length > COMM_SINKS_KEPT) this.sinks.delete(this.commSinkIds.shift() as number);
+    let resolveOutcome: (outcome: CommOutcome) => void = () => undefined;
+    const done = new Promise<CommOutcome>((resolve) => (resolveOutcome = resolve));
+    this.commWaiters.set(cellId, resolveOutcome);
+    // A busy callback can be interrupted like a cell; the outcome then carries the interrupt.
+    const finish = (outcome: ExecuteOutcome): void =>
+      resolveOutcome(outcome.status === "ok" ? { warnings: [] } : { warnings: [], error: outcome });
+    this.current = { cellId, phase: "running", finish };
+    try {
+      this.exec?.postMessage({ type: "comm", cellId, ...request } satisfies ExecRequest);
+      return await done;
+    } finally {
+      this.current = undefined;
+      this.commWaiters.delete(cellId);
+    }
+  }
+
   private async prepareAndRun(request: ExecuteRequest, current: CurrentCell): Promise<void> {
     const language = this.language as LanguageClient;
     let prepared;
     try {
-      prepared = await language.call("prepare", { code: request.code, cellId: current.cellId });
+      prepared = await language.call("prepare", { code: request.code });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       current.finish({ status: "error", ename: "InternalError", evalue: message, traceback: [message] });
@@ -191,6 +229,7 @@ class WorkerInterpreter implements Interpreter {
       cellId: current.cellId,
       executionCount: request.executionCount,
       source: request.code,
+      msgId: this.sinks.get(current.cellId)?.parentMsgId ?? "",
       cell: prepared.cell,
       silent: request.silent,
       allowStdin: request.allowStdin,
@@ -210,6 +249,11 @@ class WorkerInterpreter implements Interpreter {
       case "interrupted":
         this.interruptAcks.get(event.cellId)?.();
         break;
+      case "commDone": {
+        const { type: _type, cellId, ...outcome } = event;
+        this.commWaiters.get(cellId)?.(outcome);
+        break;
+      }
       case "done":
         if (this.current?.cellId === event.cellId) {
           const outcome = event.outcome;
@@ -231,10 +275,8 @@ class WorkerInterpreter implements Interpreter {
   private rememberSink(cellId: number, sink: OutputSink): void {
     this.sinks.set(cellId, sink);
     this.latestSink = sink;
-    for (const [oldest] of this.sinks) {
-      if (this.sinks.size <= REMEMBERED_SINKS) break;
-      this.sinks.delete(oldest);
-    }
+    this.cellSinkIds.push(cellId);
+    if (this.cellSinkIds.length > REMEMBERED_SINKS) this.sinks.delete(this.cellSinkIds.shift() as number);
   }
 
   private deliver(cellId: number, output: CellOutput): void {
@@ -255,6 +297,9 @@ class WorkerInterpreter implements Interpreter {
         break;
       case "clear":
         sink.clearOutput(output.wait);
+        break;
+      case "comm":
+        sink.comm?.(output);
         break;
     }
   }

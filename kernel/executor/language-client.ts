@@ -5,7 +5,7 @@ import type { LanguageMethod, LanguageMethods, LanguageRequest, LanguageResponse
 import type { LanguageServiceOptions } from "./language-service.js";
 
 /** The language worker's old-generation limit (see the constructor). */
-const LANGUAGE_HEAP_MB = 1536;
+const LANGUAGE_HEAP_MB = 1024;
 
 /** The language worker failed a request or stopped. */
 export class LanguageWorkerError extends Error {
@@ -26,9 +26,9 @@ export class LanguageClient {
   constructor(options: LanguageServiceOptions) {
     this.worker = new Worker(new URL("./language-worker.js", import.meta.url), {
       workerData: options,
-      // Each cell leaves a program's worth of garbage. Below 2 GB, V8 lets the heap grow to about twice
-      // what is live before a full collection, not four times, so the kernel's memory stays near what the
-      // language service really holds (about 80 MB) however many cells run.
+      // Each cell leaves a program's worth of garbage. Below 2 GB, V8 lets the heap grow to less than
+      // twice what is live before a full collection, not four times, so the kernel's memory stays near
+      // what the language service really holds (about 80 MB) however many cells run.
       resourceLimits: { maxOldGenerationSizeMb: LANGUAGE_HEAP_MB },
     });
     this.worker.on("message", (response: LanguageResponse) => {

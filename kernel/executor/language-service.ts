@@ -4,6 +4,7 @@
 
 import path from "node:path";
 import ts from "typescript";
+import { InternalError } from "../../src/errors.js";
 import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
 import { SlotTable } from "./cell-slots.js";
@@ -157,7 +158,7 @@ export class CellLanguageService {
     const program = this.service.getProgram();
     const candidate = program?.getSourceFile(fileName);
     if (program === undefined || candidate === undefined)
-      throw new Error("internal: the language service has no program with the cell");
+      throw new InternalError("the language service has no program with the cell");
     const syntactic = program.getSyntacticDiagnostics(candidate).filter((d) => inCode(d, code));
     if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
     let semantic = program.getSemanticDiagnostics(candidate).filter((d) => inCode(d, code));

@@ -1,11 +1,30 @@
 // The interpreter stack (Autodidax's MainTrace levels) and `bind`, the one entry point of every primitive:
 // eager evaluation at level 0 (recording a tape node when an input requires grad), else the top trace.
+// The rule tables are injected by src/setup.ts (installRules), so that the core imports no rule family
+// and the rules, which call the ops, which call bind, form no import cycle.
 import { Tensor, type GradNode } from "../tensor.js";
-import { TracerError } from "../errors.js";
-import { Primitive, type ImplRule, type PrimitiveParams } from "./primitives.js";
-import { implRules } from "./rules/index.js";
-// Installs the ops as Tensor methods, so that any import of the core gives tensors their methods.
-import "../ops/index.js";
+import { InternalError, TracerError } from "../errors.js";
+import type { FamilyRules, ImplRule, Primitive, PrimitiveParams } from "./primitives.js";
+
+/** The four total rule tables (impl, jvp, vjp, batch), each a record over every primitive. */
+export type RuleTables = FamilyRules<Primitive>;
+
+let tables: RuleTables | null = null;
+
+/** Installs the rule tables; called once by src/setup.ts. */
+export function installRules(t: RuleTables): void {
+  tables = t;
+}
+
+/** The installed rule tables, or an InternalError when nothing imported src/setup.ts (jaclab's index). */
+export function ruleTables(): RuleTables {
+  if (tables === null) {
+    throw new InternalError(
+      "the rule tables are not installed (import jaclab's index, or src/setup.js, before using the core)",
+    );
+  }
+  return tables;
+}
 
 /** An interpretation of primitives at one level of the stack (JVP, batching, reverse recording...). */
 export abstract class Trace {
@@ -69,13 +88,13 @@ export function withMain<T>(makeTrace: (main: MainTrace) => Trace, fn: (main: Ma
   }
 }
 
-/** The number of transformations currently active. */
-export function traceDepth(): number {
-  return stack.length - 1;
-}
-
 // ---- grad mode (torch.no_grad) ----
 
+// The grad-mode settings in effect, innermost last. The tape (level 0) follows the innermost one; a
+// reverse-mode level follows only the settings made inside it, so that noGrad inside f stops grad/jacrev
+// from differentiating through that part while grad(f) called inside noGrad still differentiates f
+// (torch.func's semantics). Forward mode ignores grad mode, as torch's forward AD does.
+const gradModes: boolean[] = [];
 let gradEnabled = true;
 
 /** Whether eager ops currently record tape nodes for inputs that require grad. */
@@ -86,12 +105,24 @@ export function isGradEnabled(): boolean {
 /** Runs `fn` with tape recording switched on or off, restoring the previous mode afterwards. */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
+  gradModes.push(enabled);
   gradEnabled = enabled;
   try {
     return fn();
   } finally {
+    gradModes.pop();
     gradEnabled = before;
   }
+}
+
+/** How many grad-mode settings are in effect: a reverse-mode level remembers this when it starts. */
+export function gradModeDepth(): number {
+  return gradModes.length;
+}
+
+/** Whether a reverse-mode level started at grad-mode depth `depth` records now (no setting since, or on). */
+export function gradEnabledSince(depth: number): boolean {
+  return gradModes.length <= depth || gradEnabled;
 }
 
 /** Runs `fn` without recording any autograd history (torch.no_grad). */
@@ -123,13 +154,29 @@ export function observeBinds<T>(callback: BindObserver, fn: () => T): T {
 // ---- pass counter ----
 
 /** How many forward passes (transform evaluations of f) and backward passes ran since start-up. */
-export const passCounter = { forward: 0, backward: 0 };
+export const passCounter = {
+  /** Forward passes started so far. */
+  forward: 0,
+  /** Backward passes started so far. */
+  backward: 0,
+};
 
 /**
  * Runs `fn` and returns how many forward and backward passes it ran, with its value. jacrev is one
  * forward and one backward pass; jacfwd one (batched) forward pass; a loop of n grads is n of each.
+ * @example
+ * ```ts
+ * countPasses(() => jacrev(f)(x)); // { forward: 1, backward: 1, value: the Jacobian }
+ * ```
  */
-export function countPasses<T>(fn: () => T): { forward: number; backward: number; value: T } {
+export function countPasses<T>(fn: () => T): {
+  /** How many forward passes `fn` ran. */
+  forward: number;
+  /** How many backward passes `fn` ran. */
+  backward: number;
+  /** What `fn` returned. */
+  value: T;
+} {
   const f0 = passCounter.forward;
   const b0 = passCounter.backward;
   const value = fn();
@@ -156,7 +203,7 @@ export function bind<P extends Primitive>(p: P, args: Tensor[], params: Primitiv
 }
 
 function evalPrimitive<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
-  const out = (implRules[p] as ImplRule<P>)(args, params);
+  const out = (ruleTables().impl[p] as ImplRule<P>)(args, params);
   if (gradEnabled) {
     for (let i = 0; i < args.length; i++) {
       if (args[i].requiresGrad) {

@@ -1,7 +1,7 @@
 // JAX-style function transforms for reverse and forward mode: grad, valueAndGrad, vjp, jvp, hvp.
 import { type Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, GradError, ShapeError, fmtShape } from "../errors.js";
-import { type Flat, flatten } from "../core/pytree.js";
+import { type Flat, flattenArgs, flattenTree } from "../core/pytree.js";
 import { vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
 import { passCounter } from "../core/trace.js";
@@ -11,6 +11,7 @@ import { sameShape } from "../ops/util.js";
 
 /** Options selecting which arguments to differentiate: a position or several (default 0). */
 export interface ArgnumsOptions {
+  /** Which arguments to differentiate with respect to: an index or several (default 0). */
   argnums?: number | number[];
 }
 
@@ -21,10 +22,10 @@ function gradAndValue(
   opts: ArgnumsOptions,
 ): { value: Tensor; grad: unknown } {
   const { list, single } = normArgnums(opts.argnums, args.length, op);
-  const flatIn = flatten(
+  const flatIn = flattenArgs(
     list.map((i) => args[i]),
     `${op}: argument`,
-    true,
+    list,
   );
   passCounter.forward++;
   const rec = vjpRecord((ins) => {
@@ -44,6 +45,10 @@ function gradAndValue(
 /**
  * The gradient of a scalar-valued f with respect to argument `argnums` (default 0): `grad(f)(x)` has x's
  * structure. Composes with every other transform (grad(grad(f)), vmap(grad(f)), jacfwd(grad(f))...).
+ * @example
+ * ```ts
+ * grad((x: Tensor) => x.square().sum())(tensor([1, 2])); // [2, 4]
+ * ```
  */
 export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
@@ -58,7 +63,13 @@ export function grad(f: AnyFn, opts: ArgnumsOptions = {}): (...args: unknown[]) 
   return (...args: unknown[]) => gradAndValue("grad", f, args, opts).grad;
 }
 
-/** Like {@link grad} but returns `[value, gradient]` from the same pass. */
+/**
+ * Like {@link grad} but returns `[value, gradient]` from the same pass.
+ * @example
+ * ```ts
+ * const [value, g] = valueAndGrad((x: Tensor) => x.square().sum())(tensor([1, 2])); // 5, [2, 4]
+ * ```
+ */
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: { argnums?: number },
@@ -91,19 +102,24 @@ function checkLike(given: Flat, expected: readonly Tensor[], op: string, what: s
 /**
  * Runs f at `primals` once and returns `[out, vjpFn]`; `vjpFn(ct)` pulls a cotangent shaped like `out`
  * back to one gradient per primal (an array), and may be called many times (or under vmap).
+ * @example
+ * ```ts
+ * const [y, pullback] = vjp((x: Tensor) => x.square(), tensor([1, 2]));
+ * pullback(tensor([1, 1])); // [tensor [2, 4]]
+ * ```
  */
 export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => A];
 export function vjp(f: AnyFn, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
-  const flatIn = flatten(primals, "vjp: primals", true);
+  const flatIn = flattenArgs(primals, "vjp: primal");
   passCounter.forward++;
   let flatOut: Flat | undefined;
   const rec = vjpRecord((ins) => {
-    flatOut = flatten(call(f, flatIn.rebuild(ins) as unknown[]), "vjp: the output of f");
+    flatOut = flattenTree(call(f, flatIn.rebuild(ins) as unknown[]), "vjp: the output of f");
     return flatOut.leaves;
   }, flatIn.leaves);
   const outFlat = flatOut as Flat;
   const vjpFn = (ct: unknown): unknown[] => {
-    const cts = flatten(ct, "vjp: the cotangent", true);
+    const cts = flattenTree(ct, "vjp: the cotangent", true);
     checkLike(cts, rec.primalsOut, "vjp", "the cotangent");
     return flatIn.rebuild(pullback(rec, cts.leaves)) as unknown[];
   };
@@ -113,20 +129,24 @@ export function vjp(f: AnyFn, ...primals: unknown[]): [unknown, (ct: unknown) =>
 /**
  * Forward mode: f at `primals` and the directional derivative along `tangents` (same structure),
  * returned as `[out, tangentOut]`.
+ * @example
+ * ```ts
+ * jvp((x: Tensor) => x.square(), [tensor([1, 2])], [tensor([1, 0])]); // [[1, 4], [2, 0]]
+ * ```
  */
 export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: A, tangents: A): [R, R];
 export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[]): [unknown, unknown] {
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument of f)");
   }
-  const flatIn = flatten(primals, "jvp: primals", true);
-  const flatT = flatten(tangents, "jvp: tangents", true);
+  const flatIn = flattenArgs(primals, "jvp: primal");
+  const flatT = flattenArgs(tangents, "jvp: tangent");
   checkLike(flatT, flatIn.leaves, "jvp", "tangents");
   passCounter.forward++;
   let flatOut: Flat | undefined;
   const r = jvpCore(
     (ins) => {
-      flatOut = flatten(call(f, flatIn.rebuild(ins) as unknown[]), "jvp: the output of f");
+      flatOut = flattenTree(call(f, flatIn.rebuild(ins) as unknown[]), "jvp: the output of f");
       return flatOut.leaves;
     },
     flatIn.leaves,
@@ -137,8 +157,17 @@ export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[]): [unknown
   return [outFlat.rebuild(r.primals), outFlat.rebuild(tangentsOut)];
 }
 
-/** Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed). */
+/**
+ * Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed).
+ * @example
+ * ```ts
+ * hvp((x: Tensor) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 1])); // [6, 12]
+ * ```
+ */
 export function hvp<X>(f: (x: X) => Tensor, x: X, v: X): X;
 export function hvp(f: AnyFn, x: unknown, v: unknown): unknown {
+  // Checked here so that errors name hvp, not the jvp it is made of.
+  flattenTree(x, "hvp: x", true);
+  flattenTree(v, "hvp: v", true);
   return jvp((y: unknown) => gradAndValue("hvp", f, [y], {}).grad, [x], [v])[1];
 }

@@ -178,6 +178,7 @@ def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
                                                                 *processes_under(km.provisioner.process.pid)])
     finally:
         stop(km, kc)
+    print(f"RSS samples (MB): {samples}")
     early = statistics.median(mb for cell, mb in samples.items() if 200 < cell <= 400)
     late = statistics.median(mb for cell, mb in samples.items() if 800 < cell)
     # Before the fix this grew by about a third over these cells (the type checker kept every old cell).

@@ -1,17 +1,23 @@
-// Generated checks of every primitive's rules: JVP and VJP against central finite differences, the
-// batching rule against a loop, and second derivatives of the smooth ones. The case table is total over
-// Primitive, so a new primitive does not compile until it has a case here.
+// Generated checks of every primitive's rules: JVP and VJP against central finite differences (or exactly
+// zero for the piecewise-constant ones), elementwise values against an independent scalar reference, the
+// batching rule against a loop (integer and boolean operands batched too), and every block of the Hessian
+// of the smooth ones, cross partials included. The case table is total over Primitive, so a new primitive
+// does not compile until it has a case here.
+// The core is wired by the setup module (the tests import its pieces directly, not the index).
+import "../../setup.js";
 import { test } from "node:test";
 import fc from "fast-check";
+import assert from "node:assert/strict";
 import { Tensor } from "../../tensor.js";
 import { Primitive, type CompareOp } from "../primitives.js";
 import { vmap } from "../../transforms/vmap.js";
+import { jacfwd, jacrev } from "../../transforms/jacobian.js";
 import { stack } from "../../ops/shape.js";
-import { linalgRules } from "../../linalg/rules.js";
+import type { linalgRules } from "../../linalg/rules.js";
 import {
   applyPrimitive,
   assertClose,
-  assertHessianMatchesFiniteDiff,
+  assertHessianBlocksMatchFiniteDiff,
   assertJacobiansMatchFiniteDiff,
   randomTensor,
   seededRandom,
@@ -26,6 +32,14 @@ interface Case {
   diff: number[];
   /** Whether second derivatives are checked too. */
   smooth: boolean;
+  /** Elementwise primitives: the value per element, by plain scalar maths (broadcast by the test). */
+  scalar?: (params: unknown) => (...xs: number[]) => number;
+  /** Piecewise constant (comparisons, sign): the derivative must be exactly zero, ties included. */
+  zeroDerivative?: boolean;
+  /** Operands holding indices or booleans (not differentiated, but batched by vmap like the others). */
+  integerOperands?: number[];
+  /** A fresh operand i for another example of a batch (default: a positive tensor of its shape). */
+  redraw?: (rand: Rand, i: number, args: Tensor[], params: unknown) => Tensor;
 }
 
 function int(rand: Rand, lo: number, hi: number): number {
@@ -59,13 +73,32 @@ function awayFromZero(rand: Rand, shape: number[]): Tensor {
 function indices(rand: Rand, shape: number[], bound: number): Tensor {
   return randomTensor(shape, () => int(rand, 0, bound - 1));
 }
+/** A boolean (0/1) tensor, as comparisons produce and where consumes. */
+function bits(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, () => (rand() < 0.5 ? 1 : 0));
+}
 
-function unaryCase(domain: (rand: Rand, shape: number[]) => Tensor, smooth = true): Case {
-  return { make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }), diff: [0], smooth };
+/** Values on a coarse grid (-1, -0.5, 0, 0.5, 1), so that ties and exact zeros are common. */
+function grid(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, () => int(rand, -2, 2) / 2);
+}
+
+function unaryCase(
+  domain: (rand: Rand, shape: number[]) => Tensor,
+  scalar: (x: number) => number,
+  smooth = true,
+): Case {
+  return {
+    make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }),
+    diff: [0],
+    smooth,
+    scalar: () => scalar,
+  };
 }
 function binaryCase(
   left: (rand: Rand, shape: number[]) => Tensor,
   right: (rand: Rand, shape: number[]) => Tensor,
+  scalar: (a: number, b: number) => number,
   smooth = true,
 ): Case {
   return {
@@ -78,6 +111,7 @@ function binaryCase(
     },
     diff: [0, 1],
     smooth,
+    scalar: () => scalar,
   };
 }
 function reduceCase(domain: (rand: Rand, shape: number[]) => Tensor): Case {
@@ -108,45 +142,91 @@ function sliceParams(rand: Rand, shape: number[]) {
 }
 
 const ops: CompareOp[] = ["lt", "le", "gt", "ge", "eq", "ne"];
+const compareScalar: { [op in CompareOp]: (a: number, b: number) => number } = {
+  lt: (a, b) => Number(a < b),
+  le: (a, b) => Number(a <= b),
+  gt: (a, b) => Number(a > b),
+  ge: (a, b) => Number(a >= b),
+  eq: (a, b) => Number(a === b),
+  ne: (a, b) => Number(a !== b),
+};
+
+/** f applied elementwise to operands broadcast by NumPy rules, with plain index arithmetic. */
+function broadcastReference(args: Tensor[], f: (...xs: number[]) => number): Tensor {
+  const rank = Math.max(0, ...args.map((a) => a.ndim));
+  const shape = Array.from({ length: rank }, (_, d) =>
+    Math.max(1, ...args.map((a) => a.shape[d - (rank - a.ndim)] ?? 1)),
+  );
+  const size = shape.reduce((p, q) => p * q, 1);
+  const out = new Float64Array(size);
+  const idx = new Array<number>(rank);
+  for (let flat = 0; flat < size; flat++) {
+    for (let d = rank - 1, r = flat; d >= 0; d--) {
+      idx[d] = r % shape[d];
+      r = Math.floor(r / shape[d]);
+    }
+    const xs = args.map((a) => {
+      let offset = 0;
+      for (let d = 0; d < a.ndim; d++)
+        offset = offset * a.shape[d] + (a.shape[d] === 1 ? 0 : idx[d + rank - a.ndim]);
+      return a.data[offset];
+    });
+    out[flat] = f(...xs);
+  }
+  return new Tensor(out, shape);
+}
 
 /** The linear-algebra primitives, whose cases live beside their rules in src/linalg/. */
 type LinalgPrimitive = keyof typeof linalgRules.impl;
 
 const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
-  [Primitive.Neg]: unaryCase(gauss),
-  [Primitive.Exp]: unaryCase(gauss),
-  [Primitive.Log]: unaryCase(positive),
-  [Primitive.Log1p]: unaryCase(positive),
-  [Primitive.Sin]: unaryCase(gauss),
-  [Primitive.Cos]: unaryCase(gauss),
-  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1)),
-  [Primitive.Tanh]: unaryCase(gauss),
-  [Primitive.Sigmoid]: unaryCase(gauss),
-  [Primitive.Relu]: unaryCase(awayFromZero, false),
-  [Primitive.Softplus]: unaryCase(gauss),
-  [Primitive.Abs]: unaryCase(awayFromZero, false),
-  [Primitive.Sqrt]: unaryCase(positive),
-  [Primitive.Sign]: unaryCase(awayFromZero, false),
-  [Primitive.Add]: binaryCase(gauss, gauss),
-  [Primitive.Sub]: binaryCase(gauss, gauss),
-  [Primitive.Mul]: binaryCase(gauss, gauss),
-  [Primitive.Div]: binaryCase(gauss, awayFromZero),
-  [Primitive.Pow]: binaryCase(positive, gauss),
-  [Primitive.Maximum]: binaryCase(gauss, gauss, false),
-  [Primitive.Minimum]: binaryCase(gauss, gauss, false),
+  [Primitive.Neg]: unaryCase(gauss, (x) => -x),
+  [Primitive.Exp]: unaryCase(gauss, Math.exp),
+  [Primitive.Log]: unaryCase(positive, Math.log),
+  [Primitive.Log1p]: unaryCase(positive, Math.log1p),
+  [Primitive.Sin]: unaryCase(gauss, Math.sin),
+  [Primitive.Cos]: unaryCase(gauss, Math.cos),
+  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1), Math.tan),
+  [Primitive.Tanh]: unaryCase(gauss, Math.tanh),
+  [Primitive.Sigmoid]: unaryCase(gauss, (x) => 1 / (1 + Math.exp(-x))),
+  [Primitive.Relu]: unaryCase(awayFromZero, (x) => Math.max(x, 0), false),
+  [Primitive.Softplus]: unaryCase(gauss, (x) => Math.log1p(Math.exp(x))),
+  [Primitive.Abs]: unaryCase(awayFromZero, Math.abs, false),
+  [Primitive.Sqrt]: unaryCase(positive, Math.sqrt),
+  [Primitive.Sign]: {
+    ...unaryCase(grid, Math.sign, false),
+    zeroDerivative: true,
+    redraw: (rand, _i, args) => grid(rand, args[0].shape),
+  },
+  [Primitive.Add]: binaryCase(gauss, gauss, (a, b) => a + b),
+  [Primitive.Sub]: binaryCase(gauss, gauss, (a, b) => a - b),
+  [Primitive.Mul]: binaryCase(gauss, gauss, (a, b) => a * b),
+  [Primitive.Div]: binaryCase(gauss, awayFromZero, (a, b) => a / b),
+  [Primitive.Pow]: binaryCase(positive, gauss, (a, b) => a ** b),
+  [Primitive.Maximum]: binaryCase(gauss, gauss, Math.max, false),
+  [Primitive.Minimum]: binaryCase(gauss, gauss, Math.min, false),
   [Primitive.Compare]: {
-    make: (rand) => ({ ...binaryCase(gauss, gauss).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
+    // Grid values: ties are frequent, so eq/ne/le/ge see both outcomes.
+    make: (rand) => ({ ...binaryCase(grid, grid, () => 0).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
     diff: [0, 1],
     smooth: false,
+    scalar: (params) => compareScalar[(params as { op: CompareOp }).op],
+    zeroDerivative: true,
+    redraw: (rand, i, args) => grid(rand, args[i].shape),
   },
   [Primitive.Where]: {
     make: (rand) => {
       const shape = shapeOf(rand, 0, 3);
-      const cond = randomTensor(partner(rand, shape), () => (rand() < 0.5 ? 1 : 0));
-      return { args: [cond, gauss(rand, partner(rand, shape)), gauss(rand, shape)], params: {} };
+      return {
+        args: [bits(rand, partner(rand, shape)), gauss(rand, partner(rand, shape)), gauss(rand, shape)],
+        params: {},
+      };
     },
     diff: [1, 2],
     smooth: true,
+    scalar: () => (c, a, b) => (c !== 0 ? a : b),
+    integerOperands: [0],
+    redraw: (rand, i, args) => (i === 0 ? bits(rand, args[0].shape) : gauss(rand, args[i].shape)),
   },
   [Primitive.Sum]: reduceCase(gauss),
   [Primitive.Max]: reduceCase(gauss),
@@ -217,6 +297,11 @@ const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     },
     diff: [0],
     smooth: true,
+    integerOperands: [1],
+    redraw: (rand, i, args, params) => {
+      const { axis } = params as { axis: number };
+      return i === 1 ? indices(rand, args[1].shape, args[0].shape[axis]) : gauss(rand, args[0].shape);
+    },
   },
   [Primitive.ScatterAdd]: {
     make: (rand) => {
@@ -230,6 +315,11 @@ const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     },
     diff: [0],
     smooth: true,
+    integerOperands: [1],
+    redraw: (rand, i, args, params) => {
+      const { axis, shape } = params as { axis: number; shape: number[] };
+      return i === 1 ? indices(rand, args[1].shape, shape[axis]) : gauss(rand, args[0].shape);
+    },
   },
   [Primitive.Matmul]: {
     make: (rand) => {
@@ -246,52 +336,123 @@ const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
   },
 };
 
+/** vmap of the primitive over `size` examples, the operands `choose` picks stacked, equals the loop. */
+function checkBatching(
+  name: Primitive,
+  c: Case,
+  rand: Rand,
+  size: number,
+  choose: (arity: number) => boolean[],
+): void {
+  const { args, params } = c.make(rand);
+  const batched = choose(args.length);
+  const redraw =
+    c.redraw ?? ((r: Rand, i: number, a: Tensor[]) => randomTensor(a[i].shape, normal(r)).abs().add(0.5));
+  const examples = Array.from({ length: size }, (_, e) =>
+    args.map((a, i) => (batched[i] && e > 0 ? redraw(rand, i, args, params) : a)),
+  );
+  const stacked = args.map((a, i) => (batched[i] ? stack(examples.map((ex) => ex[i])) : a));
+  const got = vmap((...xs: Tensor[]) => applyPrimitive(name, xs, params), {
+    inDims: batched.map((b) => (b ? 0 : null)),
+  })(...stacked);
+  const want = stack(examples.map((ex) => applyPrimitive(name, ex, params)));
+  assertClose(got, want, 1e-12, `${name} vmap (batched operands ${JSON.stringify(batched)})`);
+}
+
 for (const [name, c] of Object.entries(cases) as [Primitive, Case][]) {
-  test(`${name}: jacrev and jacfwd match finite differences`, () => {
-    fc.assert(
-      fc.property(fc.integer(), (seed) => {
-        const { args, params } = c.make(seededRandom(seed));
-        const plain = (xs: Tensor[]): Tensor => applyPrimitive(name, xs, params);
-        assertJacobiansMatchFiniteDiff(name, plain, args, c.diff);
-      }),
-      { numRuns: 12, includeErrorInReport: true },
-    );
-  });
+  if (c.zeroDerivative) {
+    test(`${name}: the derivative is exactly zero, ties included`, () => {
+      fc.assert(
+        fc.property(fc.integer(), (seed) => {
+          const { args, params } = c.make(seededRandom(seed));
+          for (const k of c.diff) {
+            const f = (x: Tensor): Tensor =>
+              applyPrimitive(
+                name,
+                args.map((a, i) => (i === k ? x : a)),
+                params,
+              );
+            const out = f(args[k]);
+            for (const [mode, jac] of [
+              ["jacrev", jacrev(f)(args[k])],
+              ["jacfwd", jacfwd(f)(args[k])],
+            ] as const) {
+              assert.deepEqual(jac.shape, [...out.shape, ...args[k].shape], `${name} ${mode} shape`);
+              assert.ok(
+                jac.data.every((v) => v === 0),
+                `${name} ${mode} wrt ${k} is not all zeros: ${jac.toString()}`,
+              );
+            }
+          }
+        }),
+        { numRuns: 12, includeErrorInReport: true },
+      );
+    });
+  } else {
+    test(`${name}: jacrev and jacfwd match finite differences`, () => {
+      fc.assert(
+        fc.property(fc.integer(), (seed) => {
+          const { args, params } = c.make(seededRandom(seed));
+          const plain = (xs: Tensor[]): Tensor => applyPrimitive(name, xs, params);
+          assertJacobiansMatchFiniteDiff(name, plain, args, c.diff);
+        }),
+        { numRuns: 12, includeErrorInReport: true },
+      );
+    });
+  }
+
+  const scalar = c.scalar;
+  if (scalar !== undefined) {
+    test(`${name}: values match plain scalar maths, broadcast`, () => {
+      fc.assert(
+        fc.property(fc.integer(), (seed) => {
+          const { args, params } = c.make(seededRandom(seed));
+          const got = applyPrimitive(name, args, params);
+          assertClose(got, broadcastReference(args, scalar(params)), 1e-14, `${name} values`);
+        }),
+        { numRuns: 20, includeErrorInReport: true },
+      );
+    });
+  }
 
   test(`${name}: the batching rule matches a loop`, () => {
     fc.assert(
       fc.property(fc.integer(), fc.integer({ min: 1, max: 3 }), (seed, size) => {
         const rand = seededRandom(seed);
-        const { args, params } = c.make(rand);
-        // Batch the differentiable operands (some of them), with fresh values per example.
-        const batchedArgs = args.map((_a, i) => c.diff.includes(i) && rand() < 0.7);
-        if (!batchedArgs.some((b) => b)) batchedArgs[c.diff[0]] = true;
-        const examples = Array.from({ length: size }, (_, e) =>
-          args.map((a, i) =>
-            batchedArgs[i] && e > 0 ? randomTensor(a.shape, normal(rand)).abs().add(0.5) : a,
-          ),
-        );
-        const stacked = args.map((a, i) => (batchedArgs[i] ? stack(examples.map((ex) => ex[i])) : a));
-        const got = vmap((...xs: Tensor[]) => applyPrimitive(name, xs, params), {
-          inDims: batchedArgs.map((b) => (b ? 0 : null)),
-        })(...stacked);
-        const want = stack(examples.map((ex) => applyPrimitive(name, ex, params)));
-        assertClose(got, want, 1e-12, `${name} vmap`);
+        // Batch some operands (at least one), integer and boolean ones included.
+        checkBatching(name, c, rand, size, (arity) => {
+          const batched = Array.from({ length: arity }, () => rand() < 0.6);
+          if (!batched.some((b) => b)) batched[c.diff[0]] = true;
+          return batched;
+        });
       }),
       { numRuns: 12, includeErrorInReport: true },
     );
   });
 
+  const integerOperands = c.integerOperands ?? [];
+  if (integerOperands.length > 0) {
+    test(`${name}: the batching rule matches a loop with only the integer/boolean operands batched`, () => {
+      fc.assert(
+        fc.property(fc.integer(), fc.integer({ min: 2, max: 3 }), (seed, size) => {
+          const only = (arity: number) =>
+            Array.from({ length: arity }, (_, i) => integerOperands.includes(i));
+          checkBatching(name, c, seededRandom(seed), size, only);
+        }),
+        { numRuns: 12, includeErrorInReport: true },
+      );
+    });
+  }
+
   if (!c.smooth) continue;
-  test(`${name}: second derivatives match finite differences of the gradient`, () => {
+  test(`${name}: every Hessian block (cross partials too) matches finite differences of the gradient`, () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
         const rand = seededRandom(seed);
         const { args, params } = c.make(rand);
-        const k = c.diff[0];
         const plain = (xs: Tensor[]): Tensor => applyPrimitive(name, xs, params);
         const w = gauss(rand, plain(args).shape);
-        assertHessianMatchesFiniteDiff(`${name} hessian wrt ${k}`, plain, args, k, w);
+        assertHessianBlocksMatchFiniteDiff(`${name} hessian`, plain, args, c.diff, w);
       }),
       { numRuns: 8, includeErrorInReport: true },
     );
