@@ -27,6 +27,8 @@ export function connectToKernel<T>(): { port: KernelPort; data: T } {
     throw new Error("internal: exec-worker.js must be started by the kernel, with an IPC channel");
   }
   delete process.env[EXEC_DATA_VARIABLE];
+  // Kept before the cell globals refuse process.exit to cells.
+  const exit = process.exit.bind(process);
   // Jupyter's signal-mode interrupt sends SIGINT to the whole process group: the kernel handles it.
   process.on("SIGINT", () => undefined);
   installProcessGuards();
@@ -35,7 +37,7 @@ export function connectToKernel<T>(): { port: KernelPort; data: T } {
   });
   watchdog.unref();
   // When the kernel goes away, so does this process.
-  process.on("disconnect", () => process.exit(0));
+  process.on("disconnect", () => exit(0));
   const port: KernelPort = {
     postMessage: (event) => void send(event),
     on: (_event, listener) => void process.on("message", (message) => listener(message as ExecRequest)),

@@ -28,9 +28,8 @@ const STDERR_TAIL = 4096;
 
 /** Whether an execution process that ended like this ran out of memory. */
 export function diedOfMemory(exit: ExecExit): boolean {
-  return /heap out of memory|invalid table size|invalid array length Allocation failed|Allocation failed/i.test(
-    exit.stderrTail,
-  );
+  // "FATAL ERROR: <why> Allocation failed - JavaScript heap out of memory", whatever the why.
+  return /heap out of memory|Allocation failed/i.test(exit.stderrTail);
 }
 
 /** One execution process: messages both ways, a watchdog to stop busy cells, and its exit. */

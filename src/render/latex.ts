@@ -22,7 +22,8 @@ export function matrixLatex(m: MatrixView, opts: MatrixLatexOptions = {}): strin
   const maxSize = opts.maxSize ?? 10;
   if (m.rows === 0 || m.cols === 0 || m.rows > maxSize || m.cols > maxSize) return undefined;
   const values = m.data.subarray(m.offset, m.offset + m.rows * m.cols);
-  const format = numberFormat(valueStats(values));
+  // Typeset matrices are small and read closely: four significant digits (heatmap cells have three).
+  const format = numberFormat(valueStats(values), 4);
   const rows = Array.from({ length: m.rows }, (_, i) =>
     Array.from({ length: m.cols }, (_, j) => latexNumber(values[i * m.cols + j], format)),
   );

@@ -108,7 +108,7 @@ test("a 2x2 matrix's LaTeX is a bmatrix", () => {
   assert.equal(tensorBundle(viewOf([11, 2], (i) => i))["text/latex"], undefined);
   assert.match(
     tensorBundle(viewOf([2], (i) => i * 1e-7))["text/latex"] as string,
-    /1\.00 \\times 10\^\{-7\}/,
+    /1\.000 \\times 10\^\{-7\}/,
   );
 });
 
