@@ -45,6 +45,8 @@ const cells = new CellRecords();
 /** The contexts of cells still running (for interrupts); a finished cell's context lives on in its timers. */
 const contexts = new Map<number, CellContext>();
 const importBases = [cwd, jaclabRoot];
+/** Cells up to this id were interrupted before they started (queued behind a busy timer): they never run. */
+let cancelledUpTo = 0;
 let comms: WorkerComms | undefined;
 
 /** The helpers that rewritten cells call (see transform.ts). */
@@ -137,6 +139,7 @@ function reportAsync(prefix: string, thrown: unknown): void {
 
 async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void> {
   const { cellId, executionCount } = request;
+  if (cellId <= cancelledUpTo) return; // the kernel has answered it with KeyboardInterrupt already
   cells.add(cellId, { executionCount, source: request.source, mappings: request.cell.mappings });
   const context: CellContext = {
     cellId,
@@ -196,6 +199,7 @@ port.on("message", (request: ExecRequest) => {
     case "interrupt": {
       const context = contexts.get(request.cellId);
       if (context !== undefined) context.ended = true;
+      else cancelledUpTo = Math.max(cancelledUpTo, request.cellId);
       contexts.delete(request.cellId);
       cellGlobals.interruptInputs(request.cellId);
       post({ type: "interrupted", cellId: request.cellId });

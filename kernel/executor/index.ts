@@ -218,7 +218,7 @@ class WorkerInterpreter implements Interpreter {
       current.finish({ status: "error", ename: "InternalError", evalue: message, traceback: [message] });
       return;
     }
-    if (this.current !== current) return; // interrupted while checking
+    if (this.current !== current || current.interrupting === true) return; // interrupted while checking
     if (!prepared.ok) {
       current.finish({ status: "error", ...prepared.error });
       return;
@@ -343,17 +343,25 @@ class WorkerInterpreter implements Interpreter {
    * Stops the running cell: the execution process is told (an idle cell, awaiting, answers at once) and the
    * processes the cell started get SIGINT, as ipykernel's interrupt gives them; a cell still busy after a
    * moment is terminated by the watchdog; one blocked in a system call has its processes killed first; and
-   * if nothing answers within a second, the execution process is replaced.
+   * if nothing answers within a second, the execution process is replaced. Whatever JavaScript is busy there
+   * is stopped whatever the phase: with no cell running, or one still being type-checked, a busy timer of an
+   * earlier cell is. The cell the user sees running always ends with KeyboardInterrupt, even one that was
+   * still waiting behind a busy timer (it then never runs).
    */
   async interrupt(): Promise<void> {
     const current = this.current;
-    if (current === undefined) return;
-    if (current.phase === "preparing") {
-      current.finish(KEYBOARD_INTERRUPT);
+    const host = this.exec;
+    if (current !== undefined) current.interrupting = true;
+    if (current === undefined || current.phase === "preparing") {
+      // Nothing of this cell runs yet, but a timer or callback of an earlier cell may be busy there, and the
+      // next cell would wait behind it: stop it before the cell (if any) ends and the next one is sent.
+      if (host !== undefined) {
+        host.signalCellProcesses("SIGINT");
+        await host.stopBusyCell(current?.cellId ?? 0, STOP_GRACE_MS);
+      }
+      current?.finish(KEYBOARD_INTERRUPT);
       return;
     }
-    current.interrupting = true;
-    const host = this.exec;
     let acknowledge: () => void = () => undefined;
     const acknowledged = new Promise<void>((resolve) => (acknowledge = resolve));
     this.interruptAcks.set(current.cellId, () => acknowledge());
