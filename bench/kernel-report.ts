@@ -10,10 +10,11 @@ export interface Measurement {
   displays?: Display[];
 }
 
-/** Per-cell round trips, and the RSS of the kernel's process tree every 100 cells. */
+/** Per-cell round trips, and every 100 cells the RSS of the kernel's process tree and the load average. */
 export interface Soak {
   times_s: number[];
-  rss_mb: [number, number][];
+  /** [cell, MB, 1-minute load average]. */
+  rss_mb: [number, number, number?][];
 }
 
 export interface Display {
@@ -69,6 +70,12 @@ export function printSoak(label: string, soak: Soak): void {
   process.stdout.write(
     `  RSS: cells 401-600 ${rss500.toFixed(0)} MB, last 200 ${rssLast.toFixed(0)} MB ` +
       `(growth: ${growth(rss500, rssLast)}; target under 10%)\n`,
+  );
+  const loadBetween = (start: number, end: number): number =>
+    median(soak.rss_mb.filter(([cell]) => cell > start && cell <= end).map(([, , load]) => load ?? NaN));
+  const loads = [loadBetween(400, 600), loadBetween(Math.max(600, cells - 200), cells)];
+  process.stdout.write(
+    `  load average (1 min) meanwhile: cells 401-600 ${loads[0].toFixed(2)}, last 200 ${loads[1].toFixed(2)}\n`,
   );
 }
 

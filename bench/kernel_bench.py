@@ -118,7 +118,8 @@ def tree_rss_mb(root):
 
 
 def soak(kc, pid, templates, cells, every=100):
-    """Runs `cells` cells (the templates in turn); round trip of each, tree RSS every `every` cells."""
+    """Runs `cells` cells (the templates in turn); round trip of each, tree RSS and the 1-minute load
+    average every `every` cells (per-cell times on a shared machine follow the load)."""
     times, rss = [], []
     for i in range(cells):
         code = templates[i % len(templates)].replace("{i}", str(i))
@@ -130,7 +131,7 @@ def soak(kc, pid, templates, cells, every=100):
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"soak cell {code!r} failed: {reply['content']}")
         if (i + 1) % every == 0:
-            rss.append([i + 1, tree_rss_mb(pid)])
+            rss.append([i + 1, tree_rss_mb(pid), os.getloadavg()[0]])
     return {"times_s": times, "rss_mb": rss}
 
 
