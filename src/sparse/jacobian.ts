@@ -3,7 +3,7 @@
 // row colour; Hessian: a Hessian-vector product per star colour), decompressed into a SparseMatrix.
 import type { Tensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
-import { maybeProgress } from "../core/transform-utils.js";
+import { maybeProgress } from "../transforms/progress.js";
 import { displaySymbol, type Displayable, type MimeBundle } from "../render/mime.js";
 import { sameShape } from "../ops/util.js";
 import { coloring as colorPattern, type Coloring, type Ordering } from "./coloring.js";

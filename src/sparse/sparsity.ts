@@ -5,7 +5,7 @@
 import { Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { grad } from "../transforms/functional.js";
-import { maybeProgress } from "../core/transform-utils.js";
+import { maybeProgress } from "../transforms/progress.js";
 import { detect, type Detected } from "./detect/trace.js";
 import { SparsityPattern } from "./pattern.js";
 

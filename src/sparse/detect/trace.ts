@@ -9,8 +9,21 @@ import type { Primitive, PrimitiveParams } from "../../core/primitives.js";
 import { MainTrace, Trace, Tracer, bind, withMain } from "../../core/trace.js";
 import { sameShape } from "../../ops/util.js";
 import { IndexSets, Workspace } from "./index-sets.js";
-import { sparsityRules } from "./rules/index.js";
-import type { SparsityOperand, SparsityRule } from "./types.js";
+import type { SparsityOperand, SparsityRule, SparsityTable } from "./types.js";
+
+let rules: SparsityTable | null = null;
+
+/** Installs the table of sparsity rules; called once by src/setup.ts. */
+export function installSparsityRules(table: SparsityTable): void {
+  rules = table;
+}
+
+function sparsityRule<P extends Primitive>(p: P): SparsityRule<P> {
+  if (rules === null) {
+    throw new InternalError("the sparsity rules are not installed (import jaclab's index, or src/setup.js)");
+  }
+  return rules[p] as SparsityRule<P>;
+}
 
 /** A value inside sparsity detection: its dependency sets and, in local detection, its value (primal). */
 export class SparsityTracer extends Tracer {
@@ -105,8 +118,7 @@ export class SparsityTrace extends Trace {
       }
     }
     const out = primals === null ? null : bind(p, primals, params);
-    const rule = sparsityRules[p] as SparsityRule<P>;
-    const result = rule(operands, params, { ws: this.ws, outValues: valuesOf(out) });
+    const result = sparsityRule(p)(operands, params, { ws: this.ws, outValues: valuesOf(out) });
     if (out !== null && !sameShape(out.shape, result.shape)) {
       throw new InternalError(
         `sparsity rule of ${p} gave shape ${fmtShape(result.shape)}, the primitive ${fmtShape(out.shape)}`,

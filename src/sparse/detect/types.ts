@@ -1,6 +1,6 @@
 // The sparsity interpretation's rule signature: from the operands' dependency sets (and their values where
-// known) to the output's shape and sets. One total table of these, typed over every Primitive, lives in
-// ./rules/index.ts, so a new primitive does not compile without its sparsity rule.
+// known) to the output's shape and sets. The families' rules (./rules/) are assembled into one total table,
+// typed over every Primitive, by src/setup.ts, so a new primitive does not compile without its sparsity rule.
 import type { Primitive, PrimitiveParams } from "../../core/primitives.js";
 import type { IndexSets, Workspace } from "./index-sets.js";
 
@@ -45,3 +45,6 @@ export type SparsityRule<P extends Primitive> = (
 
 /** The sparsity rules of a family F of primitives. */
 export type SparsityRules<F extends Primitive> = { [P in F]: SparsityRule<P> };
+
+/** The total table: a sparsity rule for every primitive. */
+export type SparsityTable = { [P in Primitive]: SparsityRule<P> };
