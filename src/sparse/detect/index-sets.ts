@@ -150,7 +150,9 @@ export function gatherRows(src: IndexSets, map: Int32Array): IndexSets {
   for (let k = 0; k < n; k++) {
     const r = map[k];
     if (r < 0) continue;
-    idx.set(si.subarray(sp[r], sp[r + 1]), ptr[k]);
+    // A plain loop: rows are short, and a subarray per row would allocate.
+    let at = ptr[k];
+    for (let p = sp[r], end = sp[r + 1]; p < end; p++) idx[at++] = si[p];
   }
   return new IndexSets(ptr, idx);
 }
@@ -174,23 +176,54 @@ export function scatterUnion(ws: Workspace, src: IndexSets, target: Int32Array, 
   return b.finish();
 }
 
-/** Row k is the union of row ia[k] of a and row ib[k] of b (null map: the identity; a null set: none). */
+/**
+ * Row k is the union over operands q of row maps[q][k] of sets[q] (a null map: row k), skipping operand q
+ * at k where keeps[q] says so: the inner loop of every elementwise rule, with the marker logic inlined.
+ */
 export function unionRows(
   ws: Workspace,
   size: number,
-  a: IndexSets | null,
-  ia: Int32Array | null,
-  b: IndexSets | null,
-  ib: Int32Array | null,
+  sets: readonly IndexSets[],
+  maps: readonly (Int32Array | null)[],
+  keeps: readonly (((k: number) => boolean) | null)[] = [],
 ): IndexSets {
-  const cap = (a?.entries ?? 0) + (b?.entries ?? 0);
-  const out = new SetBuilder(ws, size, Math.min(cap, 1 << 20));
+  let cap = 0;
+  for (const s of sets) cap += s.entries;
+  cap = Math.max(4, Math.min(cap, 1 << 20));
+  let idx = new Int32Array(cap);
+  const ptr = new Int32Array(size + 1);
+  const mark = ws.mark;
+  let len = 0;
   for (let k = 0; k < size; k++) {
-    if (a !== null) out.add(a, ia === null ? k : ia[k]);
-    if (b !== null) out.add(b, ib === null ? k : ib[k]);
-    out.end();
+    const stamp = ws.next();
+    const start = len;
+    let last = -1;
+    let ordered = true;
+    for (let q = 0; q < sets.length; q++) {
+      const keep = keeps[q];
+      if (keep != null && !keep(k)) continue;
+      const map = maps[q];
+      const r = map === null ? k : map[k];
+      const sp = sets[q].ptr;
+      const si = sets[q].idx;
+      for (let p = sp[r], end = sp[r + 1]; p < end; p++) {
+        const j = si[p];
+        if (mark[j] === stamp) continue;
+        mark[j] = stamp;
+        if (len === idx.length) {
+          const grown = new Int32Array(idx.length * 2);
+          grown.set(idx);
+          idx = grown;
+        }
+        idx[len++] = j;
+        if (j < last) ordered = false;
+        last = j;
+      }
+    }
+    if (!ordered) sortRange(idx, start, len);
+    ptr[k + 1] = len;
   }
-  return out.finish();
+  return new IndexSets(ptr, len === idx.length ? idx : idx.slice(0, len));
 }
 
 /** The sets with only the rows where keep(k) is true (others emptied); the same object when all are kept. */

@@ -3,7 +3,7 @@
 // constant 0, the side of where/maximum/minimum that was not taken, relu and abs at or below their kink.
 import { Primitive, type BinaryPrim, type UnaryPrim } from "../../../core/primitives.js";
 import { sizeOf } from "../../../core/kernels.js";
-import { SetBuilder, gatherRows, keepRows, type IndexSets } from "../index-sets.js";
+import { gatherRows, keepRows, unionRows, type IndexSets } from "../index-sets.js";
 import { broadcastMap, broadcastOrThrow } from "../index-maps.js";
 import type { SparsityContext, SparsityOperand, SparsityResult, SparsityRule, SparsityRules } from "../types.js";
 
@@ -57,19 +57,16 @@ function combine(
     const keep = keeps[first];
     return { shape, sets: keep === null ? sets : keepRows(sets, keep) };
   }
-  const n = sizeOf(shape);
-  const capacity = live.reduce((s, i) => s + (ops[i].sets as IndexSets).entries, 0);
-  const b = new SetBuilder(ctx.ws, n, Math.min(capacity, 1 << 20));
-  for (let k = 0; k < n; k++) {
-    for (const i of live) {
-      const keep = keeps[i];
-      if (keep !== null && !keep(k)) continue;
-      const map = maps[i];
-      b.add(ops[i].sets as IndexSets, map === null ? k : map[k]);
-    }
-    b.end();
-  }
-  return { shape, sets: b.finish() };
+  return {
+    shape,
+    sets: unionRows(
+      ctx.ws,
+      sizeOf(shape),
+      live.map((i) => ops[i].sets as IndexSets),
+      live.map((i) => maps[i]),
+      live.map((i) => keeps[i]),
+    ),
+  };
 }
 
 function sameMap(a: Int32Array | null, b: Int32Array | null): boolean {

@@ -60,7 +60,7 @@ function solveRule<P extends Primitive.Solve | Primitive.TriangularSolve>(op: st
       fromB = gatherRows(columns, target);
     }
     if (fromA === null || fromB === null) return { shape, sets: fromA ?? fromB };
-    return { shape, sets: unionRows(ctx.ws, size, fromA, null, fromB, null) };
+    return { shape, sets: unionRows(ctx.ws, size, [fromA, fromB], [null, null]) };
   };
 }
 

@@ -115,6 +115,6 @@ export const matmulSparsity: SparsityRules<Primitive.Matmul> = {
     const ta = a.sets === null ? null : term(ctx, A, B, true, count, n, m);
     const tb = b.sets === null ? null : term(ctx, B, A, false, count, n, m);
     if (ta === null || tb === null) return { shape, sets: ta ?? tb };
-    return { shape, sets: unionRows(ctx.ws, count * n * m, ta, null, tb, null) };
+    return { shape, sets: unionRows(ctx.ws, count * n * m, [ta, tb], [null, null]) };
   },
 };
