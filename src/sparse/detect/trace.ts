@@ -43,7 +43,7 @@ export class SparsityTracer extends Tracer {
   }
 
   override _concreteData(): Float64Array {
-    if (this.primal === null) throw this.detection.valueError(".data (or an operation that reads values)", this);
+    if (this.primal === null) throw this.detection.valueError(readerOfValues(), this);
     return this.primal.data;
   }
 
@@ -132,6 +132,17 @@ export class SparsityTrace extends Trace {
     if (sets === null && out !== null) return out;
     return new SparsityTracer(this.main, result.shape, sets, out);
   }
+}
+
+/**
+ * What read a tracer's values, for the error message: item() or toArray() called on a tracer that wraps
+ * this one (a grad inside hessianSparsity), else `.data` or an operation that needs values.
+ */
+function readerOfValues(): string {
+  const stack = new Error().stack ?? "";
+  if (/at \w+\.item \(/.test(stack)) return "item()";
+  if (/at \w+\.toArray \(/.test(stack)) return "toArray()";
+  return ".data (or an operation that reads values)";
 }
 
 function sizeOfShape(shape: readonly number[]): number {
