@@ -45,3 +45,4 @@ export {
 } from "./sparse/jacobian.js";
 export { SparseMatrix, type SparseMatrixSource } from "./sparse/matrix.js";
 export { showColoring, ColoringDiagram, type ShowColoringOptions } from "./sparse/coloring-diagram.js";
+export * from "./sparse/index.js";
