@@ -22,7 +22,13 @@ import { brusselator, brusselatorState } from "../src/testing/brusselator.js";
 import { timeCase, type Clock } from "./core-timing.js";
 
 const SIZES = [8, 16, 32, 64];
-const ORDERINGS: Ordering[] = ["natural", "largest-first", "smallest-last", "incidence-degree", "dynamic-largest-first"];
+const ORDERINGS: Ordering[] = [
+  "natural",
+  "largest-first",
+  "smallest-last",
+  "incidence-degree",
+  "dynamic-largest-first",
+];
 const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const python = path.join(root, ".venv-peers", "bin", "python");
 
@@ -67,7 +73,8 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
   const x = brusselatorState(N);
   const n = x.size;
   const pattern = sparsity(f, x);
-  if (pattern.nnz !== 12 * N * N) throw new Error(`N=${N}: ${pattern.nnz} nonzeros, expected 12·N² = ${12 * N * N}`);
+  if (pattern.nnz !== 12 * N * N)
+    throw new Error(`N=${N}: ${pattern.nnz} nonzeros, expected 12·N² = ${12 * N * N}`);
   const detectMs = ms(() => sparsity(f, x), budgetMs, clock);
   const colors: Record<string, number> = {};
   for (const ordering of ORDERINGS) colors[ordering] = coloring(pattern, { kind: "column", ordering }).colors;
@@ -84,7 +91,10 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
   if (N <= denseUpTo) {
     const dense = jacrev(f)(x).reshape(n, n);
     const viaFwd = jacfwd(f)(x).reshape(n, n);
-    const errs = [maxRelDiff(J.toDense().data, dense.data), maxRelDiff(planDefault.jacobian(x).toDense().data, dense.data)];
+    const errs = [
+      maxRelDiff(J.toDense().data, dense.data),
+      maxRelDiff(planDefault.jacobian(x).toDense().data, dense.data),
+    ];
     errs.push(maxRelDiff(viaFwd.data, dense.data));
     const worst = Math.max(...errs);
     if (worst > 1e-12) throw new Error(`N=${N}: the sparse Jacobian differs from the dense one by ${worst}`);
@@ -119,7 +129,9 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
 /** Runs a peer script with .venv-peers' Python on a JSON file; one JSON object per output line. */
 function runPython(script: string, input: unknown, env: Record<string, string> = {}): unknown[] | null {
   if (!existsSync(python)) {
-    console.log(`(no ${python}: \`ln -s /work/main/.venv-peers .venv-peers\` or bash scripts/setup-peers.sh)`);
+    console.log(
+      `(no ${python}: \`ln -s /work/main/.venv-peers .venv-peers\` or bash scripts/setup-peers.sh)`,
+    );
     return null;
   }
   const dir = mkdtempSync(path.join(tmpdir(), "jaclab-bench-sparse-"));
@@ -146,10 +158,14 @@ function runPython(script: string, input: unknown, env: Record<string, string> =
 }
 
 function addNetworkx(rows: Row[]): void {
-  const input = rows.map((r) => ({ m: r.n, n: r.n, rowPtr: [...r.pattern.rowPtr], colIdx: [...r.pattern.colIdx] }));
+  const input = rows.map((r) => ({
+    m: r.n,
+    n: r.n,
+    rowPtr: [...r.pattern.rowPtr],
+    colIdx: [...r.pattern.colIdx],
+  }));
   const out = runPython("sparse_coloring_peers.py", input) as
-    | { strategies: Record<string, { colors: number }> }[]
-    | null;
+    { strategies: Record<string, { colors: number }> }[] | null;
   out?.forEach((o, i) => {
     for (const [name, s] of Object.entries(o.strategies)) rows[i].networkx[name] = s.colors;
   });
@@ -158,12 +174,19 @@ function addNetworkx(rows: Row[]): void {
 function addJax(rows: Row[], clock: Clock): void {
   const input = rows.map((r) => {
     const rowsOf = r.pattern.rowIndices();
-    return { N: r.N, x: [...r.x.data], rows: [...rowsOf], cols: [...r.pattern.colIdx], values: [...r.values] };
+    return {
+      N: r.N,
+      x: [...r.x.data],
+      rows: [...rowsOf],
+      cols: [...r.pattern.colIdx],
+      values: [...r.values],
+    };
   });
   const out = runPython("sparse_peers.py", input, { JACLAB_BENCH_CLOCK: clock }) as Row["jax"][] | null;
   out?.forEach((o, i) => {
     if (o === null) return;
-    if (o.max_rel_diff > 1e-12) throw new Error(`N=${rows[i].N}: JAX's Jacobian differs from jaclab's by ${o.max_rel_diff}`);
+    if (o.max_rel_diff > 1e-12)
+      throw new Error(`N=${rows[i].N}: JAX's Jacobian differs from jaclab's by ${o.max_rel_diff}`);
     rows[i].jax = o;
   });
 }
@@ -176,7 +199,8 @@ function fmt(v: number | null | undefined, digits = 3): string {
 function table(title: string, header: string[], lines: string[][]): void {
   const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
   console.log(`\n${title}`);
-  const line = (cells: string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ");
   console.log(line(header));
   console.log("-".repeat(widths.reduce((s, w) => s + w + 2, 0)));
   for (const l of lines) console.log(line(l));
@@ -185,32 +209,55 @@ function table(title: string, header: string[], lines: string[][]): void {
 function report(rows: Row[]): void {
   const Ns = rows.map((r) => `N=${r.N}`);
   const per = (label: string, get: (r: Row) => string) => [label, ...rows.map(get)];
-  table("Sizes and detection", ["", ...Ns], [
-    per("unknowns n = 2N²", (r) => String(r.n)),
-    per("nonzeros (= 12·N²)", (r) => String(r.nnz)),
-    per("detection ms", (r) => fmt(r.detectMs)),
-  ]);
+  table(
+    "Sizes and detection",
+    ["", ...Ns],
+    [
+      per("unknowns n = 2N²", (r) => String(r.n)),
+      per("nonzeros (= 12·N²)", (r) => String(r.nnz)),
+      per("detection ms", (r) => fmt(r.detectMs)),
+    ],
+  );
   const nxNames = [...new Set(rows.flatMap((r) => Object.keys(r.networkx)))];
-  table("Column colours (6 is the floor: each row has 6 entries)", ["ordering", ...Ns], [
-    ...ORDERINGS.map((o) => per(`jaclab ${o}`, (r) => String(r.colors[o]))),
-    per("jaclab best", (r) => `${r.colors.best} (${r.bestOrdering})`),
-    per("jaclab default", (r) => `${r.defaultColors} (${r.defaultOrdering})`),
-    ...nxNames.map((s) => per(`networkx ${s}`, (r) => String(r.networkx[s] ?? "-"))),
-  ]);
-  table("Milliseconds per Jacobian", ["case", ...Ns], [
-    per("jaclab prepared plan (best ordering)", (r) => `${fmt(r.planMs)} (${r.planColors} ${r.planMode})`),
-    per("jaclab prepared plan (default ordering)", (r) => fmt(r.planDefaultMs)),
-    per("jaclab dense jacrev", (r) => fmt(r.jacrevMs)),
-    per("jaclab dense jacfwd", (r) => fmt(r.jacfwdMs)),
-    per("JAX jit(jacfwd), dense", (r) => fmt(r.jax?.jacfwd_ms)),
-    per("JAX jit(jacrev), dense", (r) => fmt(r.jax?.jacrev_ms)),
-  ]);
-  table("Speed-up of the prepared plan (best ordering): other ms / plan ms", ["over", ...Ns], [
-    per("jaclab dense jacrev", (r) => (r.jacrevMs === null ? "-" : `${fmt(r.jacrevMs / r.planMs)}x`)),
-    per("jaclab dense jacfwd", (r) => (r.jacfwdMs === null ? "-" : `${fmt(r.jacfwdMs / r.planMs)}x`)),
-    per("faster of JAX's two", (r) => (r.jax === null ? "-" : `${fmt(Math.min(r.jax.jacfwd_ms, r.jax.jacrev_ms) / r.planMs)}x`)),
-  ]);
-  console.log("\nChecks: " + rows.map((r) => `N=${r.N} ${r.denseCheck}${r.jax ? `, JAX ${r.jax.max_rel_diff.toExponential(1)}` : ""}`).join("; "));
+  table(
+    "Column colours (6 is the floor: each row has 6 entries)",
+    ["ordering", ...Ns],
+    [
+      ...ORDERINGS.map((o) => per(`jaclab ${o}`, (r) => String(r.colors[o]))),
+      per("jaclab best", (r) => `${r.colors.best} (${r.bestOrdering})`),
+      per("jaclab default", (r) => `${r.defaultColors} (${r.defaultOrdering})`),
+      ...nxNames.map((s) => per(`networkx ${s}`, (r) => String(r.networkx[s] ?? "-"))),
+    ],
+  );
+  table(
+    "Milliseconds per Jacobian",
+    ["case", ...Ns],
+    [
+      per("jaclab prepared plan (best ordering)", (r) => `${fmt(r.planMs)} (${r.planColors} ${r.planMode})`),
+      per("jaclab prepared plan (default ordering)", (r) => fmt(r.planDefaultMs)),
+      per("jaclab dense jacrev", (r) => fmt(r.jacrevMs)),
+      per("jaclab dense jacfwd", (r) => fmt(r.jacfwdMs)),
+      per("JAX jit(jacfwd), dense", (r) => fmt(r.jax?.jacfwd_ms)),
+      per("JAX jit(jacrev), dense", (r) => fmt(r.jax?.jacrev_ms)),
+    ],
+  );
+  table(
+    "Speed-up of the prepared plan (best ordering): other ms / plan ms",
+    ["over", ...Ns],
+    [
+      per("jaclab dense jacrev", (r) => (r.jacrevMs === null ? "-" : `${fmt(r.jacrevMs / r.planMs)}x`)),
+      per("jaclab dense jacfwd", (r) => (r.jacfwdMs === null ? "-" : `${fmt(r.jacfwdMs / r.planMs)}x`)),
+      per("faster of JAX's two", (r) =>
+        r.jax === null ? "-" : `${fmt(Math.min(r.jax.jacfwd_ms, r.jax.jacrev_ms) / r.planMs)}x`,
+      ),
+    ],
+  );
+  console.log(
+    "\nChecks: " +
+      rows
+        .map((r) => `N=${r.N} ${r.denseCheck}${r.jax ? `, JAX ${r.jax.max_rel_diff.toExponential(1)}` : ""}`)
+        .join("; "),
+  );
   targets(rows);
 }
 
@@ -225,16 +272,29 @@ function targets(rows: Row[]): void {
     lines.push(["N=32: at most 11 colours by default", r32.defaultColors <= 11, `${r32.defaultColors}`]);
     lines.push(["N=32: detection under 50 ms", r32.detectMs < 50, `${fmt(r32.detectMs)} ms`]);
     const overRev = r32.jacrevMs === null ? null : r32.jacrevMs / r32.planMs;
-    lines.push(["N=32: plan >= 100x faster than jaclab dense jacrev", overRev === null ? null : overRev >= 100, `${fmt(overRev)}x`]);
+    lines.push([
+      "N=32: plan >= 100x faster than jaclab dense jacrev",
+      overRev === null ? null : overRev >= 100,
+      `${fmt(overRev)}x`,
+    ]);
     const jaxBest = r32.jax === null ? null : Math.min(r32.jax.jacfwd_ms, r32.jax.jacrev_ms) / r32.planMs;
-    lines.push(["N=32: plan >= 20x faster than JAX's faster jit", jaxBest === null ? null : jaxBest >= 20, `${fmt(jaxBest)}x`]);
+    lines.push([
+      "N=32: plan >= 20x faster than JAX's faster jit",
+      jaxBest === null ? null : jaxBest >= 20,
+      `${fmt(jaxBest)}x`,
+    ]);
   }
   if (r16 && r64) {
     const ok = r64.colors.best <= r16.colors.best && r64.defaultColors <= r16.defaultColors;
-    lines.push(["no more colours at N=64 than at N=16 (best, default)", ok, `${r64.colors.best}/${r64.defaultColors} vs ${r16.colors.best}/${r16.defaultColors}`]);
+    lines.push([
+      "no more colours at N=64 than at N=16 (best, default)",
+      ok,
+      `${r64.colors.best}/${r64.defaultColors} vs ${r16.colors.best}/${r16.defaultColors}`,
+    ]);
   }
   console.log("\nTargets");
-  for (const [what, ok, value] of lines) console.log(`  ${ok === null ? "n/a " : ok ? "PASS" : "FAIL"}  ${what}: ${value}`);
+  for (const [what, ok, value] of lines)
+    console.log(`  ${ok === null ? "n/a " : ok ? "PASS" : "FAIL"}  ${what}: ${value}`);
 }
 
 function main(): void {
@@ -242,9 +302,15 @@ function main(): void {
   const clock: Clock = process.env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
   const denseUpTo = Number(process.env.BENCH_DENSE_UP_TO ?? 64);
   const clockName = clock === "cpu" ? "process CPU time (BENCH_CLOCK=wall for wall time)" : "wall time";
-  console.log("jaclab sparse benchmark: Jacobian of the 2-D Brusselator RHS, u of shape [N, N, 2], periodic grid");
+  console.log(
+    "jaclab sparse benchmark: Jacobian of the 2-D Brusselator RHS, u of shape [N, N, 2], periodic grid",
+  );
   console.log(`median of batches after a warm-up of ~${budgetMs} ms per case, ${clockName}, one thread`);
-  console.log(`node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at start`);
+  console.log(
+    `node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at start`,
+  );
   const rows: Row[] = [];
   for (const N of SIZES) {
     rows.push(measure(N, budgetMs, clock, denseUpTo));
@@ -253,7 +319,11 @@ function main(): void {
   addNetworkx(rows);
   addJax(rows, clock);
   report(rows);
-  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`);
+  console.log(
+    `\nload average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at the end`,
+  );
 }
 
 main();

@@ -7,7 +7,10 @@ import { brusselator, brusselatorState } from "../testing/brusselator.js";
 
 const tridiagonal = (x: Tensor): Tensor => {
   const n = x.size;
-  return x.narrow(0, 0, n - 2).sub(x.narrow(0, 1, n - 2).mul(2)).add(x.narrow(0, 2, n - 2));
+  return x
+    .narrow(0, 0, n - 2)
+    .sub(x.narrow(0, 1, n - 2).mul(2))
+    .add(x.narrow(0, 2, n - 2));
 };
 
 test("showColoring: every input filled with its group's colour, an edge per nonzero", async () => {
@@ -19,7 +22,8 @@ test("showColoring: every input filled with its group's colour, an edge per nonz
   const fills = [...d.dot.matchAll(/"c(\d)" \[[^\]]*fillcolor="([^"]+)"/g)].map((m) => [Number(m[1]), m[2]]);
   assert.equal(fills.length, 6);
   for (const [j, color] of fills) {
-    for (const [k, other] of fills) assert.equal(color === other, c.groups[j as number] === c.groups[k as number]);
+    for (const [k, other] of fills)
+      assert.equal(color === other, c.groups[j as number] === c.groups[k as number]);
   }
   assert.match(d.text, /colour \d: x0, x3\n/);
   const bundle = await d[displaySymbol]();
@@ -31,7 +35,10 @@ test("showColoring: a row colouring fills the outputs; labels are checked", () =
   const p = sparsity(tridiagonal, zeros([5]));
   const d = showColoring(p, coloring(p, { kind: "row" }), { rowLabels: ["a", "b", "c"] });
   assert.match(d.dot, /"r0" \[label="a".*fillcolor/);
-  assert.throws(() => showColoring(p, coloring(p, { kind: "row" }), { colLabels: ["x"] }), /colLabels has 1 names for 5/);
+  assert.throws(
+    () => showColoring(p, coloring(p, { kind: "row" }), { colLabels: ["x"] }),
+    /colLabels has 1 names for 5/,
+  );
 });
 
 test("showColoring: a pattern too large to read, or a colouring of another pattern, is refused", () => {

@@ -54,7 +54,9 @@ export class ColoringDiagram implements Displayable {
 
 function labels(given: readonly string[] | undefined, n: number, prefix: string, what: string): string[] {
   if (given !== undefined && given.length !== n) {
-    throw new ArgumentError(`showColoring: ${what} has ${given.length} names for ${n} ${what.replace("Labels", "s")}`);
+    throw new ArgumentError(
+      `showColoring: ${what} has ${given.length} names for ${n} ${what.replace("Labels", "s")}`,
+    );
   }
   return given !== undefined ? [...given] : Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 }

@@ -33,7 +33,11 @@ function assertMatchesDense(sparse: { toDense(): Tensor }, dense: Tensor, what: 
 
 const secondDifference = (x: Tensor): Tensor => {
   const n = x.size;
-  return x.narrow(0, 0, n - 2).sub(x.narrow(0, 1, n - 2).mul(2)).add(x.narrow(0, 2, n - 2)).sin();
+  return x
+    .narrow(0, 0, n - 2)
+    .sub(x.narrow(0, 1, n - 2).mul(2))
+    .add(x.narrow(0, 2, n - 2))
+    .sin();
 };
 
 const W = randn([3, 3], { seed: 1 });
@@ -93,7 +97,11 @@ test("plans: one batched pass per evaluation in each mode, whatever the number o
   const a = countPasses(() => fwd.jacobian(x));
   assert.deepEqual([a.forward, a.backward], [1, 0], "forward mode: one batched jvp");
   const b = countPasses(() => rev.jacobian(x));
-  assert.deepEqual([b.forward, b.backward], [1, 1], "reverse mode: one forward and one batched backward pass");
+  assert.deepEqual(
+    [b.forward, b.backward],
+    [1, 1],
+    "reverse mode: one forward and one batched backward pass",
+  );
   const dense = jacrev(f)(x);
   assertMatchesDense(a.value, dense, "forward plan");
   assertMatchesDense(b.value, dense, "reverse plan");
@@ -108,10 +116,15 @@ test("plans: re-evaluated at a new x of the same shape, refused at another shape
     () => plan.jacobian(zeros([3, 3, 2])),
     (e: unknown) =>
       e instanceof ShapeError &&
-      /^SparseJacobianPlan\.jacobian: this plan was prepared for x of shape \[4,4,2\], got \[3,3,2\]/.test(e.message),
+      /^SparseJacobianPlan\.jacobian: this plan was prepared for x of shape \[4,4,2\], got \[3,3,2\]/.test(
+        e.message,
+      ),
   );
   const hplan = prepareSparseHessian((v: Tensor) => v.square().sum(), zeros([3]));
-  assert.throws(() => hplan.hessian(zeros([4])), /SparseHessianPlan\.hessian: this plan was prepared for x of shape \[3\], got \[4\]/);
+  assert.throws(
+    () => hplan.hessian(zeros([4])),
+    /SparseHessianPlan\.hessian: this plan was prepared for x of shape \[3\], got \[4\]/,
+  );
 });
 
 test("sparseJacobian: a given pattern is used as is and must match x", () => {
@@ -134,7 +147,17 @@ test("sparseJacobian: a given pattern is used as is and must match x", () => {
 const rosenbrock = (v: Tensor): Tensor => {
   const n = v.size;
   const a = v.narrow(0, 1, n - 1).sub(v.narrow(0, 0, n - 1).square());
-  return a.square().mul(100).add(v.narrow(0, 0, n - 1).neg().add(1).square()).sum();
+  return a
+    .square()
+    .mul(100)
+    .add(
+      v
+        .narrow(0, 0, n - 1)
+        .neg()
+        .add(1)
+        .square(),
+    )
+    .sum();
 };
 
 test("sparseHessian: Rosenbrock's tridiagonal Hessian from 3 colours equals the dense hessian", () => {

@@ -131,7 +131,11 @@ class JacobianPlan implements SparseJacobianPlan {
   jacobian(x: Tensor): SparseMatrix {
     const op = "SparseJacobianPlan.jacobian";
     checkPlanInput(op, x, this.inputShape);
-    const bar = maybeProgress(this.progress, 2, `sparseJacobian: one batched ${this.mode} pass, decompression`);
+    const bar = maybeProgress(
+      this.progress,
+      2,
+      `sparseJacobian: one batched ${this.mode} pass, decompression`,
+    );
     const m = this.pattern.shape[0];
     const compressed =
       this.seeds !== null
@@ -173,7 +177,11 @@ class HessianPlan implements SparseHessianPlan {
 
   hessian(x: Tensor): SparseMatrix {
     checkPlanInput("SparseHessianPlan.hessian", x, this.inputShape);
-    const bar = maybeProgress(this.progress, 2, "sparseHessian: one batched Hessian-vector product, decompression");
+    const bar = maybeProgress(
+      this.progress,
+      2,
+      "sparseHessian: one batched Hessian-vector product, decompression",
+    );
     const compressed = hessianCompressed(this.scalarF, x, this.seeds);
     bar.tick();
     const values = this.coloring.decompress(compressed);

@@ -27,21 +27,32 @@ test("SparseMatrix: shape, nnz, get, toDense", () => {
     [1, 0, 2],
     [0, 0, 3],
   ]);
-  assert.throws(() => A.get(2, 0), (e: unknown) => e instanceof IndexError && /\(2, 0\) is outside the 2×3/.test(e.message));
+  assert.throws(
+    () => A.get(2, 0),
+    (e: unknown) => e instanceof IndexError && /\(2, 0\) is outside the 2×3/.test(e.message),
+  );
 });
 
 test("SparseMatrix: matvec equals the dense product, transpose moves the values", () => {
   const v = tensor([1, -2, 0.5]);
-  assert.deepEqual(A.matvec(v).toArray(), (matmul(A.toDense(), v.reshape(3, 1)).flatten() as Tensor).toArray());
+  assert.deepEqual(
+    A.matvec(v).toArray(),
+    (matmul(A.toDense(), v.reshape(3, 1)).flatten() as Tensor).toArray(),
+  );
   assert.deepEqual(A.matvec([1, 1, 1]).toArray(), [3, 3]);
   const T = A.transpose();
   assert.deepEqual(T.shape, [3, 2]);
   assert.deepEqual(T.toDense().toArray(), A.toDense().T.toArray());
   assert.throws(
     () => A.matvec(tensor([1, 2])),
-    (e: unknown) => e instanceof ShapeError && /matvec: the 2×3 matrix needs a vector of 3 elements, got a tensor of shape \[2\]/.test(e.message),
+    (e: unknown) =>
+      e instanceof ShapeError &&
+      /matvec: the 2×3 matrix needs a vector of 3 elements, got a tensor of shape \[2\]/.test(e.message),
   );
-  assert.throws(() => new SparseMatrix(pattern, Float64Array.of(1, 2)), /one value per nonzero of the 2×3 pattern \(3\), got 2/);
+  assert.throws(
+    () => new SparseMatrix(pattern, Float64Array.of(1, 2)),
+    /one value per nonzero of the 2×3 pattern \(3\), got 2/,
+  );
 });
 
 test("SparseMatrix display: a heatmap whose caption gives the nonzeros and the colours", () => {

@@ -99,11 +99,15 @@ export class SparseMatrix implements Displayable {
     const [m, n] = this.shape;
     const data = isTensor(v) ? v.data : v;
     if (!isTensor(v) && (typeof v !== "object" || v === null || typeof v.length !== "number")) {
-      throw new ArgumentError(`SparseMatrix.matvec: v must be a Tensor or an array of numbers, got ${typeof v}`);
+      throw new ArgumentError(
+        `SparseMatrix.matvec: v must be a Tensor or an array of numbers, got ${typeof v}`,
+      );
     }
     if (data.length !== n) {
       const what = isTensor(v) ? `a tensor of shape ${fmtShape(v.shape)}` : `${data.length} numbers`;
-      throw new ShapeError(`SparseMatrix.matvec: the ${m}×${n} matrix needs a vector of ${n} elements, got ${what}`);
+      throw new ShapeError(
+        `SparseMatrix.matvec: the ${m}×${n} matrix needs a vector of ${n} elements, got ${what}`,
+      );
     }
     const out = new Float64Array(m);
     for (let i = 0; i < m; i++) {
@@ -123,7 +127,8 @@ export class SparseMatrix implements Displayable {
     const next = pt.rowPtr.slice(0, n);
     const values = new Float64Array(this.nnz);
     for (let i = 0; i < m; i++) {
-      for (let k = this.rowPtr[i]; k < this.rowPtr[i + 1]; k++) values[next[this.colIdx[k]]++] = this.values[k];
+      for (let k = this.rowPtr[i]; k < this.rowPtr[i + 1]; k++)
+        values[next[this.colIdx[k]]++] = this.values[k];
     }
     return new SparseMatrix(pt, values, { mode: this.source.mode });
   }

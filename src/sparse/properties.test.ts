@@ -69,12 +69,13 @@ const steps: Record<string, Step> = {
   "shifted product": (y) => y.mul(roll(y, 1, 0)),
   "shifted sum": (y) => y.add(roll(y, -2, 0).mul(0.5)),
   "masked constant": (y, c) => y.mul(c),
-  "sparse matrix": (y, c) => matmul(c.reshape(-1, 1).mul(roll(c, 1, 0).reshape(1, -1)), y.reshape(-1, 1)).flatten(),
+  "sparse matrix": (y, c) =>
+    matmul(c.reshape(-1, 1).mul(roll(c, 1, 0).reshape(1, -1)), y.reshape(-1, 1)).flatten(),
   "where positive": (y) => where(y.gt(0), y, roll(y, 1, 0).mul(2)),
   "maximum of neighbours": (y) => maximum(y, roll(y, 2, 0)),
   "division by neighbour": (y) => y.div(roll(y, 1, 0).square().add(1)),
   "window max": (y) => y.add(y.reshape(1, -1).max(1, true).flatten().mul(0.1)),
-  "cumulative": (y) => y.add(roll(y, 1, 0)).sub(roll(y, 3, 0)),
+  cumulative: (y) => y.add(roll(y, 1, 0)).sub(roll(y, 3, 0)),
 };
 
 const program = fc.record({
@@ -86,7 +87,9 @@ const program = fc.record({
 test("random compositions of primitives: patterns contain the dense nonzeros, sparse values equal dense", () => {
   fc.assert(
     fc.property(program, ({ n, ops, seed }) => {
-      const c = randn([n], { seed }).mul(tensor(Array.from({ length: n }, (_, i) => ((seed + i) % 3 === 0 ? 0 : 1))));
+      const c = randn([n], { seed }).mul(
+        tensor(Array.from({ length: n }, (_, i) => ((seed + i) % 3 === 0 ? 0 : 1))),
+      );
       const f = (x: Tensor): Tensor => ops.reduce((y, op) => steps[op](y, c), x);
       const global = sparsity(f, randn([n], { seed: seed + 1 }));
       for (let k = 0; k < 3; k++) {
@@ -95,7 +98,10 @@ test("random compositions of primitives: patterns contain the dense nonzeros, sp
         const nonzeros = SparsityPattern.fromDense(dense);
         assert.ok(nonzeros.isSubsetOf(global), `${ops.join(" → ")}: global pattern`);
         const local = sparsity(f, x, { local: true });
-        assert.ok(nonzeros.isSubsetOf(local) && local.isSubsetOf(global), `${ops.join(" → ")}: local pattern`);
+        assert.ok(
+          nonzeros.isSubsetOf(local) && local.isSubsetOf(global),
+          `${ops.join(" → ")}: local pattern`,
+        );
         for (const mode of ["forward", "reverse"] as const) {
           const J = sparseJacobian(f, x, { mode, pattern: global });
           assertArrayClose(J.toDense().data, dense.data, 1e-12, `${ops.join(" → ")} ${mode}`, "max");
@@ -112,7 +118,11 @@ test("random compositions: Hessian patterns contain the dense Hessian's nonzeros
   fc.assert(
     fc.property(program, ({ n, ops, seed }) => {
       const c = randn([n], { seed });
-      const f = (x: Tensor): Tensor => ops.reduce((y, op) => steps[op](y, c), x).square().sum();
+      const f = (x: Tensor): Tensor =>
+        ops
+          .reduce((y, op) => steps[op](y, c), x)
+          .square()
+          .sum();
       const pattern = hessianSparsity(f, randn([n], { seed: seed + 1 }));
       const x = randn([n], { seed: seed + 2 });
       const dense = hessian(f)(x);

@@ -38,7 +38,10 @@ function denseHessianPattern(f: (x: Tensor) => Tensor, x: Tensor): SparsityPatte
 /** The second difference x[i] - 2 x[i+1] + x[i+2]: a tridiagonal (n-2) × n pattern. */
 const secondDifference = (x: Tensor): Tensor => {
   const n = x.size;
-  return x.narrow(0, 0, n - 2).sub(x.narrow(0, 1, n - 2).mul(2)).add(x.narrow(0, 2, n - 2));
+  return x
+    .narrow(0, 0, n - 2)
+    .sub(x.narrow(0, 1, n - 2).mul(2))
+    .add(x.narrow(0, 2, n - 2));
 };
 
 test("sparsity: an elementwise function has the diagonal pattern", () => {
@@ -65,7 +68,8 @@ test("sparsity: a function of a batch (matmul by a dense constant, or vmap) is b
   const p = sparsity(rows, X);
   assert.deepEqual(p.shape, [12, 12]);
   assert.equal(p.nnz, 4 * 9);
-  for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) assert.equal(p.has(i, j), Math.floor(i / 3) === Math.floor(j / 3));
+  for (let i = 0; i < 12; i++)
+    for (let j = 0; j < 12; j++) assert.equal(p.has(i, j), Math.floor(i / 3) === Math.floor(j / 3));
   const viaVmap = sparsity((x: Tensor) => vmap((r: Tensor) => softmax(r, 0))(x), X);
   assert.ok(viaVmap.equals(p), "vmap over the rows inside detection");
 });
@@ -76,7 +80,10 @@ test("sparsity: the Brusselator has exactly 12·N² nonzeros for N >= 3, the den
     const x = brusselatorState(N);
     const p = sparsity(f, x);
     assert.equal(p.nnz, 12 * N * N, `N = ${N}`);
-    assert.ok(p.equals(densePattern(f, randn([N, N, 2], { seed: N }))), `N = ${N}: same as the dense pattern`);
+    assert.ok(
+      p.equals(densePattern(f, randn([N, N, 2], { seed: N }))),
+      `N = ${N}: same as the dense pattern`,
+    );
   }
 });
 
@@ -86,14 +93,20 @@ test("sparsity: the original question's x = cat([2q, 4q²]) links each output to
 });
 
 const generalFunctions: [string, (x: Tensor) => Tensor][] = [
-  ["softmax of windows", (x) => stack([softmax(x.narrow(0, 0, 3), 0), softmax(x.narrow(0, 3, 3), 0)], 0).flatten()],
+  [
+    "softmax of windows",
+    (x) => stack([softmax(x.narrow(0, 0, 3), 0), softmax(x.narrow(0, 3, 3), 0)], 0).flatten(),
+  ],
   ["logsumexp of pairs", (x) => logsumexp(x.reshape(3, 2), 1)],
   ["norm, max and min", (x) => stack([x.norm(), x.max(), x.narrow(0, 2, 3).min(), x.prod()])],
   ["where on a comparison of x", (x) => where(x.gt(0), x.square(), x.flip(0).exp())],
   ["relu, abs, maximum", (x) => x.relu().add(x.abs().maximum(x.flip(0)))],
   ["pow and division", (x) => x.abs().add(1).pow(x.flip(0)).div(x.square().add(1))],
   ["argmax gather", (x) => x.gather(0, x.argmax(0, true))],
-  ["matrix product of slices", (x) => matmul(x.narrow(0, 0, 4).reshape(2, 2), x.narrow(0, 2, 4).reshape(2, 2)).flatten()],
+  [
+    "matrix product of slices",
+    (x) => matmul(x.narrow(0, 0, 4).reshape(2, 2), x.narrow(0, 2, 4).reshape(2, 2)).flatten(),
+  ],
 ];
 
 test("sparsity: global patterns contain every nonzero of the dense Jacobian at random points", () => {
@@ -112,14 +125,22 @@ test("sparsity: a constant sparse factor keeps only its nonzeros (W·x has W's p
     [0, 0, 3, 0],
     [0, 0, 0, 0],
   ]);
-  const p = sparsity((x: Tensor) => matmul(W, x.reshape(4, 1)).flatten().add(x.narrow(0, 0, 3).mul(tensor([0, 1, 0]))), zeros([4]));
+  const p = sparsity(
+    (x: Tensor) =>
+      matmul(W, x.reshape(4, 1))
+        .flatten()
+        .add(x.narrow(0, 0, 3).mul(tensor([0, 1, 0]))),
+    zeros([4]),
+  );
   assert.ok(p.equals(SparsityPattern.fromRows(4, [[0, 3], [1, 2], []])), p.toString());
 });
 
 test("sparsity { local: true }: follows the branch taken and drops relu below 0 and the side not taken", () => {
   const x = tensor([1, -1, 2]);
   assert.equal(sparsity((v: Tensor) => v.relu(), x).nnz, 3);
-  assert.ok(sparsity((v: Tensor) => v.relu(), x, { local: true }).equals(SparsityPattern.fromRows(3, [[0], [], [2]])));
+  assert.ok(
+    sparsity((v: Tensor) => v.relu(), x, { local: true }).equals(SparsityPattern.fromRows(3, [[0], [], [2]])),
+  );
   const sides = (v: Tensor): Tensor => where(v.gt(0), v, v.flip(0));
   assert.equal(sparsity(sides, x).nnz, 5);
   assert.ok(sparsity(sides, x, { local: true }).equals(SparsityPattern.fromRows(3, [[0], [1], [2]])));
@@ -147,21 +168,51 @@ test("sparsity: reading a value during global detection names the operation, the
       what,
     );
   }
-  assert.throws(() => hessianSparsity((v: Tensor) => (v.index(0).item() > 0 ? v.sum() : v.prod()), x), /^TracerError: hessianSparsity: item\(\)/);
+  assert.throws(
+    () => hessianSparsity((v: Tensor) => (v.index(0).item() > 0 ? v.sum() : v.prod()), x),
+    /^TracerError: hessianSparsity: item\(\)/,
+  );
 });
 
 test("sparsity: bad arguments are refused with the function's name", () => {
-  assert.throws(() => sparsity("f" as never, zeros([2])), (e: unknown) => e instanceof ArgumentError && /sparsity: f must be a function/.test(e.message));
-  assert.throws(() => sparsity((x: Tensor) => x, [1, 2] as never), /sparsity: x must be a Tensor, got an array/);
-  assert.throws(() => sparsity((x: Tensor) => x, zeros([2]), { locl: true } as never), /sparsity: unknown option "locl"/);
-  assert.throws(() => sparsity((() => 3) as never, zeros([2])), /sparsity: f must return a Tensor, got number/);
+  assert.throws(
+    () => sparsity("f" as never, zeros([2])),
+    (e: unknown) => e instanceof ArgumentError && /sparsity: f must be a function/.test(e.message),
+  );
+  assert.throws(
+    () => sparsity((x: Tensor) => x, [1, 2] as never),
+    /sparsity: x must be a Tensor, got an array/,
+  );
+  assert.throws(
+    () => sparsity((x: Tensor) => x, zeros([2]), { locl: true } as never),
+    /sparsity: unknown option "locl"/,
+  );
+  assert.throws(
+    () => sparsity((() => 3) as never, zeros([2])),
+    /sparsity: f must return a Tensor, got number/,
+  );
 });
 
 test("hessianSparsity: x0·x1 links 0 and 1, x0 + x1 links nothing, sin(x0 + x1) links all pairs", () => {
   const x = randn([4], { seed: 5 });
-  const p = hessianSparsity((v: Tensor) => v.index(0).mul(v.index(1)).add(v.index(2).add(v.index(3))), x);
+  const p = hessianSparsity(
+    (v: Tensor) =>
+      v
+        .index(0)
+        .mul(v.index(1))
+        .add(v.index(2).add(v.index(3))),
+    x,
+  );
   assert.ok(p.equals(SparsityPattern.fromRows(4, [[1], [0], [], []])), p.toString());
-  const q = hessianSparsity((v: Tensor) => v.narrow(0, 0, 2).sum().sin().add(v.narrow(0, 2, 2).sum()), x);
+  const q = hessianSparsity(
+    (v: Tensor) =>
+      v
+        .narrow(0, 0, 2)
+        .sum()
+        .sin()
+        .add(v.narrow(0, 2, 2).sum()),
+    x,
+  );
   assert.ok(q.equals(SparsityPattern.fromRows(4, [[0, 1], [0, 1], [], []])), q.toString());
   assert.equal(hessianSparsity((v: Tensor) => v.mul(3).sum(), x).nnz, 0);
 });
@@ -170,7 +221,17 @@ test("hessianSparsity: Rosenbrock's Hessian is tridiagonal, and every pattern is
   const rosenbrock = (v: Tensor): Tensor => {
     const n = v.size;
     const a = v.narrow(0, 1, n - 1).sub(v.narrow(0, 0, n - 1).square());
-    return a.square().mul(100).add(v.narrow(0, 0, n - 1).neg().add(1).square()).sum();
+    return a
+      .square()
+      .mul(100)
+      .add(
+        v
+          .narrow(0, 0, n - 1)
+          .neg()
+          .add(1)
+          .square(),
+      )
+      .sum();
   };
   const x = randn([8], { seed: 6 });
   const p = hessianSparsity(rosenbrock, x);

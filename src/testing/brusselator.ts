@@ -26,12 +26,20 @@ export function brusselator(N: number): (state: Tensor) => Tensor {
   const { A, B } = BRUSSELATOR;
   const alpha = BRUSSELATOR.alpha * (N - 1) ** 2;
   const laplacian = (w: Tensor): Tensor =>
-    roll(w, 1, 0).add(roll(w, -1, 0)).add(roll(w, 1, 1)).add(roll(w, -1, 1)).sub(w.mul(4)).mul(alpha);
+    roll(w, 1, 0)
+      .add(roll(w, -1, 0))
+      .add(roll(w, 1, 1))
+      .add(roll(w, -1, 1))
+      .sub(w.mul(4))
+      .mul(alpha);
   return (state: Tensor): Tensor => {
     const u = state.narrow(2, 0, 1).reshape(N, N);
     const v = state.narrow(2, 1, 1).reshape(N, N);
     const uuv = u.square().mul(v);
-    const du = uuv.sub(u.mul(A + 1)).add(B).add(laplacian(u));
+    const du = uuv
+      .sub(u.mul(A + 1))
+      .add(B)
+      .add(laplacian(u));
     const dv = u.mul(A).sub(uuv).add(laplacian(v));
     return stack([du, dv], 2);
   };

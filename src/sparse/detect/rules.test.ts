@@ -59,10 +59,13 @@ const linalgCases: { [P in LinalgPrimitive]: Case } = {
     diff: [0, 1],
     smooth: true,
   },
-  [Primitive.Cholesky]: linalgCase((rand, batch, n) => {
-    const a = gauss(rand, [...batch, n, n]);
-    return [add(matmul(a, mT(a)), mul(eye(n), n))];
-  }, [0]),
+  [Primitive.Cholesky]: linalgCase(
+    (rand, batch, n) => {
+      const a = gauss(rand, [...batch, n, n]);
+      return [add(matmul(a, mT(a)), mul(eye(n), n))];
+    },
+    [0],
+  ),
   [Primitive.Det]: linalgCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
   [Primitive.LogAbsDet]: linalgCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
   [Primitive.Adjugate]: linalgCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
@@ -78,7 +81,9 @@ function assertCovers(sets: IndexSets | null, dense: Tensor, m: number, n: numbe
     for (let j = 0; j < n; j++) {
       const v = d[i * n + j];
       if (v !== 0 && !row.includes(j)) {
-        assert.fail(`${what}: the dense derivative has ${v} at (${i}, ${j}) but the pattern's row is [${row.join(", ")}]`);
+        assert.fail(
+          `${what}: the dense derivative has ${v} at (${i}, ${j}) but the pattern's row is [${row.join(", ")}]`,
+        );
       }
     }
   }
@@ -90,7 +95,12 @@ for (const [name, c] of Object.entries(cases) as [Primitive, Case][]) {
       fc.property(fc.integer(), (seed) => {
         const { args, params } = c.make(seededRandom(seed));
         for (const k of c.diff) {
-          const f = (x: Tensor): Tensor => applyPrimitive(name, args.map((a, i) => (i === k ? x : a)), params);
+          const f = (x: Tensor): Tensor =>
+            applyPrimitive(
+              name,
+              args.map((a, i) => (i === k ? x : a)),
+              params,
+            );
           const out = f(args[k]);
           const [m, n] = [out.size, args[k].size];
           const dense = jacrev(f)(args[k]);
@@ -112,7 +122,12 @@ for (const [name, c] of Object.entries(cases) as [Primitive, Case][]) {
         const rand = seededRandom(seed);
         const { args, params } = c.make(rand);
         const k = c.diff[0];
-        const plain = (x: Tensor): Tensor => applyPrimitive(name, args.map((a, i) => (i === k ? x : a)), params);
+        const plain = (x: Tensor): Tensor =>
+          applyPrimitive(
+            name,
+            args.map((a, i) => (i === k ? x : a)),
+            params,
+          );
         const w = gauss(rand, plain(args[k]).shape);
         const scalar = (x: Tensor): Tensor => sum(mul(plain(x), w));
         const n = args[k].size;

@@ -52,7 +52,9 @@ export class SparsityTracer extends Tracer {
   }
 
   override _detach(): Tensor {
-    return this.primal === null ? new SparsityTracer(this.main, this.shape, null, null) : this.primal._detach();
+    return this.primal === null
+      ? new SparsityTracer(this.main, this.shape, null, null)
+      : this.primal._detach();
   }
 
   override item(): number {
@@ -126,7 +128,9 @@ export class SparsityTrace extends Trace {
     }
     const sets = result.sets !== null && result.sets.entries > 0 ? result.sets : null;
     if (sets !== null && sets.size !== sizeOfShape(result.shape)) {
-      throw new InternalError(`sparsity rule of ${p} gave ${sets.size} sets for shape ${fmtShape(result.shape)}`);
+      throw new InternalError(
+        `sparsity rule of ${p} gave ${sets.size} sets for shape ${fmtShape(result.shape)}`,
+      );
     }
     // A value that depends on no input is a constant: locally its value is all there is.
     if (sets === null && out !== null) return out;

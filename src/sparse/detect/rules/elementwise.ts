@@ -5,7 +5,13 @@ import { Primitive, type BinaryPrim, type UnaryPrim } from "../../../core/primit
 import { sizeOf } from "../../../core/kernels.js";
 import { gatherRows, keepRows, unionRows, type IndexSets } from "../index-sets.js";
 import { broadcastMap, broadcastOrThrow } from "../index-maps.js";
-import type { SparsityContext, SparsityOperand, SparsityResult, SparsityRule, SparsityRules } from "../types.js";
+import type {
+  SparsityContext,
+  SparsityOperand,
+  SparsityResult,
+  SparsityRule,
+  SparsityRules,
+} from "../types.js";
 
 /** A predicate on output element k (with k's operand values already looked up by the caller). */
 type Keep = ((k: number) => boolean) | null;
@@ -142,7 +148,10 @@ export const elementwiseSparsity: SparsityRules<
   [Primitive.Add]: binary("add", linear),
   [Primitive.Sub]: binary("sub", linear),
   // d(ab) = b da + a db: a constant zero factor removes the other side
-  [Primitive.Mul]: binary("mul", (a, b, ma, mb) => [negate(constantZero(b, mb)), negate(constantZero(a, ma))]),
+  [Primitive.Mul]: binary("mul", (a, b, ma, mb) => [
+    negate(constantZero(b, mb)),
+    negate(constantZero(a, ma)),
+  ]),
   // d(a/b) = da / b - a db / b²: a constant zero numerator removes b
   [Primitive.Div]: binary("div", (a, _b, ma) => [null, negate(constantZero(a, ma))]),
   // d(a^b) = b a^(b-1) da + a^b log(a) db: a constant exponent 0 removes a, a constant base 1 removes b

@@ -5,7 +5,13 @@ import { Primitive } from "../../../core/primitives.js";
 import { sizeOf } from "../../../core/kernels.js";
 import { ShapeError, fmtShape } from "../../../errors.js";
 import { SetBuilder, gatherRows, scatterUnion, unionRows, type IndexSets } from "../index-sets.js";
-import type { SparsityContext, SparsityOperand, SparsityResult, SparsityRule, SparsityRules } from "../types.js";
+import type {
+  SparsityContext,
+  SparsityOperand,
+  SparsityResult,
+  SparsityRule,
+  SparsityRules,
+} from "../types.js";
 
 type LinalgPrim =
   | Primitive.Solve

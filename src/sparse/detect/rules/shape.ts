@@ -94,7 +94,11 @@ function checkIndexRange(index: Tensor, size: number, op: string, axis: number):
   }
 }
 
-function gatherRule([x, index]: SparsityOperand[], { axis }: { axis: number }, ws: Workspace): SparsityResult {
+function gatherRule(
+  [x, index]: SparsityOperand[],
+  { axis }: { axis: number },
+  ws: Workspace,
+): SparsityResult {
   const shape = [...index.shape];
   if (x.sets === null) return { shape, sets: null };
   const idx = knownIndex(index);
@@ -155,8 +159,7 @@ export const shapeSparsity: SparsityRules<ShapePrim> = {
     const idx = knownIndex(index);
     if (idx !== null) checkIndexRange(idx, shape[axis], "scatterAdd", axis);
     if (src.sets === null) return { shape: out, sets: null };
-    const targets =
-      idx !== null ? [positions(shape, idx, axis)] : everyPosition(shape, index.shape, axis);
+    const targets = idx !== null ? [positions(shape, idx, axis)] : everyPosition(shape, index.shape, axis);
     return { shape: out, sets: scatterAll(ctx.ws, src.sets, targets, sizeOf(shape)) };
   },
 };
