@@ -9,6 +9,7 @@ import {
   Tensor,
   cat,
   countPasses,
+  displayHostSymbol,
   hessian,
   jacfwd,
   jacrev,
@@ -21,6 +22,7 @@ import {
   sparsity,
   tensor,
   zeros,
+  type DisplayHost,
 } from "../index.js";
 import { assertArrayClose } from "../testing/check.js";
 import { brusselator, brusselatorState } from "../testing/brusselator.js";
@@ -202,4 +204,25 @@ test("sparseHessian: a non-scalar f is refused, naming the function and the shap
     () => prepareSparseHessian((v: Tensor) => v.sum(), zeros([3]), { pattern: SparsityPattern.empty(2, 3) }),
     /prepareSparseHessian: the pattern is 2×3 but x has 3 elements \(expected 3×3\)/,
   );
+});
+
+test("progress: true shows a bar over detection (primitives traced) and one over evaluation, both finished", () => {
+  const shown: string[] = [];
+  const host: DisplayHost = {
+    display: (bundle) => shown.push(String(bundle["text/plain"])),
+    update: (bundle) => shown.push(String(bundle["text/plain"])),
+  };
+  const g = globalThis as { [displayHostSymbol]?: DisplayHost };
+  const before = g[displayHostSymbol];
+  g[displayHostSymbol] = host;
+  try {
+    sparseJacobian(brusselator(4), brusselatorState(4), { progress: true });
+  } finally {
+    g[displayHostSymbol] = before;
+  }
+  const detection = shown.filter((s) => s.includes("sparseJacobian: tracing f"));
+  const evaluation = shown.filter((s) => s.includes("one batched forward pass"));
+  assert.ok(detection.length > 0 && evaluation.length > 0, shown.join("\n"));
+  assert.match(detection[detection.length - 1], /\b\d{2,}\b.*done in/);
+  assert.match(evaluation[evaluation.length - 1], /2\/2 100%.*done in/);
 });
