@@ -21,7 +21,9 @@ export function sparseMatrixTitle(a: SparseMatrix): string {
   const parts = [`SparseMatrix ${m}×${n}`, `${a.nnz} nonzeros (${percent(a.density)})`];
   const c = a.source.coloring;
   if (c !== undefined) {
-    const how = a.source.mode === undefined ? c.kind : `${c.kind} colouring, ${a.source.mode} mode`;
+    const mode = a.source.mode;
+    const pass = mode === "hessian" ? "Hessian-vector products" : `${mode} mode`;
+    const how = mode === undefined ? `${c.kind} colouring` : `${c.kind} colouring, ${pass}`;
     parts.push(`${c.colors} colour${c.colors === 1 ? "" : "s"} (${how}, ${c.ordering})`);
   }
   return parts.join(" · ");
