@@ -2,7 +2,7 @@
 // the coloured side filled by group, so a reader sees which columns (or rows) share one batched pass:
 // items of one colour never meet at the same vertex on the other side.
 import { ArgumentError } from "../errors.js";
-import { cssColor } from "../render/color.js";
+import type { Rgb } from "../render/color.js";
 import { displaySymbol, type Displayable, type MimeBundle } from "../render/mime.js";
 import { escapeDotString } from "../graph/dot.js";
 import { renderSvg } from "../graph/svg.js";
@@ -52,6 +52,11 @@ export class ColoringDiagram implements Displayable {
   }
 }
 
+/** `#1f77b4`: Graphviz reads hex colours, not CSS rgb(). */
+function hexColor([r, g, b]: Rgb): string {
+  return `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+}
+
 function labels(given: readonly string[] | undefined, n: number, prefix: string, what: string): string[] {
   if (given !== undefined && given.length !== n) {
     throw new ArgumentError(
@@ -91,7 +96,7 @@ export function showColoring(
   const rows = labels(opts.rowLabels, m, hessian ? "g" : "y", "rowLabels");
   const cols = labels(opts.colLabels, n, "x", "colLabels");
   const colouredRows = c.kind === "row";
-  const fill = (g: number): string => cssColor(COLORING_PALETTE[g % COLORING_PALETTE.length]);
+  const fill = (g: number): string => hexColor(COLORING_PALETTE[g % COLORING_PALETTE.length]);
   const node = (id: string, label: string, group: number | null): string => {
     const style =
       group === null
@@ -108,10 +113,11 @@ export function showColoring(
     `  node [fontname="Helvetica", fontsize=11, margin="0.08,0.03", height=0.25];`,
     `  edge [color="#9ca3af"];`,
     `  subgraph cluster_rows { graph [label="${hessian ? "gradient (rows)" : "outputs (rows)"}", style=dashed, color="#d1d5db"];`,
-    ...rows.map((r, i) => node(`r${i}`, r, colouredRows ? c.groups[i] : null)),
+    // Graphviz stacks a left-to-right rank from the bottom: declared in reverse, index 0 comes out on top.
+    ...rows.map((r, i) => node(`r${i}`, r, colouredRows ? c.groups[i] : null)).reverse(),
     "  }",
     `  subgraph cluster_cols { graph [label="inputs (columns)", style=dashed, color="#d1d5db"];`,
-    ...cols.map((x, j) => node(`c${j}`, x, colouredRows ? null : c.groups[j])),
+    ...cols.map((x, j) => node(`c${j}`, x, colouredRows ? null : c.groups[j])).reverse(),
     "  }",
   ];
   for (let i = 0; i < m; i++) {
