@@ -18,7 +18,7 @@ import {
   prepareSparseJacobian,
   sparsity,
 } from "../src/index.js";
-import { brusselator, brusselatorState } from "../src/testing/brusselator.js";
+import { brusselator, brusselatorState } from "../src/testing/sparse-functions.js";
 import { timeCase, type Clock } from "./core-timing.js";
 
 const SIZES = [8, 16, 32, 64];

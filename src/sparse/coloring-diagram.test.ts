@@ -3,18 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ArgumentError, Tensor, coloring, displaySymbol, showColoring, sparsity, zeros } from "../index.js";
-import { brusselator, brusselatorState } from "../testing/brusselator.js";
-
-const tridiagonal = (x: Tensor): Tensor => {
-  const n = x.size;
-  return x
-    .narrow(0, 0, n - 2)
-    .sub(x.narrow(0, 1, n - 2).mul(2))
-    .add(x.narrow(0, 2, n - 2));
-};
+import { brusselator, brusselatorState, secondDifference } from "../testing/sparse-functions.js";
 
 test("showColoring: every input filled with its group's colour, an edge per nonzero", async () => {
-  const p = sparsity(tridiagonal, zeros([6]));
+  const p = sparsity(secondDifference, zeros([6]));
   const c = coloring(p, { kind: "column" });
   assert.equal(c.colors, 3);
   const d = showColoring(p, c);
@@ -32,7 +24,7 @@ test("showColoring: every input filled with its group's colour, an edge per nonz
 });
 
 test("showColoring: a row colouring fills the outputs; labels are checked", () => {
-  const p = sparsity(tridiagonal, zeros([5]));
+  const p = sparsity(secondDifference, zeros([5]));
   const d = showColoring(p, coloring(p, { kind: "row" }), { rowLabels: ["a", "b", "c"] });
   assert.match(d.dot, /"r0" \[label="a".*fillcolor/);
   assert.throws(
@@ -47,7 +39,7 @@ test("showColoring: a pattern too large to read, or a colouring of another patte
     () => showColoring(big, coloring(big, { kind: "column" })),
     (e: unknown) => e instanceof ArgumentError && /a 128×128 pattern has 256 vertices/.test(e.message),
   );
-  const p = sparsity(tridiagonal, zeros([5]));
+  const p = sparsity(secondDifference, zeros([5]));
   const q = sparsity((x: Tensor) => x.square(), zeros([5]));
   assert.throws(() => showColoring(q, coloring(p, { kind: "column" })), /the colouring is of a 3×5 pattern/);
 });

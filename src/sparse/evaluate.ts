@@ -32,20 +32,14 @@ function checkedOutput(op: string, out: unknown, m: number, x: Tensor): Tensor {
   return out;
 }
 
-/** J·S as [colors, m] row-major, from one batched jvp of f at x over the seeds [colors, ...x.shape]. */
-export function forwardCompressed(
-  op: string,
-  f: (x: Tensor) => Tensor,
-  x: Tensor,
-  seeds: Tensor,
-  m: number,
-): Float64Array {
+/** The output tangents of one batched jvp of g at x over the seeds [colors, ...x.shape], as [colors, ...]. */
+function batchedJvp(g: (x: Tensor) => Tensor, x: Tensor, seeds: Tensor): Float64Array {
   const colors = seeds.shape[0];
   if (colors === 0) return new Float64Array(0);
   passCounter.forward++;
   const [out] = vmapCore(
     ([tangents]) => {
-      const r = jvpCore((ins) => [checkedOutput(op, f(ins[0]), m, x)], [x], [tangents]);
+      const r = jvpCore((ins) => [g(ins[0])], [x], [tangents]);
       return [r.tangents[0] ?? zeros(r.primals[0].shape)];
     },
     [seeds],
@@ -54,6 +48,17 @@ export function forwardCompressed(
     broadcastBatch,
   );
   return out.data;
+}
+
+/** J·S as [colors, m] row-major, from one batched jvp of f at x over the seeds [colors, ...x.shape]. */
+export function forwardCompressed(
+  op: string,
+  f: (x: Tensor) => Tensor,
+  x: Tensor,
+  seeds: Tensor,
+  m: number,
+): Float64Array {
+  return batchedJvp((y) => checkedOutput(op, f(y), m, x), x, seeds);
 }
 
 /**
@@ -78,19 +83,5 @@ export function reverseCompressed(
 
 /** H·S as [colors, n] row-major: one batched Hessian-vector product (jvp of grad f) over the seeds. */
 export function hessianCompressed(f: (x: Tensor) => Tensor, x: Tensor, seeds: Tensor): Float64Array {
-  const colors = seeds.shape[0];
-  if (colors === 0) return new Float64Array(0);
-  const gradient = grad(f);
-  passCounter.forward++;
-  const [out] = vmapCore(
-    ([tangents]) => {
-      const r = jvpCore((ins) => [gradient(ins[0])], [x], [tangents]);
-      return [r.tangents[0] ?? zeros(r.primals[0].shape)];
-    },
-    [seeds],
-    [true],
-    colors,
-    broadcastBatch,
-  );
-  return out.data;
+  return batchedJvp(grad(f), x, seeds);
 }

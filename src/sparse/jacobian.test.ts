@@ -25,7 +25,7 @@ import {
   type DisplayHost,
 } from "../index.js";
 import { assertArrayClose } from "../testing/check.js";
-import { brusselator, brusselatorState } from "../testing/brusselator.js";
+import { brusselator, brusselatorState, rosenbrock, secondDifference } from "../testing/sparse-functions.js";
 
 /** Checks a sparse result against the dense Jacobian (reshaped [m, n]) to 1e-12 relative to its largest entry. */
 function assertMatchesDense(sparse: { toDense(): Tensor }, dense: Tensor, what: string): void {
@@ -33,19 +33,12 @@ function assertMatchesDense(sparse: { toDense(): Tensor }, dense: Tensor, what: 
   assertArrayClose(d.data, dense.reshape(d.shape).data, 1e-12, what, "max");
 }
 
-const secondDifference = (x: Tensor): Tensor => {
-  const n = x.size;
-  return x
-    .narrow(0, 0, n - 2)
-    .sub(x.narrow(0, 1, n - 2).mul(2))
-    .add(x.narrow(0, 2, n - 2))
-    .sin();
-};
+const sinOfSecondDifference = (x: Tensor): Tensor => secondDifference(x).sin();
 
 const W = randn([3, 3], { seed: 1 });
 const known: [string, (x: Tensor) => Tensor, Tensor][] = [
   ["diagonal", (x) => x.sin().mul(x.exp()), randn([6], { seed: 2 })],
-  ["tridiagonal", secondDifference, randn([9], { seed: 3 })],
+  ["tridiagonal", sinOfSecondDifference, randn([9], { seed: 3 })],
   ["block-diagonal", (x) => matmul(x, W).tanh(), randn([4, 3], { seed: 4 })],
   ["Brusselator N = 4", brusselator(4), brusselatorState(4)],
   ["the seed's cat", (q) => cat([q.mul(2), q.square().mul(4)], 0), tensor([1, 2])],
@@ -145,22 +138,6 @@ test("sparseJacobian: a given pattern is used as is and must match x", () => {
   );
   assert.throws(() => sparseJacobian(secondDifference, x, { mode: "sideways" as never }), ArgumentError);
 });
-
-const rosenbrock = (v: Tensor): Tensor => {
-  const n = v.size;
-  const a = v.narrow(0, 1, n - 1).sub(v.narrow(0, 0, n - 1).square());
-  return a
-    .square()
-    .mul(100)
-    .add(
-      v
-        .narrow(0, 0, n - 1)
-        .neg()
-        .add(1)
-        .square(),
-    )
-    .sum();
-};
 
 test("sparseHessian: Rosenbrock's tridiagonal Hessian from 3 colours equals the dense hessian", () => {
   for (const n of [5, 50]) {

@@ -13,7 +13,7 @@ import {
   sparseJacobian,
   tensor,
 } from "../index.js";
-import { brusselator, brusselatorState } from "../testing/brusselator.js";
+import { brusselator, brusselatorState } from "../testing/sparse-functions.js";
 
 // [[1, 0, 2], [0, 0, 3]]
 const pattern = SparsityPattern.fromRows(3, [[0, 2], [2]]);

@@ -20,7 +20,7 @@ import {
   where,
 } from "../index.js";
 import { assertArrayClose } from "../testing/check.js";
-import { roll } from "../testing/brusselator.js";
+import { roll } from "../testing/sparse-functions.js";
 
 const sparseMatrix = fc
   .record({ m: fc.integer({ min: 1, max: 7 }), n: fc.integer({ min: 1, max: 7 }) })

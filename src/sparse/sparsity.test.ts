@@ -23,7 +23,7 @@ import {
   where,
   zeros,
 } from "../index.js";
-import { brusselator, brusselatorState } from "../testing/brusselator.js";
+import { brusselator, brusselatorState, rosenbrock, secondDifference } from "../testing/sparse-functions.js";
 
 /** The pattern of the dense Jacobian of f at x (exact zeros excluded). */
 function densePattern(f: (x: Tensor) => Tensor, x: Tensor): SparsityPattern {
@@ -34,15 +34,6 @@ function densePattern(f: (x: Tensor) => Tensor, x: Tensor): SparsityPattern {
 function denseHessianPattern(f: (x: Tensor) => Tensor, x: Tensor): SparsityPattern {
   return SparsityPattern.fromDense(hessian(f)(x).reshape(x.size, x.size));
 }
-
-/** The second difference x[i] - 2 x[i+1] + x[i+2]: a tridiagonal (n-2) × n pattern. */
-const secondDifference = (x: Tensor): Tensor => {
-  const n = x.size;
-  return x
-    .narrow(0, 0, n - 2)
-    .sub(x.narrow(0, 1, n - 2).mul(2))
-    .add(x.narrow(0, 2, n - 2));
-};
 
 test("sparsity: an elementwise function has the diagonal pattern", () => {
   const p = sparsity((x: Tensor) => x.sin().mul(x).exp(), randn([5], { seed: 1 }));
@@ -218,21 +209,6 @@ test("hessianSparsity: x0·x1 links 0 and 1, x0 + x1 links nothing, sin(x0 + x1)
 });
 
 test("hessianSparsity: Rosenbrock's Hessian is tridiagonal, and every pattern is symmetric and covers the dense one", () => {
-  const rosenbrock = (v: Tensor): Tensor => {
-    const n = v.size;
-    const a = v.narrow(0, 1, n - 1).sub(v.narrow(0, 0, n - 1).square());
-    return a
-      .square()
-      .mul(100)
-      .add(
-        v
-          .narrow(0, 0, n - 1)
-          .neg()
-          .add(1)
-          .square(),
-      )
-      .sum();
-  };
   const x = randn([8], { seed: 6 });
   const p = hessianSparsity(rosenbrock, x);
   assert.equal(p.nnz, 8 + 2 * 7);

@@ -1,7 +1,7 @@
-// Random operands and params for every primitive (except linear algebra, whose cases live beside its
-// rules in src/linalg/): the generated tests of the derivative rules (src/core/rules/rules.test.ts) and of
-// the sparsity rules (src/sparse/detect/rules.test.ts) draw from this one table, which is total, so a new
-// primitive does not compile until it has a case here.
+// Random operands and params for every primitive: the generated tests of the derivative rules
+// (src/core/rules/rules.test.ts, all but linear algebra, whose rules are checked in src/linalg/) and of the
+// sparsity rules (src/sparse/detect/rules.test.ts, all of them) draw from these tables, which are total, so a
+// new primitive does not compile until it has a case here.
 import { Tensor } from "../tensor.js";
 import { Primitive, type CompareOp } from "../core/primitives.js";
 import type { linalgRules } from "../linalg/rules.js";
@@ -20,13 +20,13 @@ export interface Case {
   smooth: boolean;
 }
 
-export function int(rand: Rand, lo: number, hi: number): number {
+function int(rand: Rand, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
 }
 export function normal(rand: Rand): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
-export function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
+function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
   return Array.from({ length: int(rand, minRank, maxRank) }, () => int(rand, 1, 3));
 }
 /** A shape that broadcasts to `shape`: some leading dims dropped, some dims set to 1. */
@@ -104,8 +104,8 @@ const ops: CompareOp[] = ["lt", "le", "gt", "ge", "eq", "ne"];
 /** The linear-algebra primitives, whose cases live beside their rules in src/linalg/. */
 export type LinalgPrimitive = keyof typeof linalgRules.impl;
 
-/** A case for each primitive outside linear algebra. */
-export const primitiveCases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
+/** The cases of every primitive outside linear algebra. */
+export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
   [Primitive.Neg]: unaryCase(gauss),
   [Primitive.Exp]: unaryCase(gauss),
   [Primitive.Log]: unaryCase(positive),
@@ -237,4 +237,58 @@ export const primitiveCases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case 
     diff: [0, 1],
     smooth: true,
   },
+};
+
+/** A matrix batch [..., n, n] with a strong diagonal (well conditioned). */
+function conditioned(rand: Rand, batch: number[], n: number): Tensor {
+  const t = gauss(rand, [...batch, n, n]);
+  const d = t.data;
+  for (let m = 0; m < d.length / (n * n); m++) for (let i = 0; i < n; i++) d[m * n * n + i * n + i] += n + 2;
+  return t;
+}
+
+/** A symmetric positive-definite matrix batch M·Mᵀ + n·I. */
+function positiveDefinite(rand: Rand, batch: number[], n: number): Tensor {
+  const m = gauss(rand, [...batch, n, n]).data;
+  const out = new Float64Array(m.length);
+  for (let b = 0; b < m.length / (n * n); b++) {
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? n : 0;
+        for (let p = 0; p < n; p++) s += m[o + i * n + p] * m[o + j * n + p];
+        out[o + i * n + j] = s;
+      }
+    }
+  }
+  return new Tensor(out, [...batch, n, n]);
+}
+
+function matrixCase(make: (rand: Rand, batch: number[], n: number) => Tensor[], diff: number[]): Case {
+  return {
+    make: (rand) => ({ args: make(rand, shapeOf(rand, 0, 1), int(rand, 1, 3)), params: {} }),
+    diff,
+    smooth: true,
+  };
+}
+
+/** The cases of the linear-algebra primitives. */
+export const linalgCases: { [P in LinalgPrimitive]: Case } = {
+  [Primitive.Solve]: matrixCase(
+    (rand, batch, n) => [conditioned(rand, batch, n), gauss(rand, [...batch, n, int(rand, 1, 2)])],
+    [0, 1],
+  ),
+  [Primitive.TriangularSolve]: {
+    make: (rand) => {
+      const [batch, n] = [shapeOf(rand, 0, 1), int(rand, 1, 3)];
+      const params = { lower: rand() < 0.5, transpose: rand() < 0.5, unitDiagonal: rand() < 0.3 };
+      return { args: [conditioned(rand, batch, n), gauss(rand, [...batch, n, 2])], params };
+    },
+    diff: [0, 1],
+    smooth: true,
+  },
+  [Primitive.Cholesky]: matrixCase((rand, batch, n) => [positiveDefinite(rand, batch, n)], [0]),
+  [Primitive.Det]: matrixCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
+  [Primitive.LogAbsDet]: matrixCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
+  [Primitive.Adjugate]: matrixCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
 };

@@ -18,9 +18,9 @@ import {
   randomTensor,
   seededRandom,
 } from "../../testing/check.js";
-import { type Case, gauss, normal, primitiveCases } from "../../testing/primitive-cases.js";
+import { type Case, cases, gauss, normal } from "../../testing/primitive-cases.js";
 
-for (const [name, c] of Object.entries(primitiveCases) as [Primitive, Case][]) {
+for (const [name, c] of Object.entries(cases) as [Primitive, Case][]) {
   test(`${name}: jacrev and jacfwd match finite differences`, () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {

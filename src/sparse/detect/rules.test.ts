@@ -6,72 +6,18 @@ import "../../setup.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Tensor } from "../../tensor.js";
-import { Primitive } from "../../core/primitives.js";
+import type { Tensor } from "../../tensor.js";
+import type { Primitive } from "../../core/primitives.js";
 import { hessian, jacrev } from "../../transforms/jacobian.js";
 import { grad } from "../../transforms/functional.js";
-import { add, mul } from "../../ops/elementwise.js";
-import { eye } from "../../ops/create.js";
-import { matmul, mT } from "../../ops/matmul.js";
+import { mul } from "../../ops/elementwise.js";
 import { sum } from "../../ops/reduce.js";
 import { applyPrimitive, seededRandom } from "../../testing/check.js";
-import {
-  type Case,
-  type LinalgPrimitive,
-  type Rand,
-  gauss,
-  int,
-  primitiveCases,
-  shapeOf,
-} from "../../testing/primitive-cases.js";
+import { type Case, cases, gauss, linalgCases } from "../../testing/primitive-cases.js";
 import { detect } from "./trace.js";
 import type { IndexSets } from "./index-sets.js";
 
-/** A matrix batch [..., n, n] with a strong diagonal (well conditioned). */
-function conditioned(rand: Rand, batch: number[], n: number): Tensor {
-  return add(gauss(rand, [...batch, n, n]), mul(eye(n), n + 2));
-}
-
-function linalgCase(make: (rand: Rand, batch: number[], n: number) => Tensor[], diff: number[]): Case {
-  return {
-    make: (rand) => {
-      const batch = shapeOf(rand, 0, 1);
-      const n = int(rand, 1, 3);
-      return { args: make(rand, batch, n), params: {} };
-    },
-    diff,
-    smooth: true,
-  };
-}
-
-const linalgCases: { [P in LinalgPrimitive]: Case } = {
-  [Primitive.Solve]: linalgCase(
-    (rand, batch, n) => [conditioned(rand, batch, n), gauss(rand, [...batch, n, int(rand, 1, 2)])],
-    [0, 1],
-  ),
-  [Primitive.TriangularSolve]: {
-    make: (rand) => {
-      const batch = shapeOf(rand, 0, 1);
-      const n = int(rand, 1, 3);
-      const params = { lower: rand() < 0.5, transpose: rand() < 0.5, unitDiagonal: rand() < 0.3 };
-      return { args: [conditioned(rand, batch, n), gauss(rand, [...batch, n, 2])], params };
-    },
-    diff: [0, 1],
-    smooth: true,
-  },
-  [Primitive.Cholesky]: linalgCase(
-    (rand, batch, n) => {
-      const a = gauss(rand, [...batch, n, n]);
-      return [add(matmul(a, mT(a)), mul(eye(n), n))];
-    },
-    [0],
-  ),
-  [Primitive.Det]: linalgCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
-  [Primitive.LogAbsDet]: linalgCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
-  [Primitive.Adjugate]: linalgCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
-};
-
-const cases: { [P in Primitive]: Case } = { ...primitiveCases, ...linalgCases };
+const everyCase: { [P in Primitive]: Case } = { ...cases, ...linalgCases };
 
 /** Throws unless every nonzero of the dense [m, n] matrix is an entry of the sets (m rows). */
 function assertCovers(sets: IndexSets | null, dense: Tensor, m: number, n: number, what: string): void {
@@ -89,7 +35,7 @@ function assertCovers(sets: IndexSets | null, dense: Tensor, m: number, n: numbe
   }
 }
 
-for (const [name, c] of Object.entries(cases) as [Primitive, Case][]) {
+for (const [name, c] of Object.entries(everyCase) as [Primitive, Case][]) {
   test(`${name}: the sparsity rule covers the Jacobian, globally and locally`, () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {

@@ -2,6 +2,7 @@
 // each output element depends on every element of its operand matrix (and on its own column of B for a
 // solve); Cholesky's factor L is lower triangular and L[i, j] reads only the leading (i+1)×(i+1) block.
 import { Primitive } from "../../../core/primitives.js";
+import type { linalgRules } from "../../../linalg/rules.js";
 import { sizeOf } from "../../../core/kernels.js";
 import { ShapeError, fmtShape } from "../../../errors.js";
 import { SetBuilder, gatherRows, scatterUnion, unionRows, type IndexSets } from "../index-sets.js";
@@ -13,13 +14,8 @@ import type {
   SparsityRules,
 } from "../types.js";
 
-type LinalgPrim =
-  | Primitive.Solve
-  | Primitive.TriangularSolve
-  | Primitive.Cholesky
-  | Primitive.Det
-  | Primitive.LogAbsDet
-  | Primitive.Adjugate;
+/** The linear-algebra primitives (their derivative rules live in src/linalg/rules.ts). */
+type LinalgPrim = keyof typeof linalgRules.impl;
 
 /** The matrix size n of a batch of square matrices [..., n, n], or a ShapeError naming op. */
 function squareSize(op: string, a: SparsityOperand): number {

@@ -3,21 +3,15 @@
 // scatter whose index is traced without values may read any position along its axis.
 import { Tensor } from "../../../tensor.js";
 import { Primitive } from "../../../core/primitives.js";
+import type { shapeRules } from "../../../core/rules/shape.js";
 import { sizeOf } from "../../../core/kernels.js";
 import { IndexError, ShapeError, fmtShape } from "../../../errors.js";
 import { IndexSets, gatherRows, scatterUnion, type Workspace } from "../index-sets.js";
 import { mapThrough } from "../index-maps.js";
 import type { SparsityOperand, SparsityResult, SparsityRule, SparsityRules } from "../types.js";
 
-type ShapePrim =
-  | Primitive.Reshape
-  | Primitive.Permute
-  | Primitive.BroadcastTo
-  | Primitive.Slice
-  | Primitive.PadSlice
-  | Primitive.Concat
-  | Primitive.Gather
-  | Primitive.ScatterAdd;
+/** The primitives of the core's shape family. */
+type ShapePrim = keyof typeof shapeRules.impl;
 
 /** A primitive that moves elements of its one operand: out[k] = x[map[k]] (map[k] < 0: a zero). */
 function moving<P extends Primitive.Permute | Primitive.BroadcastTo | Primitive.Slice>(

@@ -1,11 +1,38 @@
-// The 2-D Brusselator right-hand side on an N×N periodic grid, the standard sparse-Jacobian benchmark
-// (as in DifferentialEquations.jl's): u of shape [N, N, 2] holds the two species, each coupled to its
-// four grid neighbours by a five-point Laplacian and to the other species at the same point. Its Jacobian
-// has exactly 12·N² nonzeros for N >= 3 (six per row). Used by the sparse tests and `npm run bench:sparse`;
-// bench/sparse_peers.py writes the same function for JAX.
+// Functions of known sparse structure for the sparse tests and `npm run bench:sparse`: a second difference
+// (tridiagonal Jacobian), Rosenbrock's function (tridiagonal Hessian), and the 2-D Brusselator right-hand
+// side on an N×N periodic grid, the standard sparse-Jacobian benchmark (as in DifferentialEquations.jl's):
+// u of shape [N, N, 2] holds the two species, each coupled to its four grid neighbours by a five-point
+// Laplacian and to the other species at the same point, so its Jacobian has exactly 12·N² nonzeros for
+// N >= 3 (six per row). bench/sparse_peers.py writes the same Brusselator for JAX.
 import type { Tensor } from "../tensor.js";
 import { cat, stack } from "../ops/shape.js";
 import { tensor } from "../ops/create.js";
+
+/** y_i = x_i − 2 x_{i+1} + x_{i+2}: an (n−2) × n tridiagonal Jacobian. */
+export function secondDifference(x: Tensor): Tensor {
+  const n = x.size;
+  return x
+    .narrow(0, 0, n - 2)
+    .sub(x.narrow(0, 1, n - 2).mul(2))
+    .add(x.narrow(0, 2, n - 2));
+}
+
+/** Σ 100 (x_{i+1} − x_i²)² + (1 − x_i)²: a tridiagonal Hessian. */
+export function rosenbrock(x: Tensor): Tensor {
+  const n = x.size;
+  const a = x.narrow(0, 1, n - 1).sub(x.narrow(0, 0, n - 1).square());
+  return a
+    .square()
+    .mul(100)
+    .add(
+      x
+        .narrow(0, 0, n - 1)
+        .neg()
+        .add(1)
+        .square(),
+    )
+    .sum();
+}
 
 /** The reaction constants A, B and the diffusion coefficient α (scaled by 1/dx², dx = 1/(N-1)). */
 export const BRUSSELATOR = { A: 3.4, B: 1, alpha: 10 } as const;
