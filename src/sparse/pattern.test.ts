@@ -49,6 +49,7 @@ test("bad input: each error names the constructor, the entry and the shape", () 
   assert.throws(() => SparsityPattern.fromRows(2, [[0, 5]]), /fromRows: row 0: index \(0, 5\)/);
   assert.throws(() => SparsityPattern.fromDense(tensor([1, 2, 3])), /expected a 2-D tensor, got shape \[3\]/);
   assert.throws(() => bandedPattern(3, 1, 1).has(3, 0), /has: index \(3, 0\) is outside the 3×3 pattern/);
+  assert.throws(() => bandedPattern(3, 1, 1).indexOf(0, -1), /indexOf: index \(0, -1\) is outside/);
   const p = bandedPattern(3, 1, 1);
   assert.throws(
     () => p.union(SparsityPattern.empty(3, 4)),

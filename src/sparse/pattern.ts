@@ -216,12 +216,17 @@ export class SparsityPattern implements Displayable {
 
   /** Whether entry (i, j) is a structural nonzero (binary search within row i). */
   has(i: number, j: number): boolean {
-    return this.indexOf(i, j) >= 0;
+    checkEntry(i, j, this.shape[0], this.shape[1], "SparsityPattern.has");
+    return this.#find(i, j) >= 0;
   }
 
   /** The position k of nonzero (i, j) in `colIdx` (and in a SparseMatrix's `values`), or -1. */
   indexOf(i: number, j: number): number {
-    checkEntry(i, j, this.shape[0], this.shape[1], "SparsityPattern.has");
+    checkEntry(i, j, this.shape[0], this.shape[1], "SparsityPattern.indexOf");
+    return this.#find(i, j);
+  }
+
+  #find(i: number, j: number): number {
     let lo = this.rowPtr[i];
     let hi = this.rowPtr[i + 1] - 1;
     while (lo <= hi) {
