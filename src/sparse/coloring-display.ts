@@ -83,3 +83,6 @@ export function coloringBundle(c: ColoringView): MimeBundle {
   bundle["text/plain"] = coloringText(c);
   return bundle;
 }
+
+/** The palette of the coloured spy plots, shared with the bipartite colouring diagram (showColoring). */
+export { PALETTE as COLORING_PALETTE };
