@@ -120,6 +120,17 @@ test("property: constructors, has, transpose and union agree with a set of entri
       const t = entrySet(p.transpose());
       assert.deepEqual(t, new Set([...entries].map((e) => e.split(",").reverse().join(","))));
       assert.ok(SparsityPattern.fromDense(p.toDense()).equals(p));
+      const copy = SparsityPattern.fromCsr(p.shape[0], p.shape[1], p.rowPtr, p.colIdx);
+      assert.ok(copy.equals(p) && copy.colIdx !== p.colIdx);
+      // Each row reversed and its first column repeated: sorted and merged back.
+      const rowPtr = [0];
+      const colIdx: number[] = [];
+      for (let i = 0; i < p.shape[0]; i++) {
+        const row = Array.from(p.row(i)).reverse();
+        colIdx.push(...row, ...row.slice(0, 1));
+        rowPtr.push(colIdx.length);
+      }
+      assert.ok(SparsityPattern.fromCsr(p.shape[0], p.shape[1], rowPtr, colIdx).equals(p));
       const sameShape = SparsityPattern.fromEntries(p.shape[0], p.shape[1], [], []).union(p);
       assert.ok(sameShape.equals(p));
       if (q.shape[0] === p.shape[0] && q.shape[1] === p.shape[1]) {
