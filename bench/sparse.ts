@@ -1,46 +1,42 @@
 // `npm run bench:sparse`: the 2-D Brusselator right-hand side on an N×N periodic grid (u of shape [N, N, 2])
-// for N = 8, 16, 32, 64: sparsity detection time, colours by ordering (beside networkx's greedy strategies
-// on the same column intersection graph), the prepared plan's evaluation time, jaclab's dense jacrev and
-// jacfwd, and JAX's dense jit(jacfwd) / jit(jacrev) measured in the same run (float64, one thread), with the
-// ratios the issue's targets ask for. Every result is checked against a dense Jacobian before it is timed.
+// for N = 8, 16, 32, 64: sparsity detection time, colours by ordering beside networkx's greedy strategies on
+// the same column intersection graph (the table of ./sparse-coloring.ts), the prepared plan's evaluation
+// time, jaclab's dense jacrev and jacfwd, and JAX's dense jit(jacfwd) / jit(jacrev) measured in the same run
+// (float64, one thread), with the ratios the issue's targets ask for. Every result is checked against a
+// dense Jacobian before it is timed.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  type Ordering,
+  DEFAULT_ORDERING,
   type SparsityPattern,
-  Tensor,
-  coloring,
+  type Tensor,
   jacfwd,
   jacrev,
   prepareSparseJacobian,
   sparsity,
 } from "../src/index.js";
 import { brusselator, brusselatorState } from "../src/testing/sparse-functions.js";
+import { brusselatorPattern } from "../src/sparse/testing/brusselator-pattern.js";
 import { timeCase, type Clock } from "./core-timing.js";
+import { type ColoringBenchRow, coloringBenchmark, formatColoringTable } from "./sparse-coloring.js";
 
-const SIZES = [8, 16, 32, 64];
-const ORDERINGS: Ordering[] = [
-  "natural",
-  "largest-first",
-  "smallest-last",
-  "incidence-degree",
-  "dynamic-largest-first",
-];
+const SIZES = (process.env.BENCH_SIZES ?? "8,16,32,64").split(",").map(Number);
 const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const python = path.join(root, ".venv-peers", "bin", "python");
+
+interface JaxTimes {
+  jacfwd_ms: number;
+  jacrev_ms: number;
+  max_rel_diff: number;
+}
 
 interface Row {
   N: number;
   n: number;
-  nnz: number;
   detectMs: number;
-  colors: Record<string, number>;
-  defaultColors: number;
-  defaultOrdering: string;
-  bestOrdering: string;
   planMs: number;
   planDefaultMs: number;
   planColors: number;
@@ -48,8 +44,7 @@ interface Row {
   jacrevMs: number | null;
   jacfwdMs: number | null;
   denseCheck: string;
-  networkx: Record<string, number>;
-  jax: { jacfwd_ms: number; jacrev_ms: number; max_rel_diff: number } | null;
+  jax: JaxTimes | null;
   pattern: SparsityPattern;
   x: Tensor;
   values: Float64Array;
@@ -73,30 +68,25 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
   const x = brusselatorState(N);
   const n = x.size;
   const pattern = sparsity(f, x);
-  if (pattern.nnz !== 12 * N * N)
-    throw new Error(`N=${N}: ${pattern.nnz} nonzeros, expected 12·N² = ${12 * N * N}`);
+  // The detected pattern must be the one the colouring table colours (built there from the stencil).
+  if (pattern.nnz !== 12 * N * N || !pattern.equals(brusselatorPattern(N))) {
+    throw new Error(`N=${N}: the detected pattern (${pattern.nnz} nonzeros) is not the Brusselator's 12·N²`);
+  }
   const detectMs = ms(() => sparsity(f, x), budgetMs, clock);
-  const colors: Record<string, number> = {};
-  for (const ordering of ORDERINGS) colors[ordering] = coloring(pattern, { kind: "column", ordering }).colors;
-  const best = coloring(pattern, { kind: "column", ordering: "best" });
-  colors.best = best.colors;
-  const byDefault = coloring(pattern, { kind: "column" });
   const plan = prepareSparseJacobian(f, x, { ordering: "best" });
   const planDefault = prepareSparseJacobian(f, x);
   const J = plan.jacobian(x);
-  // Checked against the dense Jacobian before anything is timed (beyond denseUpTo, against JAX's below).
+  // Checked against the dense Jacobian before anything is timed (beyond denseUpTo, against JAX's only).
   let denseCheck = "checked against JAX only";
   let jacrevMs: number | null = null;
   let jacfwdMs: number | null = null;
   if (N <= denseUpTo) {
-    const dense = jacrev(f)(x).reshape(n, n);
-    const viaFwd = jacfwd(f)(x).reshape(n, n);
-    const errs = [
-      maxRelDiff(J.toDense().data, dense.data),
-      maxRelDiff(planDefault.jacobian(x).toDense().data, dense.data),
-    ];
-    errs.push(maxRelDiff(viaFwd.data, dense.data));
-    const worst = Math.max(...errs);
+    const dense = jacrev(f)(x).reshape(n, n).data;
+    const worst = Math.max(
+      maxRelDiff(J.toDense().data, dense),
+      maxRelDiff(planDefault.jacobian(x).toDense().data, dense),
+      maxRelDiff(jacfwd(f)(x).data, dense),
+    );
     if (worst > 1e-12) throw new Error(`N=${N}: the sparse Jacobian differs from the dense one by ${worst}`);
     denseCheck = `max rel diff vs jacrev ${worst.toExponential(1)}`;
     jacrevMs = ms(() => jacrev(f)(x), budgetMs, clock);
@@ -105,12 +95,7 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
   return {
     N,
     n,
-    nnz: pattern.nnz,
     detectMs,
-    colors,
-    defaultColors: byDefault.colors,
-    defaultOrdering: byDefault.ordering,
-    bestOrdering: best.ordering,
     planMs: ms(() => plan.jacobian(x), budgetMs, clock),
     planDefaultMs: ms(() => planDefault.jacobian(x), budgetMs, clock),
     planColors: plan.colors,
@@ -118,7 +103,6 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
     jacrevMs,
     jacfwdMs,
     denseCheck,
-    networkx: {},
     jax: null,
     pattern,
     x,
@@ -126,8 +110,8 @@ function measure(N: number, budgetMs: number, clock: Clock, denseUpTo: number): 
   };
 }
 
-/** Runs a peer script with .venv-peers' Python on a JSON file; one JSON object per output line. */
-function runPython(script: string, input: unknown, env: Record<string, string> = {}): unknown[] | null {
+/** Runs bench/sparse_peers.py with .venv-peers' Python on the cases; one JSON object per output line. */
+function runJax(input: unknown, clock: Clock): JaxTimes[] | null {
   if (!existsSync(python)) {
     console.log(
       `(no ${python}: \`ln -s /work/main/.venv-peers .venv-peers\` or bash scripts/setup-peers.sh)`,
@@ -136,11 +120,11 @@ function runPython(script: string, input: unknown, env: Record<string, string> =
   }
   const dir = mkdtempSync(path.join(tmpdir(), "jaclab-bench-sparse-"));
   try {
-    const file = path.join(dir, "input.json");
+    const file = path.join(dir, "cases.json");
     writeFileSync(file, JSON.stringify(input));
-    const out = execFileSync(python, [path.join(root, "bench", script), file], {
+    const out = execFileSync(python, [path.join(root, "bench", "sparse_peers.py"), file], {
       encoding: "utf8",
-      env: { ...process.env, ...env },
+      env: { ...process.env, JACLAB_BENCH_CLOCK: clock },
       maxBuffer: 1 << 26,
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -148,93 +132,66 @@ function runPython(script: string, input: unknown, env: Record<string, string> =
       .trim()
       .split("\n")
       .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as unknown);
+      .map((l) => JSON.parse(l) as JaxTimes);
   } catch (e) {
-    console.log(`(${script} failed: ${(e as Error).message.split("\n")[0]})`);
+    console.log(`(sparse_peers.py failed: ${(e as Error).message.split("\n")[0]})`);
     return null;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function addNetworkx(rows: Row[]): void {
-  const input = rows.map((r) => ({
-    m: r.n,
-    n: r.n,
-    rowPtr: [...r.pattern.rowPtr],
-    colIdx: [...r.pattern.colIdx],
-  }));
-  const out = runPython("sparse_coloring_peers.py", input) as
-    { strategies: Record<string, { colors: number }> }[] | null;
-  out?.forEach((o, i) => {
-    for (const [name, s] of Object.entries(o.strategies)) rows[i].networkx[name] = s.colors;
-  });
-}
-
+/** JAX's dense Jacobians of the same function at the same x, checked against jaclab's sparse values. */
 function addJax(rows: Row[], clock: Clock): void {
-  const input = rows.map((r) => {
-    const rowsOf = r.pattern.rowIndices();
-    return {
-      N: r.N,
-      x: [...r.x.data],
-      rows: [...rowsOf],
-      cols: [...r.pattern.colIdx],
-      values: [...r.values],
-    };
-  });
-  const out = runPython("sparse_peers.py", input, { JACLAB_BENCH_CLOCK: clock }) as Row["jax"][] | null;
-  out?.forEach((o, i) => {
-    if (o === null) return;
-    if (o.max_rel_diff > 1e-12)
+  const input = rows.map((r) => ({
+    N: r.N,
+    x: [...r.x.data],
+    rows: [...r.pattern.rowIndices()],
+    cols: [...r.pattern.colIdx],
+    values: [...r.values],
+  }));
+  runJax(input, clock)?.forEach((o, i) => {
+    if (o.max_rel_diff > 1e-12) {
       throw new Error(`N=${rows[i].N}: JAX's Jacobian differs from jaclab's by ${o.max_rel_diff}`);
+    }
     rows[i].jax = o;
   });
 }
 
-function fmt(v: number | null | undefined, digits = 3): string {
-  if (v === null || v === undefined) return "-";
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(digits);
+function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return "-";
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toPrecision(3);
 }
 
 function table(title: string, header: string[], lines: string[][]): void {
   const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
-  console.log(`\n${title}`);
   const line = (cells: string[]) =>
     cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ");
-  console.log(line(header));
-  console.log("-".repeat(widths.reduce((s, w) => s + w + 2, 0)));
+  console.log(`\n${title}\n${line(header)}\n${"-".repeat(widths.reduce((s, w) => s + w + 2, 0))}`);
   for (const l of lines) console.log(line(l));
 }
 
-function report(rows: Row[]): void {
-  const Ns = rows.map((r) => `N=${r.N}`);
+function report(rows: Row[], colours: ColoringBenchRow[]): void {
   const per = (label: string, get: (r: Row) => string) => [label, ...rows.map(get)];
+  const Ns = rows.map((r) => `N=${r.N}`);
+  const fasterJax = (r: Row) => (r.jax === null ? null : Math.min(r.jax.jacfwd_ms, r.jax.jacrev_ms));
+  const ratio = (other: number | null, r: Row) => (other === null ? "-" : `${fmt(other / r.planMs)}x`);
   table(
     "Sizes and detection",
     ["", ...Ns],
     [
       per("unknowns n = 2N²", (r) => String(r.n)),
-      per("nonzeros (= 12·N²)", (r) => String(r.nnz)),
+      per("nonzeros (= 12·N²)", (r) => String(r.pattern.nnz)),
       per("detection ms", (r) => fmt(r.detectMs)),
     ],
   );
-  const nxNames = [...new Set(rows.flatMap((r) => Object.keys(r.networkx)))];
-  table(
-    "Column colours (6 is the floor: each row has 6 entries)",
-    ["ordering", ...Ns],
-    [
-      ...ORDERINGS.map((o) => per(`jaclab ${o}`, (r) => String(r.colors[o]))),
-      per("jaclab best", (r) => `${r.colors.best} (${r.bestOrdering})`),
-      per("jaclab default", (r) => `${r.defaultColors} (${r.defaultOrdering})`),
-      ...nxNames.map((s) => per(`networkx ${s}`, (r) => String(r.networkx[s] ?? "-"))),
-    ],
-  );
+  console.log(`\n${formatColoringTable(colours)}`);
   table(
     "Milliseconds per Jacobian",
     ["case", ...Ns],
     [
       per("jaclab prepared plan (best ordering)", (r) => `${fmt(r.planMs)} (${r.planColors} ${r.planMode})`),
-      per("jaclab prepared plan (default ordering)", (r) => fmt(r.planDefaultMs)),
+      per(`jaclab prepared plan (default, ${DEFAULT_ORDERING})`, (r) => fmt(r.planDefaultMs)),
       per("jaclab dense jacrev", (r) => fmt(r.jacrevMs)),
       per("jaclab dense jacfwd", (r) => fmt(r.jacfwdMs)),
       per("JAX jit(jacfwd), dense", (r) => fmt(r.jax?.jacfwd_ms)),
@@ -245,56 +202,52 @@ function report(rows: Row[]): void {
     "Speed-up of the prepared plan (best ordering): other ms / plan ms",
     ["over", ...Ns],
     [
-      per("jaclab dense jacrev", (r) => (r.jacrevMs === null ? "-" : `${fmt(r.jacrevMs / r.planMs)}x`)),
-      per("jaclab dense jacfwd", (r) => (r.jacfwdMs === null ? "-" : `${fmt(r.jacfwdMs / r.planMs)}x`)),
-      per("faster of JAX's two", (r) =>
-        r.jax === null ? "-" : `${fmt(Math.min(r.jax.jacfwd_ms, r.jax.jacrev_ms) / r.planMs)}x`,
-      ),
+      per("jaclab dense jacrev", (r) => ratio(r.jacrevMs, r)),
+      per("jaclab dense jacfwd", (r) => ratio(r.jacfwdMs, r)),
+      per("the faster of JAX's two", (r) => ratio(fasterJax(r), r)),
     ],
   );
-  console.log(
-    "\nChecks: " +
-      rows
-        .map((r) => `N=${r.N} ${r.denseCheck}${r.jax ? `, JAX ${r.jax.max_rel_diff.toExponential(1)}` : ""}`)
-        .join("; "),
+  const checks = rows.map(
+    (r) => `N=${r.N} ${r.denseCheck}${r.jax ? `, JAX ${r.jax.max_rel_diff.toExponential(1)}` : ""}`,
   );
-  targets(rows);
+  console.log(`\nChecks: ${checks.join("; ")}`);
+  targets(rows, colours, fasterJax);
 }
 
-function targets(rows: Row[]): void {
-  const at = (N: number) => rows.find((r) => r.N === N);
-  const r32 = at(32);
-  const r16 = at(16);
-  const r64 = at(64);
+function targets(rows: Row[], colours: ColoringBenchRow[], fasterJax: (r: Row) => number | null): void {
+  const best = (N: number) => colours.find((c) => c.N === N)?.jaclab.best.colors ?? NaN;
+  const byDefault = (N: number) => colours.find((c) => c.N === N)?.jaclab[DEFAULT_ORDERING].colors ?? NaN;
   const lines: [string, boolean | null, string][] = [];
+  const r32 = rows.find((r) => r.N === 32);
   if (r32) {
-    lines.push(["N=32: at most 8 colours with ordering best", r32.colors.best <= 8, `${r32.colors.best}`]);
-    lines.push(["N=32: at most 11 colours by default", r32.defaultColors <= 11, `${r32.defaultColors}`]);
-    lines.push(["N=32: detection under 50 ms", r32.detectMs < 50, `${fmt(r32.detectMs)} ms`]);
     const overRev = r32.jacrevMs === null ? null : r32.jacrevMs / r32.planMs;
-    lines.push([
-      "N=32: plan >= 100x faster than jaclab dense jacrev",
-      overRev === null ? null : overRev >= 100,
-      `${fmt(overRev)}x`,
-    ]);
-    const jaxBest = r32.jax === null ? null : Math.min(r32.jax.jacfwd_ms, r32.jax.jacrev_ms) / r32.planMs;
-    lines.push([
-      "N=32: plan >= 20x faster than JAX's faster jit",
-      jaxBest === null ? null : jaxBest >= 20,
-      `${fmt(jaxBest)}x`,
-    ]);
+    const jax = fasterJax(r32);
+    const overJax = jax === null ? null : jax / r32.planMs;
+    lines.push(
+      ["N=32: at most 8 colours with ordering best", best(32) <= 8, `${best(32)}`],
+      [`N=32: at most 11 colours by default (${DEFAULT_ORDERING})`, byDefault(32) <= 11, `${byDefault(32)}`],
+      ["N=32: detection under 50 ms", r32.detectMs < 50, `${fmt(r32.detectMs)} ms`],
+      [
+        "N=32: plan >= 100x faster than jaclab dense jacrev",
+        overRev === null ? null : overRev >= 100,
+        `${fmt(overRev)}x`,
+      ],
+      [
+        "N=32: plan >= 20x faster than JAX's faster jit",
+        overJax === null ? null : overJax >= 20,
+        `${fmt(overJax)}x`,
+      ],
+    );
   }
-  if (r16 && r64) {
-    const ok = r64.colors.best <= r16.colors.best && r64.defaultColors <= r16.defaultColors;
-    lines.push([
-      "no more colours at N=64 than at N=16 (best, default)",
-      ok,
-      `${r64.colors.best}/${r64.defaultColors} vs ${r16.colors.best}/${r16.defaultColors}`,
-    ]);
+  if (rows.some((r) => r.N === 16) && rows.some((r) => r.N === 64)) {
+    const ok = best(64) <= best(16) && byDefault(64) <= byDefault(16);
+    const value = `${best(64)}/${byDefault(64)} vs ${best(16)}/${byDefault(16)}`;
+    lines.push(["no more colours at N=64 than at N=16 (best/default)", ok, value]);
   }
   console.log("\nTargets");
-  for (const [what, ok, value] of lines)
+  for (const [what, ok, value] of lines) {
     console.log(`  ${ok === null ? "n/a " : ok ? "PASS" : "FAIL"}  ${what}: ${value}`);
+  }
 }
 
 function main(): void {
@@ -302,28 +255,24 @@ function main(): void {
   const clock: Clock = process.env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
   const denseUpTo = Number(process.env.BENCH_DENSE_UP_TO ?? 64);
   const clockName = clock === "cpu" ? "process CPU time (BENCH_CLOCK=wall for wall time)" : "wall time";
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ");
   console.log(
     "jaclab sparse benchmark: Jacobian of the 2-D Brusselator RHS, u of shape [N, N, 2], periodic grid",
   );
   console.log(`median of batches after a warm-up of ~${budgetMs} ms per case, ${clockName}, one thread`);
-  console.log(
-    `node ${process.version}, load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} at start`,
-  );
+  console.log(`node ${process.version}, load average ${load()} at start`);
   const rows: Row[] = [];
   for (const N of SIZES) {
     rows.push(measure(N, budgetMs, clock, denseUpTo));
     console.log(`  measured N=${N}`);
   }
-  addNetworkx(rows);
+  const colours = coloringBenchmark({ sizes: SIZES, budgetMs: Math.min(budgetMs, 300) });
   addJax(rows, clock);
-  report(rows);
-  console.log(
-    `\nload average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} at the end`,
-  );
+  report(rows, colours);
+  console.log(`\nload average ${load()} at the end`);
 }
 
 main();

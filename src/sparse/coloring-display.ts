@@ -62,7 +62,7 @@ function spyOptions(c: ColoringView): SpyOptions {
 /** The text of a colouring: its headline, the orderings tried, and a small pattern drawn by colour digit. */
 export function coloringText(c: ColoringView): string {
   const best = bestNote(c);
-  const spy = spyText(c.pattern, { colorOf: spyOptions(c).colorOf });
+  const spy = spyText(c.pattern, { title: "SparsityPattern", colorOf: spyOptions(c).colorOf });
   return [headline(c), ...(best ? [best] : []), spy].join("\n");
 }
 

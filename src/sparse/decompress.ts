@@ -96,39 +96,22 @@ export function decompress(
 }
 
 /** {@link decompress} for a column colouring: J·S as [colors, m] to the nonzeros of J. */
-export function decompressColumns(
-  coloring: Compression,
-  compressed: Float64Array,
-  out?: Float64Array,
-): Float64Array {
-  requireKind(coloring, "column", "decompressColumns");
-  return decompress(coloring, compressed, out);
-}
+export const decompressColumns = kindChecked("column", "decompressColumns");
 
 /** {@link decompress} for a row colouring: Sᵀ·J as [colors, n] to the nonzeros of J. */
-export function decompressRows(
-  coloring: Compression,
-  compressed: Float64Array,
-  out?: Float64Array,
-): Float64Array {
-  requireKind(coloring, "row", "decompressRows");
-  return decompress(coloring, compressed, out);
-}
+export const decompressRows = kindChecked("row", "decompressRows");
 
 /** {@link decompress} for a star colouring: H·S as [colors, n] to every nonzero of H, both triangles. */
-export function decompressStar(
-  coloring: Compression,
-  compressed: Float64Array,
-  out?: Float64Array,
-): Float64Array {
-  requireKind(coloring, "star", "decompressStar");
-  return decompress(coloring, compressed, out);
-}
+export const decompressStar = kindChecked("star", "decompressStar");
 
-function requireKind(coloring: Compression, kind: Compression["kind"], op: string): void {
-  if (coloring.kind !== kind) {
-    throw new ArgumentError(`${op}: needs a ${kind} colouring, got a ${coloring.kind} colouring`);
-  }
+/** {@link decompress} that first checks the colouring's kind, naming `op` when it is another. */
+function kindChecked(kind: Compression["kind"], op: string): typeof decompress {
+  return (coloring, compressed, out) => {
+    if (coloring.kind !== kind) {
+      throw new ArgumentError(`${op}: needs a ${kind} colouring, got a ${coloring.kind} colouring`);
+    }
+    return decompress(coloring, compressed, out);
+  };
 }
 
 function describe(value: unknown): string {

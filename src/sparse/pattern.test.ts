@@ -49,6 +49,7 @@ test("bad input: each error names the constructor, the entry and the shape", () 
   assert.throws(() => SparsityPattern.fromRows(2, [[0, 5]]), /fromRows: row 0: index \(0, 5\)/);
   assert.throws(() => SparsityPattern.fromDense(tensor([1, 2, 3])), /expected a 2-D tensor, got shape \[3\]/);
   assert.throws(() => bandedPattern(3, 1, 1).has(3, 0), /has: index \(3, 0\) is outside the 3×3 pattern/);
+  assert.throws(() => bandedPattern(3, 1, 1).indexOf(0, -1), /indexOf: index \(0, -1\) is outside/);
   const p = bandedPattern(3, 1, 1);
   assert.throws(
     () => p.union(SparsityPattern.empty(3, 4)),
@@ -119,6 +120,17 @@ test("property: constructors, has, transpose and union agree with a set of entri
       const t = entrySet(p.transpose());
       assert.deepEqual(t, new Set([...entries].map((e) => e.split(",").reverse().join(","))));
       assert.ok(SparsityPattern.fromDense(p.toDense()).equals(p));
+      const copy = SparsityPattern.fromCsr(p.shape[0], p.shape[1], p.rowPtr, p.colIdx);
+      assert.ok(copy.equals(p) && copy.colIdx !== p.colIdx);
+      // Each row reversed and its first column repeated: sorted and merged back.
+      const rowPtr = [0];
+      const colIdx: number[] = [];
+      for (let i = 0; i < p.shape[0]; i++) {
+        const row = Array.from(p.row(i)).reverse();
+        colIdx.push(...row, ...row.slice(0, 1));
+        rowPtr.push(colIdx.length);
+      }
+      assert.ok(SparsityPattern.fromCsr(p.shape[0], p.shape[1], rowPtr, colIdx).equals(p));
       const sameShape = SparsityPattern.fromEntries(p.shape[0], p.shape[1], [], []).union(p);
       assert.ok(sameShape.equals(p));
       if (q.shape[0] === p.shape[0] && q.shape[1] === p.shape[1]) {

@@ -104,7 +104,7 @@ export class SparsityPattern implements Displayable {
 
   /**
    * A pattern from CSR arrays (copied). Columns within a row may be unsorted or repeated; they are
-   * sorted and merged.
+   * sorted and merged (rows that are already sorted and distinct are copied as they are).
    */
   static fromCsr(
     m: number,
@@ -120,15 +120,19 @@ export class SparsityPattern implements Displayable {
       );
     }
     const rows = new Int32Array(colIdx.length);
+    let sorted = true;
     for (let i = 0; i < m; i++) {
       if (!(rowPtr[i + 1] >= rowPtr[i])) {
         throw new ArgumentError(`SparsityPattern.fromCsr: rowPtr decreases at row ${i}`);
       }
       for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
         checkEntry(i, colIdx[k], m, n, `SparsityPattern.fromCsr: nonzero ${k}`);
+        if (k > rowPtr[i] && colIdx[k] <= colIdx[k - 1]) sorted = false;
         rows[k] = i;
       }
     }
+    // Already canonical (what a tracer produces): copy, no sorting.
+    if (sorted) return new SparsityPattern(m, n, Int32Array.from(rowPtr), Int32Array.from(colIdx));
     return SparsityPattern.canonical(m, n, rows, colIdx);
   }
 
@@ -216,12 +220,17 @@ export class SparsityPattern implements Displayable {
 
   /** Whether entry (i, j) is a structural nonzero (binary search within row i). */
   has(i: number, j: number): boolean {
-    return this.indexOf(i, j) >= 0;
+    checkEntry(i, j, this.shape[0], this.shape[1], "SparsityPattern.has");
+    return this.#find(i, j) >= 0;
   }
 
   /** The position k of nonzero (i, j) in `colIdx` (and in a SparseMatrix's `values`), or -1. */
   indexOf(i: number, j: number): number {
-    checkEntry(i, j, this.shape[0], this.shape[1], "SparsityPattern.has");
+    checkEntry(i, j, this.shape[0], this.shape[1], "SparsityPattern.indexOf");
+    return this.#find(i, j);
+  }
+
+  #find(i: number, j: number): number {
     let lo = this.rowPtr[i];
     let hi = this.rowPtr[i + 1] - 1;
     while (lo <= hi) {
