@@ -25,7 +25,7 @@ import { matmulSparsity } from "./sparse/detect/rules/matmul.js";
 import { linalgSparsity } from "./sparse/detect/rules/linalg.js";
 
 /** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
-export const ruleTables: FamilyRules<Primitive> = {
+const tables: FamilyRules<Primitive> = {
   impl: {
     ...elementwiseRules.impl,
     ...reduceRules.impl,
@@ -57,7 +57,7 @@ export const ruleTables: FamilyRules<Primitive> = {
 };
 
 /** Sparsity rules (dependency sets per element), total over every Primitive like the tables above. */
-export const sparsityTable: SparsityTable = {
+const sparsityTable: SparsityTable = {
   ...elementwiseSparsity,
   ...reduceSparsity,
   ...shapeSparsity,
@@ -65,6 +65,6 @@ export const sparsityTable: SparsityTable = {
   ...linalgSparsity,
 };
 
-installRules(ruleTables);
+installRules(tables);
 installSparsityRules(sparsityTable);
 installTensorOps({ ...ops, backwardFrom });

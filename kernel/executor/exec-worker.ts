@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { runInThisContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
+import { InternalError } from "../../src/errors.js";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
 import { CellGlobals } from "./cell-globals.js";
@@ -28,7 +29,7 @@ class AsyncStackReset extends Error {
 }
 
 const port = parentPort;
-if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
+if (port === null) throw new InternalError("exec-worker.js must run in a worker thread");
 const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
 
 /**

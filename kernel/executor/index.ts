@@ -223,7 +223,7 @@ class WorkerInterpreter implements Interpreter {
     const language = this.language as LanguageClient;
     let prepared;
     try {
-      prepared = await language.call("prepare", { code: request.code, cellId: current.cellId });
+      prepared = await language.call("prepare", { code: request.code });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       current.finish({ status: "error", ename: "InternalError", evalue: message, traceback: [message] });

@@ -25,7 +25,7 @@ export interface LanguageMethods {
   /** Forgets every cell's declarations (the execution worker was replaced). */
   reset: { params: Record<string, never>; result: null };
   prepare: {
-    params: { code: string; cellId: number };
+    params: { code: string };
     result: { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };
   };
   complete: { params: { code: string; cursorPos: number }; result: CompleteResult };

@@ -8,7 +8,7 @@ import { jvpCore } from "../core/jvp.js";
 import { vjpRecord } from "../core/vjp.js";
 import { vmapCore } from "../core/vmap.js";
 import { passCounter } from "../core/trace.js";
-import { broadcastBatch, pullback } from "../core/transform-utils.js";
+import { expandToBatch, pullback } from "../core/transform-utils.js";
 import { zeros } from "../ops/create.js";
 import { grad } from "../transforms/functional.js";
 import type { Coloring } from "./coloring.js";
@@ -45,7 +45,7 @@ function batchedJvp(g: (x: Tensor) => Tensor, x: Tensor, seeds: Tensor): Float64
     [seeds],
     [true],
     colors,
-    broadcastBatch,
+    expandToBatch,
   );
   return out.data;
 }
@@ -77,7 +77,7 @@ export function reverseCompressed(
   const rec = vjpRecord((ins) => [checkedOutput(op, f(ins[0]), m, x)], [x]);
   if (colors === 0) return new Float64Array(0);
   const seeds = seedTensor(coloring, rec.primalsOut[0].shape);
-  const [out] = vmapCore((cts) => pullback(rec, cts), [seeds], [true], colors, broadcastBatch);
+  const [out] = vmapCore((cts) => pullback(rec, cts), [seeds], [true], colors, expandToBatch);
   return out.data;
 }
 

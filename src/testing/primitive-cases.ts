@@ -1,4 +1,4 @@
-// Random operands and params for every primitive: the generated tests of the derivative rules
+// Random operands and params for every primitive: the generated checks of the derivative rules
 // (src/core/rules/rules.test.ts, all but linear algebra, whose rules are checked in src/linalg/) and of the
 // sparsity rules (src/sparse/detect/rules.test.ts, all of them) draw from these tables, which are total, so a
 // new primitive does not compile until it has a case here.
@@ -10,7 +10,7 @@ import { randomTensor } from "./check.js";
 /** A source of uniform numbers in [0, 1). */
 export type Rand = () => number;
 
-/** How to draw a primitive's operands and params. */
+/** How to draw one trial of a primitive, and what its checks need to know. */
 export interface Case {
   /** Random operands and params for one trial. */
   make(rand: Rand): { args: Tensor[]; params: unknown };
@@ -18,15 +18,23 @@ export interface Case {
   diff: number[];
   /** Whether second derivatives are checked too. */
   smooth: boolean;
+  /** Elementwise primitives: the value per element, by plain scalar maths (broadcast by the test). */
+  scalar?: (params: unknown) => (...xs: number[]) => number;
+  /** Piecewise constant (comparisons, sign): the derivative must be exactly zero, ties included. */
+  zeroDerivative?: boolean;
+  /** Operands holding indices or booleans (not differentiated, but batched by vmap like the others). */
+  integerOperands?: number[];
+  /** A fresh operand i for another example of a batch (default: a positive tensor of its shape). */
+  redraw?: (rand: Rand, i: number, args: Tensor[], params: unknown) => Tensor;
 }
 
-function int(rand: Rand, lo: number, hi: number): number {
+export function int(rand: Rand, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
 }
 export function normal(rand: Rand): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
-function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
+export function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
   return Array.from({ length: int(rand, minRank, maxRank) }, () => int(rand, 1, 3));
 }
 /** A shape that broadcasts to `shape`: some leading dims dropped, some dims set to 1. */
@@ -51,13 +59,32 @@ export function awayFromZero(rand: Rand, shape: number[]): Tensor {
 function indices(rand: Rand, shape: number[], bound: number): Tensor {
   return randomTensor(shape, () => int(rand, 0, bound - 1));
 }
+/** A boolean (0/1) tensor, as comparisons produce and where consumes. */
+function bits(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, () => (rand() < 0.5 ? 1 : 0));
+}
 
-function unaryCase(domain: (rand: Rand, shape: number[]) => Tensor, smooth = true): Case {
-  return { make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }), diff: [0], smooth };
+/** Values on a coarse grid (-1, -0.5, 0, 0.5, 1), so that ties and exact zeros are common. */
+function grid(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, () => int(rand, -2, 2) / 2);
+}
+
+function unaryCase(
+  domain: (rand: Rand, shape: number[]) => Tensor,
+  scalar: (x: number) => number,
+  smooth = true,
+): Case {
+  return {
+    make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }),
+    diff: [0],
+    smooth,
+    scalar: () => scalar,
+  };
 }
 function binaryCase(
   left: (rand: Rand, shape: number[]) => Tensor,
   right: (rand: Rand, shape: number[]) => Tensor,
+  scalar: (a: number, b: number) => number,
   smooth = true,
 ): Case {
   return {
@@ -70,6 +97,7 @@ function binaryCase(
     },
     diff: [0, 1],
     smooth,
+    scalar: () => scalar,
   };
 }
 function reduceCase(domain: (rand: Rand, shape: number[]) => Tensor): Case {
@@ -100,46 +128,91 @@ function sliceParams(rand: Rand, shape: number[]) {
 }
 
 const ops: CompareOp[] = ["lt", "le", "gt", "ge", "eq", "ne"];
+const compareScalar: { [op in CompareOp]: (a: number, b: number) => number } = {
+  lt: (a, b) => Number(a < b),
+  le: (a, b) => Number(a <= b),
+  gt: (a, b) => Number(a > b),
+  ge: (a, b) => Number(a >= b),
+  eq: (a, b) => Number(a === b),
+  ne: (a, b) => Number(a !== b),
+};
+
+/** f applied elementwise to operands broadcast by NumPy rules, with plain index arithmetic. */
+export function broadcastReference(args: Tensor[], f: (...xs: number[]) => number): Tensor {
+  const rank = Math.max(0, ...args.map((a) => a.ndim));
+  const shape = Array.from({ length: rank }, (_, d) =>
+    Math.max(1, ...args.map((a) => a.shape[d - (rank - a.ndim)] ?? 1)),
+  );
+  const size = shape.reduce((p, q) => p * q, 1);
+  const out = new Float64Array(size);
+  const idx = new Array<number>(rank);
+  for (let flat = 0; flat < size; flat++) {
+    for (let d = rank - 1, r = flat; d >= 0; d--) {
+      idx[d] = r % shape[d];
+      r = Math.floor(r / shape[d]);
+    }
+    const xs = args.map((a) => {
+      let offset = 0;
+      for (let d = 0; d < a.ndim; d++)
+        offset = offset * a.shape[d] + (a.shape[d] === 1 ? 0 : idx[d + rank - a.ndim]);
+      return a.data[offset];
+    });
+    out[flat] = f(...xs);
+  }
+  return new Tensor(out, shape);
+}
 
 /** The linear-algebra primitives, whose cases live beside their rules in src/linalg/. */
 export type LinalgPrimitive = keyof typeof linalgRules.impl;
 
-/** The cases of every primitive outside linear algebra. */
 export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
-  [Primitive.Neg]: unaryCase(gauss),
-  [Primitive.Exp]: unaryCase(gauss),
-  [Primitive.Log]: unaryCase(positive),
-  [Primitive.Log1p]: unaryCase(positive),
-  [Primitive.Sin]: unaryCase(gauss),
-  [Primitive.Cos]: unaryCase(gauss),
-  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1)),
-  [Primitive.Tanh]: unaryCase(gauss),
-  [Primitive.Sigmoid]: unaryCase(gauss),
-  [Primitive.Relu]: unaryCase(awayFromZero, false),
-  [Primitive.Softplus]: unaryCase(gauss),
-  [Primitive.Abs]: unaryCase(awayFromZero, false),
-  [Primitive.Sqrt]: unaryCase(positive),
-  [Primitive.Sign]: unaryCase(awayFromZero, false),
-  [Primitive.Add]: binaryCase(gauss, gauss),
-  [Primitive.Sub]: binaryCase(gauss, gauss),
-  [Primitive.Mul]: binaryCase(gauss, gauss),
-  [Primitive.Div]: binaryCase(gauss, awayFromZero),
-  [Primitive.Pow]: binaryCase(positive, gauss),
-  [Primitive.Maximum]: binaryCase(gauss, gauss, false),
-  [Primitive.Minimum]: binaryCase(gauss, gauss, false),
+  [Primitive.Neg]: unaryCase(gauss, (x) => -x),
+  [Primitive.Exp]: unaryCase(gauss, Math.exp),
+  [Primitive.Log]: unaryCase(positive, Math.log),
+  [Primitive.Log1p]: unaryCase(positive, Math.log1p),
+  [Primitive.Sin]: unaryCase(gauss, Math.sin),
+  [Primitive.Cos]: unaryCase(gauss, Math.cos),
+  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1), Math.tan),
+  [Primitive.Tanh]: unaryCase(gauss, Math.tanh),
+  [Primitive.Sigmoid]: unaryCase(gauss, (x) => 1 / (1 + Math.exp(-x))),
+  [Primitive.Relu]: unaryCase(awayFromZero, (x) => Math.max(x, 0), false),
+  [Primitive.Softplus]: unaryCase(gauss, (x) => Math.log1p(Math.exp(x))),
+  [Primitive.Abs]: unaryCase(awayFromZero, Math.abs, false),
+  [Primitive.Sqrt]: unaryCase(positive, Math.sqrt),
+  [Primitive.Sign]: {
+    ...unaryCase(grid, Math.sign, false),
+    zeroDerivative: true,
+    redraw: (rand, _i, args) => grid(rand, args[0].shape),
+  },
+  [Primitive.Add]: binaryCase(gauss, gauss, (a, b) => a + b),
+  [Primitive.Sub]: binaryCase(gauss, gauss, (a, b) => a - b),
+  [Primitive.Mul]: binaryCase(gauss, gauss, (a, b) => a * b),
+  [Primitive.Div]: binaryCase(gauss, awayFromZero, (a, b) => a / b),
+  [Primitive.Pow]: binaryCase(positive, gauss, (a, b) => a ** b),
+  [Primitive.Maximum]: binaryCase(gauss, gauss, Math.max, false),
+  [Primitive.Minimum]: binaryCase(gauss, gauss, Math.min, false),
   [Primitive.Compare]: {
-    make: (rand) => ({ ...binaryCase(gauss, gauss).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
+    // Grid values: ties are frequent, so eq/ne/le/ge see both outcomes.
+    make: (rand) => ({ ...binaryCase(grid, grid, () => 0).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
     diff: [0, 1],
     smooth: false,
+    scalar: (params) => compareScalar[(params as { op: CompareOp }).op],
+    zeroDerivative: true,
+    redraw: (rand, i, args) => grid(rand, args[i].shape),
   },
   [Primitive.Where]: {
     make: (rand) => {
       const shape = shapeOf(rand, 0, 3);
-      const cond = randomTensor(partner(rand, shape), () => (rand() < 0.5 ? 1 : 0));
-      return { args: [cond, gauss(rand, partner(rand, shape)), gauss(rand, shape)], params: {} };
+      return {
+        args: [bits(rand, partner(rand, shape)), gauss(rand, partner(rand, shape)), gauss(rand, shape)],
+        params: {},
+      };
     },
     diff: [1, 2],
     smooth: true,
+    scalar: () => (c, a, b) => (c !== 0 ? a : b),
+    integerOperands: [0],
+    redraw: (rand, i, args) => (i === 0 ? bits(rand, args[0].shape) : gauss(rand, args[i].shape)),
   },
   [Primitive.Sum]: reduceCase(gauss),
   [Primitive.Max]: reduceCase(gauss),
@@ -210,6 +283,11 @@ export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     },
     diff: [0],
     smooth: true,
+    integerOperands: [1],
+    redraw: (rand, i, args, params) => {
+      const { axis } = params as { axis: number };
+      return i === 1 ? indices(rand, args[1].shape, args[0].shape[axis]) : gauss(rand, args[0].shape);
+    },
   },
   [Primitive.ScatterAdd]: {
     make: (rand) => {
@@ -223,6 +301,11 @@ export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     },
     diff: [0],
     smooth: true,
+    integerOperands: [1],
+    redraw: (rand, i, args, params) => {
+      const { axis, shape } = params as { axis: number; shape: number[] };
+      return i === 1 ? indices(rand, args[1].shape, shape[axis]) : gauss(rand, args[0].shape);
+    },
   },
   [Primitive.Matmul]: {
     make: (rand) => {
