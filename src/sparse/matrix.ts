@@ -4,6 +4,7 @@ import { Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, IndexError, ShapeError, fmtShape } from "../errors.js";
 import { displaySymbol, type Displayable, type MimeBundle } from "../render/mime.js";
 import { sparseMatrixBundle } from "./matrix-display.js";
+import { sparseSolve } from "./sparse-lu.js";
 import { SparsityPattern } from "./pattern.js";
 import type { Coloring } from "./coloring.js";
 
@@ -96,19 +97,8 @@ export class SparseMatrix implements Displayable {
    * as a tensor of shape [m]. Costs O(nnz).
    */
   matvec(v: Tensor | ArrayLike<number>): Tensor {
-    const [m, n] = this.shape;
-    const data = isTensor(v) ? v.data : v;
-    if (!isTensor(v) && (typeof v !== "object" || v === null || typeof v.length !== "number")) {
-      throw new ArgumentError(
-        `SparseMatrix.matvec: v must be a Tensor or an array of numbers, got ${typeof v}`,
-      );
-    }
-    if (data.length !== n) {
-      const what = isTensor(v) ? `a tensor of shape ${fmtShape(v.shape)}` : `${data.length} numbers`;
-      throw new ShapeError(
-        `SparseMatrix.matvec: the ${m}×${n} matrix needs a vector of ${n} elements, got ${what}`,
-      );
-    }
+    const m = this.shape[0];
+    const data = this.vectorData("matvec", v);
     const out = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       let s = 0;
@@ -116,6 +106,42 @@ export class SparseMatrix implements Displayable {
       out[i] = s;
     }
     return new Tensor(out, [m]);
+  }
+
+  /**
+   * Solves A·x = b for a square A by a sparse LU factorisation with partial pivoting after a reverse
+   * Cuthill–McKee reordering (fill stays in a band for grid stencils; no dense n × n matrix is formed):
+   * the linear step of a sparse Newton iteration. b has n
+   * elements (a tensor of any shape, or an array); x has b's shape. Throws LinAlgError when A is singular.
+   *
+   * @example const step = plan.jacobian(u).solve(residual.neg())
+   */
+  solve(b: Tensor | ArrayLike<number>): Tensor {
+    const [m, n] = this.shape;
+    if (m !== n) throw new ShapeError(`SparseMatrix.solve: needs a square matrix, got ${m}×${n}`);
+    const data = this.vectorData("solve", b);
+    // The transpose's CSR arrays are this matrix's columns (CSC), which the left-looking LU walks.
+    const t = this.transpose();
+    const x = sparseSolve(n, t.rowPtr, t.colIdx, t.values, data, "SparseMatrix.solve");
+    return new Tensor(x, isTensor(b) ? [...b.shape] : [n]);
+  }
+
+  /** The values of a vector argument with n elements, or an error naming the method and the shapes. */
+  private vectorData(method: string, v: Tensor | ArrayLike<number>): ArrayLike<number> {
+    const [m, n] = this.shape;
+    if (!isTensor(v) && (typeof v !== "object" || v === null || typeof v.length !== "number")) {
+      throw new ArgumentError(
+        `SparseMatrix.${method}: expected a Tensor or an array of numbers, got ${typeof v}`,
+      );
+    }
+    const data = isTensor(v) ? v.data : v;
+    if (data.length !== n) {
+      const what = isTensor(v) ? `a tensor of shape ${fmtShape(v.shape)}` : `${data.length} numbers`;
+      throw new ShapeError(
+        `SparseMatrix.${method}: the ${m}×${n} matrix needs a vector of ${n} elements, got ${what}`,
+      );
+    }
+    return data;
   }
 
   /** The n × m transpose (its pattern is the pattern's transpose; values are moved, not copied densely). */
