@@ -3,9 +3,9 @@
 // scatter whose index is traced without values may read any position along its axis.
 import { Tensor } from "../../../tensor.js";
 import { Primitive } from "../../../core/primitives.js";
-import type { shapeRules } from "../../../core/rules/shape.js";
+import { checkIndices, type shapeRules } from "../../../core/rules/shape.js";
 import { sizeOf } from "../../../core/kernels.js";
-import { IndexError, ShapeError, fmtShape } from "../../../errors.js";
+import { ShapeError, fmtShape } from "../../../errors.js";
 import { IndexSets, gatherRows, scatterUnion, type Workspace } from "../index-sets.js";
 import { mapThrough } from "../index-maps.js";
 import type { SparsityOperand, SparsityResult, SparsityRule, SparsityRules } from "../types.js";
@@ -78,16 +78,6 @@ function scatterAll(ws: Workspace, src: IndexSets, targets: Int32Array[], outSiz
   return scatterUnion(ws, gatherRows(src, rows), target, outSize);
 }
 
-function checkIndexRange(index: Tensor, size: number, op: string, axis: number): void {
-  const d = index.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (!Number.isInteger(v) || v < 0 || v >= size) {
-      throw new IndexError(`${op}: index ${v} is out of range for dim ${axis} of size ${size}`);
-    }
-  }
-}
-
 function gatherRule(
   [x, index]: SparsityOperand[],
   { axis }: { axis: number },
@@ -151,7 +141,7 @@ export const shapeSparsity: SparsityRules<ShapePrim> = {
   [Primitive.ScatterAdd]: ([src, index], { axis, shape }, ctx) => {
     const out = [...shape];
     const idx = knownIndex(index);
-    if (idx !== null) checkIndexRange(idx, shape[axis], "scatterAdd", axis);
+    if (idx !== null) checkIndices(idx, shape[axis], "scatterAdd", axis);
     if (src.sets === null) return { shape: out, sets: null };
     const targets = idx !== null ? [positions(shape, idx, axis)] : everyPosition(shape, index.shape, axis);
     return { shape: out, sets: scatterAll(ctx.ws, src.sets, targets, sizeOf(shape)) };
