@@ -54,7 +54,12 @@ export class Coloring implements Displayable, Compression {
   /** The pattern that was coloured. */
   readonly pattern: SparsityPattern;
   /** Each ordering tried and its colour count, in the order tried (one entry unless `"best"`). */
-  readonly tried: readonly { readonly ordering: VertexOrdering; readonly colors: number }[];
+  readonly tried: readonly {
+    /** The ordering tried. */
+    readonly ordering: VertexOrdering;
+    /** The colours it needed. */
+    readonly colors: number;
+  }[];
   /** Length of one compressed vector: m for a column colouring, n for a row or star colouring. */
   readonly compressedLength: number;
   /**

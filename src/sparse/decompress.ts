@@ -8,8 +8,11 @@ import type { SparsityPattern } from "./pattern.js";
  * each nonzero where its value sits in the compressed buffer.
  */
 export interface Compression {
+  /** What was coloured: columns (J·S), rows (Sᵀ·J) or the columns of a symmetric Hessian (H·S). */
   readonly kind: "column" | "row" | "star";
+  /** The number of colours: rows of the compressed buffer. */
   readonly colors: number;
+  /** The pattern whose nonzeros are recovered. */
   readonly pattern: SparsityPattern;
   /** Length of one compressed vector: m for a column colouring, n for a row or star colouring. */
   readonly compressedLength: number;
