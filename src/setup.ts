@@ -14,6 +14,8 @@ import { shapeRules } from "./core/rules/shape.js";
 // matrix product and linear algebra: rules in src/linalg/
 import { matmulRules } from "./linalg/matmul-rules.js";
 import { linalgRules } from "./linalg/rules.js";
+// functions with their own derivative rules
+import { customRules } from "./core/rules/custom.js";
 
 /** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
 const tables: FamilyRules<Primitive> = {
@@ -23,6 +25,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.impl,
     ...matmulRules.impl,
     ...linalgRules.impl,
+    ...customRules.impl,
   },
   jvp: {
     ...elementwiseRules.jvp,
@@ -30,6 +33,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.jvp,
     ...matmulRules.jvp,
     ...linalgRules.jvp,
+    ...customRules.jvp,
   },
   vjp: {
     ...elementwiseRules.vjp,
@@ -37,6 +41,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.vjp,
     ...matmulRules.vjp,
     ...linalgRules.vjp,
+    ...customRules.vjp,
   },
   batch: {
     ...elementwiseRules.batch,
@@ -44,6 +49,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.batch,
     ...matmulRules.batch,
     ...linalgRules.batch,
+    ...customRules.batch,
   },
 };
 

@@ -74,6 +74,10 @@ export class Tensor {
   _bwCt = 0;
   /** @internal The cotangent accumulated during the current backward sweep. */
   _ct: Tensor | null = null;
+  /** @internal Gradient hooks (registerHook), run on this tensor's complete gradient in each backward. */
+  _hooks: GradHook[] | null = null;
+  /** @internal Set by retainGrad(): a non-leaf that keeps its gradient in `.grad`. */
+  _retainsGrad = false;
 
   constructor(data: Float64Array | null, shape: number[]) {
     this._data = data;
@@ -189,9 +193,50 @@ export class Tensor {
     return this;
   }
 
-  /** Accumulates d(this)/d(leaf) · gradient into every leaf's `.grad` (gradient defaults to 1 for a scalar). */
-  backward(gradient?: TensorLike, opts?: { retainGraph?: boolean; createGraph?: boolean }): void {
+  /**
+   * Accumulates d(this)/d(leaf) · gradient into every leaf's `.grad` (gradient defaults to 1 for a scalar),
+   * or only into the `.grad` of `opts.inputs` (leaves or not) when given, as torch's backward.
+   */
+  backward(gradient?: TensorLike, opts?: BackwardOptions): void {
     op().backwardFrom(this, gradient, opts);
+  }
+
+  /**
+   * Keeps this non-leaf tensor's gradient in `.grad` during every backward pass through it (summed over
+   * passes, like a leaf's), as torch's retain_grad. A leaf keeps its gradient anyway.
+   */
+  retainGrad(): void {
+    if (!this.requiresGrad) {
+      throw new GradError("retainGrad: the tensor does not require grad, so no gradient will reach it");
+    }
+    this._retainsGrad = true;
+  }
+
+  /** Whether this tensor keeps its gradient in `.grad` (leaves that require grad, and retainGrad). */
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+
+  /**
+   * Calls `hook(grad)` with this tensor's gradient each time a backward pass (backward, autograd.grad)
+   * computes it; a returned tensor replaces the gradient for the rest of the pass (and for a leaf's
+   * `.grad`). Returns a handle whose `remove()` unregisters the hook.
+   */
+  registerHook(hook: GradHook): { remove: () => void } {
+    if (typeof hook !== "function") {
+      throw new GradError(`registerHook: the hook must be a function, got ${typeof hook}`);
+    }
+    if (!this.requiresGrad) {
+      throw new GradError("registerHook: cannot register a hook on a tensor that does not require grad");
+    }
+    (this._hooks ??= []).push(hook);
+    return {
+      remove: () => {
+        const i = this._hooks?.indexOf(hook) ?? -1;
+        if (i >= 0) this._hooks?.splice(i, 1);
+        if (this._hooks?.length === 0) this._hooks = null;
+      },
+    };
   }
 
   /** A tensor sharing this one's values, cut from the autograd graph (and from jvp/grad tracing). */
@@ -342,13 +387,28 @@ export class Tensor {
   prod(dim?: Dims, keepdim = false): Tensor {
     return op().prod(this, dim, keepdim);
   }
-  /** Maximum over `dim` (all dims when omitted). */
+  /**
+   * Maximum over `dim` (all dims when omitted): the values only (for indices use argmax); tied maxima
+   * share the gradient equally, as torch.amax.
+   */
   max(dim?: Dims, keepdim = false): Tensor {
     return op().max(this, dim, keepdim);
   }
-  /** Minimum over `dim` (all dims when omitted). */
+  /** Minimum over `dim` (all dims when omitted): the values only; tied minima share the gradient. */
   min(dim?: Dims, keepdim = false): Tensor {
     return op().min(this, dim, keepdim);
+  }
+  /** torch.amax: maximum over `dim`, the gradient shared equally among ties. */
+  amax(dim?: Dims, keepdim = false): Tensor {
+    return op().amax(this, dim, keepdim);
+  }
+  /** torch.amin: minimum over `dim`, the gradient shared equally among ties. */
+  amin(dim?: Dims, keepdim = false): Tensor {
+    return op().amin(this, dim, keepdim);
+  }
+  /** This tensor limited to [min, max] (either bound may be null); see the free function clamp. */
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return op().clamp(this, min, max);
   }
   /** Index of the largest entry along `dim` (all elements flattened when omitted). */
   argmax(dim?: number, keepdim = false): Tensor {
@@ -447,6 +507,19 @@ export class Tensor {
   split(size: number | number[], dim = 0): Tensor[] {
     return op().split(this, size, dim);
   }
+}
+
+/** A gradient hook: sees a tensor's gradient during backward and may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** Options of backward(): keep the graph, record the backward pass, or accumulate only into `inputs`. */
+export interface BackwardOptions {
+  /** Keep the graph's saved values for another backward pass (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself so the gradients can be differentiated again. */
+  createGraph?: boolean;
+  /** Accumulate only into these tensors' `.grad` (leaves or not) instead of every leaf's. */
+  inputs?: Tensor | Tensor[];
 }
 
 /** Nested arrays of numbers, as toArray() returns them. */

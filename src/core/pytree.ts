@@ -86,3 +86,48 @@ export function flattenArgs(args: readonly unknown[], what: string, positions?: 
   const parts = args.map((a, i) => build(a, `${what} ${positions?.[i] ?? i}`, "", leaves, true));
   return { leaves, rebuild: (ls) => parts.map((p) => p(ls)) };
 }
+
+/**
+ * Flattens any value into its tensor leaves (inside arrays and plain objects) and keeps everything else
+ * as it is: for values that pass through a transform undifferentiated, like `hasAux`'s aux.
+ */
+export function flattenLoose(x: unknown): Flat {
+  const leaves: Tensor[] = [];
+  const walk = (v: unknown): ((ls: readonly Tensor[]) => unknown) => {
+    if (isTensor(v)) {
+      const i = leaves.length;
+      leaves.push(v);
+      return (ls) => ls[i];
+    }
+    if (Array.isArray(v)) {
+      const parts = v.map(walk);
+      return (ls) => parts.map((p) => p(ls));
+    }
+    if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      const parts = keys.map((k) => walk(v[k]));
+      return (ls) => Object.fromEntries(keys.map((k, j) => [k, parts[j](ls)]));
+    }
+    return () => v;
+  };
+  const rebuild = walk(x);
+  return { leaves, rebuild };
+}
+
+/**
+ * f's result under `hasAux`: f must return `[output, aux]`; the aux is any value, whose tensors pass
+ * through the transform undifferentiated.
+ */
+export function splitAux(op: string, result: unknown): [unknown, unknown] {
+  if (!Array.isArray(result) || result.length !== 2) {
+    const got = Array.isArray(result)
+      ? `an array of ${result.length}`
+      : isTensor(result)
+        ? "a single tensor"
+        : describeNonTree(result).split(";")[0];
+    throw new ArgumentError(
+      `${op}: with hasAux: true, f must return [output, aux] (an array of two), got ${got}`,
+    );
+  }
+  return [result[0], result[1]];
+}

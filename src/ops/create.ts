@@ -3,6 +3,7 @@ import { Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { sizeOf } from "../core/kernels.js";
 import { seededRandom } from "../core/random.js";
+import { drawRandom } from "../core/randomness.js";
 import { describe } from "./util.js";
 
 /** Nested arrays of numbers of any depth. */
@@ -169,18 +170,30 @@ function nextSeed(opts: RandomOptions): number {
   return autoSeed;
 }
 
-/** Uniform values in [0, 1); pass `{ seed }` for reproducible numbers. */
+/**
+ * Uniform values in [0, 1); pass `{ seed }` for reproducible numbers. Inside vmap, vmap's `randomness`
+ * option decides: an error (the default), one draw per example ("different") or one for all ("same").
+ */
 export function rand(shape: number[], opts: RandomOptions = {}): Tensor {
-  const s = checkShape(shape, "rand");
+  return drawRandom("rand", checkShape(shape, "rand"), (s) => uniform(s, opts));
+}
+
+function uniform(s: number[], opts: RandomOptions): Tensor {
   const next = seededRandom(nextSeed(opts));
   const out = new Float64Array(sizeOf(s));
   for (let i = 0; i < out.length; i++) out[i] = next();
   return new Tensor(out, s);
 }
 
-/** Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers. */
+/**
+ * Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers. Inside vmap, vmap's
+ * `randomness` option decides, as for {@link rand}.
+ */
 export function randn(shape: number[], opts: RandomOptions = {}): Tensor {
-  const s = checkShape(shape, "randn");
+  return drawRandom("randn", checkShape(shape, "randn"), (s) => normal(s, opts));
+}
+
+function normal(s: number[], opts: RandomOptions): Tensor {
   const next = seededRandom(nextSeed(opts));
   const out = new Float64Array(sizeOf(s));
   for (let i = 0; i < out.length; i += 2) {

@@ -195,7 +195,7 @@ test("errors name the transform and the problem", () => {
   );
   assert.throws(
     () => vmap((x: Tensor, y: Tensor) => x.add(y))(zeros([2, 3]), zeros([3, 3])),
-    /vmap: inconsistent batch sizes: 2 and 3/,
+    /vmap: inconsistent batch sizes: argument 0 \(shape \[2,3\], inDim 0\) has 2; argument 1 \(shape \[3,3\], inDim 0\) has 3/,
   );
   assert.throws(
     () => vmap((x: Tensor) => x.toArray())(zeros([2, 3])),
