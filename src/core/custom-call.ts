@@ -6,7 +6,7 @@
 import type { Tensor } from "../tensor.js";
 import { ArgumentError, GradError, ShapeError, TracerError, fmtShape } from "../errors.js";
 import { Primitive } from "./primitives.js";
-import { bind, isGradEnabled, withGradMode } from "./trace.js";
+import { bind, isGradEnabled } from "./trace.js";
 import { vmapCore } from "./vmap.js";
 import { flattenLoose } from "./pytree.js";
 import { expandToBatch } from "./transform-utils.js";
@@ -177,20 +177,23 @@ export function batchedRule(rule: CustomRule, batched: readonly boolean[], size:
   return self;
 }
 
-/** Evaluates a custom call on concrete inputs (its impl rule): fwd with residuals kept when needed. */
+/**
+ * Evaluates a custom call on concrete inputs (its impl rule): fwd with residuals kept when needed. f sees
+ * its inputs without their history (what it computes is not taped: the call is one node), and a tracer in
+ * its results means f closes over a value of an enclosing transform, which would be lost: an error.
+ */
 export function evalCustom(params: CustomParams, inputs: Tensor[], keepResiduals: boolean): Tensor {
   const { rule, saved } = params;
-  return withGradMode(false, () => {
-    if (!keepResiduals) {
-      const out = rule.call(inputs);
-      checkNoTracers(rule.name, "its output", out);
-      return out;
-    }
-    const { out, res } = rule.fwd(inputs);
+  const plain = inputs.map((x) => (x.requiresGrad ? x._detach() : x));
+  if (!keepResiduals) {
+    const out = rule.call(plain);
     checkNoTracers(rule.name, "its output", out);
-    checkNoTracers(rule.name, "a residual of its forward pass", res);
-    saved.inputs = inputs;
-    saved.res = res;
     return out;
-  });
+  }
+  const { out, res } = rule.fwd(plain);
+  checkNoTracers(rule.name, "its output", out);
+  checkNoTracers(rule.name, "a residual of its forward pass", res);
+  saved.inputs = inputs;
+  saved.res = res;
+  return out;
 }
