@@ -77,6 +77,7 @@ export function grad<A extends unknown[]>(
 ): (...args: A) => Tensor[];
 export function grad(f: AnyFn, opts?: ArgnumsOptions): (...args: unknown[]) => unknown {
   const o = checkOptions("grad", opts, GRAD_OPTIONS);
+  boolOption("grad", "hasAux", o.hasAux);
   return (...args: unknown[]) => {
     const r = gradAndValue("grad", f, args, o);
     return o.hasAux === true ? [r.grad, r.aux] : r.grad;
@@ -108,6 +109,7 @@ export function valueAndGrad<A extends unknown[]>(
 ): (...args: A) => [Tensor, Tensor[]];
 export function valueAndGrad(f: AnyFn, opts?: ArgnumsOptions): (...args: unknown[]) => unknown {
   const o = checkOptions("valueAndGrad", opts, GRAD_OPTIONS);
+  boolOption("valueAndGrad", "hasAux", o.hasAux);
   return (...args: unknown[]) => {
     const r = gradAndValue("valueAndGrad", f, args, o);
     return o.hasAux === true ? [[r.value, r.aux], r.grad] : [r.value, r.grad];
