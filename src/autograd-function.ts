@@ -129,12 +129,12 @@ function applyFunction(cls: FunctionClass, args: unknown[]): unknown {
     }
     return { out: layout.pack(out as Outputs, "the output of forward"), res: snapshot(ctx) };
   };
-  const vjp = (res: unknown, ct: Tensor): (Tensor | null)[] => {
+  // needsInputGrad: per argument of forward, from the backward pass's needs (per tensor argument).
+  const needsPerArg = (needs: readonly boolean[]): boolean[] =>
+    args.map((_, i) => (positions.includes(i) ? needs[positions.indexOf(i)] : false));
+  const vjp = (res: unknown, ct: Tensor, needs: readonly boolean[]): (Tensor | null)[] => {
     const grads = layout.unpack(ct);
-    const ctx = restore(
-      res as CtxSnapshot,
-      args.map((a) => isTensor(a)),
-    );
+    const ctx = restore(res as CtxSnapshot, needsPerArg(needs));
     const got = cls.backward(ctx, ...(Array.isArray(grads) ? (grads as Tensor[]) : [grads as Tensor]));
     const list = args.length === 1 && !Array.isArray(got) ? [got] : got;
     if (!Array.isArray(list) || list.length !== args.length) {
@@ -155,19 +155,22 @@ function applyFunction(cls: FunctionClass, args: unknown[]): unknown {
     name,
     call: (inputs) => forward(inputs).out,
     fwd: forward,
-    vjp,
+    vjp: (res, ct, _inputs, needs) => vjp(res, ct, needs),
     jvp: (inputs, tangents, residuals) => {
       const res = residuals() as CtxSnapshot;
       const jvpRule = cls.jvp;
       if (typeof jvpRule !== "function") {
-        return jvpFromVjp(name, layout.total, inputs, tangents, (ct) => vjp(res, ct));
+        return jvpFromVjp(name, layout.total, inputs, tangents, (ct) =>
+          vjp(
+            res,
+            ct,
+            inputs.map(() => true),
+          ),
+        );
       }
       const full: (Tensor | null)[] = args.map(() => null);
       positions.forEach((p, k) => (full[p] = tangents[k]));
-      const ctx = restore(
-        res,
-        args.map((a) => isTensor(a)),
-      );
+      const ctx = restore(res, needsPerArg(inputs.map(() => true)));
       return layout.pack(jvpRule.call(cls, ctx, ...full), "the tangent returned by jvp");
     },
     batched: (b, s) => batchedRule(rule, b, s),

@@ -186,6 +186,7 @@ export class Tensor {
 
   /** Sets requiresGrad in place (leaves only) and returns this tensor. */
   requiresGrad_(flag = true): this {
+    this._refuseInsideTransform("requiresGrad_");
     if (!flag && this.gradFn !== null) {
       throw new GradError("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
     }
@@ -206,6 +207,7 @@ export class Tensor {
    * passes, like a leaf's), as torch's retain_grad. A leaf keeps its gradient anyway.
    */
   retainGrad(): void {
+    this._refuseInsideTransform("retainGrad");
     if (!this.requiresGrad) {
       throw new GradError("retainGrad: the tensor does not require grad, so no gradient will reach it");
     }
@@ -223,6 +225,7 @@ export class Tensor {
    * `.grad`). Returns a handle whose `remove()` unregisters the hook.
    */
   registerHook(hook: GradHook): { remove: () => void } {
+    this._refuseInsideTransform("registerHook");
     if (typeof hook !== "function") {
       throw new GradError(`registerHook: the hook must be a function, got ${typeof hook}`);
     }
@@ -237,6 +240,16 @@ export class Tensor {
         if (this._hooks?.length === 0) this._hooks = null;
       },
     };
+  }
+
+  /** @internal torch-style autograd state belongs to concrete tensors: refuse it on a transform's value. */
+  _refuseInsideTransform(op: string): void {
+    if (this._level > 0) {
+      throw new GradError(
+        `${op}: not supported on a value inside a function transform (grad, vjp, jvp, vmap, jacrev...); ` +
+          `the transforms differentiate their arguments themselves (use argnums), as torch.func refuses it too`,
+      );
+    }
   }
 
   /** A tensor sharing this one's values, cut from the autograd graph (and from jvp/grad tracing). */

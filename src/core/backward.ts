@@ -115,9 +115,11 @@ function sweep(
     const k = order[j];
     const node = k.gradFn as GradNode;
     let ct = k._bwCt === epoch ? k._ct : null;
+    // Its cotangent is complete here (every consumer came later in the order): hooks see it now.
+    if (ct !== null && (k._hooks !== null || k._retainsGrad) && (k._bwNeeded === epoch || isTarget(k))) {
+      ct = k._ct = applyHooks(k, ct);
+    }
     if (k._bwNeeded === epoch && ct !== null) {
-      // Its cotangent is complete here (every consumer came later in the order): hooks see it now.
-      if (k._hooks !== null || k._retainsGrad) ct = k._ct = applyHooks(k, ct);
       const parents = node.parents;
       const needs = new Array<boolean>(parents.length);
       for (let i = 0; i < parents.length; i++) {

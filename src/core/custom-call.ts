@@ -24,8 +24,11 @@ export interface CustomRule {
   call(inputs: Tensor[]): Tensor;
   /** The forward pass that also keeps what the VJP needs: the packed output and the residuals. */
   fwd(inputs: Tensor[]): { out: Tensor; res: unknown };
-  /** The cotangent of each input (null: zero) from the residuals and the packed output cotangent. */
-  vjp(res: unknown, ct: Tensor, inputs: Tensor[]): (Tensor | null)[];
+  /**
+   * The cotangent of each input (null: zero) from the residuals and the packed output cotangent; `needs`
+   * says which inputs' cotangents are wanted (the others may be null).
+   */
+  vjp(res: unknown, ct: Tensor, inputs: Tensor[], needs: readonly boolean[]): (Tensor | null)[];
   /** The packed output tangent from the inputs and their tangents; `residuals()` runs fwd (or reuses it). */
   jvp(inputs: Tensor[], tangents: Tensor[], residuals: () => unknown): Tensor;
   /** The same function applied to a batch (inputs with a leading batch dim where `batched`). */
@@ -147,14 +150,14 @@ export function batchedRule(rule: CustomRule, batched: readonly boolean[], size:
       );
       return { out: outs[0], res: { leaves: outs.slice(1), rebuild } };
     },
-    vjp: (res, ct, inputs) => {
+    vjp: (res, ct, inputs, needs) => {
       const { leaves, rebuild } = res as { leaves: Tensor[]; rebuild: (l: readonly Tensor[]) => unknown };
       const n = leaves.length;
       const cts = overBatch(
         (ins) => {
           const exInputs = ins.slice(1 + n);
           return rule
-            .vjp(rebuild(ins.slice(1, 1 + n)), ins[0], exInputs)
+            .vjp(rebuild(ins.slice(1, 1 + n)), ins[0], exInputs, needs)
             .map((g, i) => g ?? zeros(exInputs[i].shape));
         },
         [ct, ...leaves, ...inputs],

@@ -18,6 +18,11 @@ export class FnOutputs {
   leaves(result: unknown): Tensor[] {
     const [out, aux] = this.hasAux ? splitAux(this.op, result) : [result, undefined];
     this.out = flattenTree(out, `${this.op}: the output of f`);
+    if (this.out.leaves.length === 0) {
+      throw new GradError(
+        `${this.op}: f returned no tensor (an empty output); there is nothing to differentiate`,
+      );
+    }
     this.aux = this.hasAux ? flattenLoose(aux) : undefined;
     return this.aux === undefined ? this.out.leaves : [...this.out.leaves, ...this.aux.leaves];
   }

@@ -131,3 +131,32 @@ export function splitAux(op: string, result: unknown): [unknown, unknown] {
   }
   return [result[0], result[1]];
 }
+
+/**
+ * The structure of a tree as text, its leaves written `*`: `[*,{a:*,b:[*,*]}]`. Two trees with the same
+ * spec have the same containers, in the same order, with the same keys.
+ */
+export function treeSpec(v: unknown): string {
+  if (isTensor(v) || typeof v === "number") return "*";
+  if (Array.isArray(v)) return `[${v.map(treeSpec).join(",")}]`;
+  if (isPlainObject(v))
+    return `{${Object.keys(v)
+      .map((k) => `${k}:${treeSpec(v[k])}`)
+      .join(",")}}`;
+  return "?";
+}
+
+/** Throws unless `given` has the structure of `expected` (see {@link treeSpec}); `what` names `given`. */
+export function checkSameStructure(
+  op: string,
+  what: string,
+  given: unknown,
+  expected: unknown,
+  of: string,
+): void {
+  const g = treeSpec(given);
+  const e = treeSpec(expected);
+  if (g !== e) {
+    throw new ArgumentError(`${op}: ${what} has the structure ${g}, but ${of} has ${e} (leaves written *)`);
+  }
+}

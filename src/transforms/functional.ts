@@ -2,7 +2,7 @@
 // Under `hasAux`, f returns [output, aux] and the aux comes back beside the result, undifferentiated.
 import { type Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, GradError, ShapeError, fmtShape } from "../errors.js";
-import { type Flat, flattenArgs, flattenTree, splitAux } from "../core/pytree.js";
+import { type Flat, checkSameStructure, flattenArgs, flattenTree, splitAux } from "../core/pytree.js";
 import { FnOutputs } from "../core/fn-outputs.js";
 import { boolOption, checkOptions } from "../core/options.js";
 import { vjpRecord } from "../core/vjp.js";
@@ -163,12 +163,13 @@ export function vjp(f: AnyFn, ...given: unknown[]): unknown[] {
   passCounter.forward++;
   const rec = vjpRecord((ins) => outputs.leaves(call(f, flatIn.rebuild(ins) as unknown[])), flatIn.leaves);
   const primalsOut = outputs.outputs(rec.primalsOut);
+  const out = outputs.flat.rebuild(primalsOut);
   const vjpFn = (ct: unknown): unknown[] => {
     const cts = flattenTree(ct, "vjp: the cotangent", true);
+    checkSameStructure("vjp", "the cotangent", ct, out, "the output of f");
     checkLike(cts, primalsOut, "vjp", "the cotangent");
     return flatIn.rebuild(pullback(rec, cts.leaves)) as unknown[];
   };
-  const out = outputs.flat.rebuild(primalsOut);
   return hasAux ? [out, vjpFn, outputs.rebuildAux(rec.primalsOut)] : [out, vjpFn];
 }
 
@@ -197,6 +198,7 @@ export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[], opts?: Au
   }
   const flatIn = flattenArgs(primals, "jvp: primal");
   const flatT = flattenArgs(tangents, "jvp: tangent");
+  checkSameStructure("jvp", "the tangents", tangents, primals, "the primals");
   checkLike(flatT, flatIn.leaves, "jvp", "tangents");
   const outputs = new FnOutputs("jvp", hasAux);
   passCounter.forward++;

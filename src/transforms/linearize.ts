@@ -1,8 +1,8 @@
 // linearize (one forward pass, then tangents pushed through the recorded linear map) and linearTranspose
 // (the transpose of a linear function), as JAX's jax.linearize and jax.linear_transpose.
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
-import { type Flat, flattenArgs, flattenTree } from "../core/pytree.js";
+import { type Flat, checkSameStructure, flattenArgs, flattenTree } from "../core/pytree.js";
 import { type LinearProgram, linearizeCore, stageLinear } from "../core/linear-program.js";
 import { passCounter } from "../core/trace.js";
 import { type AnyFn, call } from "../core/transform-utils.js";
@@ -51,6 +51,7 @@ export function linearize(f: AnyFn, ...primals: unknown[]): [unknown, (...tangen
   const out = flatOut as Flat;
   const jvpFn = (...tangents: unknown[]): unknown => {
     const given = flattenArgs(tangents, "linearize: tangent");
+    checkSameStructure("linearize", "the tangents", tangents, primals, "the primals");
     return out.rebuild(program.evaluate(checkShapes("linearize", "the tangents", given, program.inShapes)));
   };
   return [out.rebuild(primalsOut), jvpFn];
@@ -79,8 +80,10 @@ export function linearTranspose(f: AnyFn, ...primals: unknown[]): (ct: unknown) 
       return { values: flatOut.leaves, shapes: flatOut.leaves.map((t) => t.shape) };
     },
   );
+  const outTree = (flatOut as Flat).rebuild(program.outShapes.map((s) => new Tensor(null, [...s])));
   return (ct: unknown): unknown[] => {
     const given = flattenTree(ct, "linearTranspose: the cotangent", true);
+    checkSameStructure("linearTranspose", "the cotangent", ct, outTree, "the output of f");
     const cts = checkShapes("linearTranspose", "the cotangent", given, program.outShapes);
     return flatIn.rebuild(program.transpose(cts)) as unknown[];
   };

@@ -26,7 +26,7 @@ export const customRules = family<Primitive.CustomCall>({
     vjp: (ct, primals, _out, { rule, saved }, needs) => {
       const got = checkCotangents(
         rule.name,
-        rule.vjp(residualsFor(rule, saved, primals), ct, primals),
+        rule.vjp(residualsFor(rule, saved, primals), ct, primals, needs),
         primals,
       );
       return got.map((g, i) => (needs[i] ? g : null));
