@@ -152,7 +152,9 @@ function grad(
       : pull(cts),
   );
   return results.map((g, i) => {
-    if (!unused.has(i) || materialize) return g;
+    if (!unused.has(i)) return g;
+    // Materialized zeros can be differentiated again under createGraph (a leaf that requires grad), as torch.
+    if (materialize) return createGraph ? g.requiresGrad_() : g;
     if (allowUnused) return null;
     throw new GradError(
       `autograd.grad: inputs[${i}] (shape ${fmtShape(ins[i].shape)}) was not used to compute the outputs; pass allowUnused: true to get null for it`,

@@ -133,6 +133,9 @@ class StageTrace extends Trace {
   }
 
   process<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
+    // A custom function applied to a linear value is recorded as what it computes (its rules are about
+    // derivatives, and the linear map needs only values): linear if the function's own code is.
+    if (p === Primitive.CustomCall) return (params as PrimitiveParams[Primitive.CustomCall]).rule.call(args);
     const level = this.main.level;
     const staged = args.map((a) => a._level === level);
     const use = LINEAR[p];
