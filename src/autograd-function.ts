@@ -82,11 +82,13 @@ function restore(s: CtxSnapshot, needs: boolean[]): FunctionCtx {
  * Call it with `MyFn.apply(...args)`. Higher derivatives differentiate backward; vmap batches every part.
  *
  * @example
+ * ```ts
  * class Exp extends autograd.Function {
  *   static forward(ctx: FunctionCtx, x: Tensor) { const y = x.exp(); ctx.saveForBackward(y); return y; }
  *   static backward(ctx: FunctionCtx, g: Tensor) { return g.mul(ctx.savedTensors[0]); }
  * }
  * Exp.apply(tensor([1, 2]));
+ * ```
  */
 export class AutogradFunction {
   /** The forward computation (override it as a static method). */

@@ -1,4 +1,10 @@
 // jaclab's public API: tensors, operations, torch-style autograd, function transforms, renderers, graphs.
+/**
+ * The package `jaclab`: tensors, operations, torch-style autograd, function transforms (jacrev, jacfwd,
+ * jacobian, vmap, hessian...), linear algebra, and the renderers and graph diagrams that show them. The same
+ * API is in scope in every notebook cell; in a Node script, `import { tensor, jacrev } from "jaclab"`.
+ * @module jaclab
+ */
 // Wires the core together (rule tables into the trace, ops onto Tensor) before anything else runs.
 import "./setup.js";
 export {
@@ -17,6 +23,7 @@ export { backwardFrom } from "./core/backward.js";
 export { autograd, type GradOptions, type AutogradBackwardOptions } from "./autograd.js";
 export { AutogradFunction, FunctionCtx, type ApplyArgs, type ApplyResult } from "./autograd-function.js";
 export { Primitive, type PrimitiveParams } from "./core/primitives.js";
+export type { NoParams, ReduceParams, CompareOp } from "./core/primitives.js";
 export {
   bind,
   noGrad,

@@ -20,8 +20,10 @@ import { zeros } from "../ops/create.js";
  * transform (pass them as arguments).
  *
  * @example
+ * ```ts
  * const block = checkpoint((x: Tensor) => x.tanh().matmul(W).tanh());
  * grad((x: Tensor) => block(block(x)).sum())(x0);
+ * ```
  */
 export function checkpoint<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R;
 export function checkpoint(f: AnyFn): (...args: unknown[]) => unknown {

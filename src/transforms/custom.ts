@@ -39,10 +39,12 @@ function flattenCall(name: string, args: unknown[]) {
  * enclosing transform (pass them as arguments). Arguments are tensors or trees of them.
  *
  * @example
+ * ```ts
  * const log1pexp = customVjp((x: Tensor) => x.exp().log1p(), {
  *   fwd: (x) => [x.exp().log1p(), x],
  *   bwd: (x, g) => [g.mul(x.sigmoid())],
  * });
+ * ```
  */
 export function customVjp<A extends unknown[], R, Res>(
   f: (...args: A) => R,
@@ -93,10 +95,12 @@ export function customVjp(
  * derivatives differentiate `jvp`. f and jvp must not close over values of an enclosing transform.
  *
  * @example
+ * ```ts
  * const safeNorm = customJvp((x: Tensor) => x.norm(), ([x], [t]) => {
  *   const n = x.norm();
  *   return [n, x.mul(t).sum().div(n.add(1e-30))];
  * });
+ * ```
  */
 export function customJvp<A extends unknown[], R>(
   f: (...args: A) => R,

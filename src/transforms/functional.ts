@@ -14,6 +14,7 @@ import { sameShape } from "../ops/util.js";
 
 /** Options selecting which arguments to differentiate: a position or several (default 0). */
 export interface ArgnumsOptions {
+  /** Which arguments to differentiate with respect to: an index or several (default 0). */
   argnums?: number | number[];
   /** f returns `[output, aux]`: differentiate the output, hand the aux back as it is. */
   hasAux?: boolean;
@@ -55,6 +56,10 @@ function gradAndValue(
  * The gradient of a scalar-valued f with respect to argument `argnums` (default 0): `grad(f)(x)` has x's
  * structure. Composes with every other transform (grad(grad(f)), vmap(grad(f)), jacfwd(grad(f))...).
  * With `hasAux: true`, f returns `[output, aux]` and grad returns `[gradient, aux]`.
+ * @example
+ * ```ts
+ * grad((x: Tensor) => x.square().sum())(tensor([1, 2])); // [2, 4]
+ * ```
  */
 export function grad<A extends unknown[], Aux>(
   f: (...args: A) => [Tensor, Aux],
@@ -87,6 +92,10 @@ export function grad(f: AnyFn, opts?: ArgnumsOptions): (...args: unknown[]) => u
 /**
  * Like {@link grad} but returns `[value, gradient]` from the same pass; with `hasAux: true` (f returns
  * `[output, aux]`) it returns `[[value, aux], gradient]`, as JAX's value_and_grad does.
+ * @example
+ * ```ts
+ * const [value, g] = valueAndGrad((x: Tensor) => x.square().sum())(tensor([1, 2])); // 5, [2, 4]
+ * ```
  */
 export function valueAndGrad<A extends unknown[], Aux>(
   f: (...args: A) => [Tensor, Aux],
@@ -146,6 +155,11 @@ function isOptionsObject(v: unknown): v is AuxOptions {
  * Runs f at `primals` once and returns `[out, vjpFn]`; `vjpFn(ct)` pulls a cotangent shaped like `out`
  * back to one gradient per primal (an array), and may be called many times (or under vmap). Pass
  * `{ hasAux: true }` after the primals when f returns `[output, aux]`: then `[out, vjpFn, aux]`.
+ * @example
+ * ```ts
+ * const [y, pullback] = vjp((x: Tensor) => x.square(), tensor([1, 2]));
+ * pullback(tensor([1, 1])); // [tensor [2, 4]]
+ * ```
  */
 export function vjp<A extends unknown[], R, Aux>(
   f: (...args: A) => [R, Aux],
@@ -177,6 +191,10 @@ export function vjp(f: AnyFn, ...given: unknown[]): unknown[] {
  * Forward mode: f at `primals` and the directional derivative along `tangents` (same structure),
  * returned as `[out, tangentOut]`; with `{ hasAux: true }` (f returns `[output, aux]`),
  * `[out, tangentOut, aux]`.
+ * @example
+ * ```ts
+ * jvp((x: Tensor) => x.square(), [tensor([1, 2])], [tensor([1, 0])]); // [[1, 4], [2, 0]]
+ * ```
  */
 export function jvp<A extends unknown[], R, Aux>(
   f: (...args: A) => [R, Aux],
@@ -213,7 +231,13 @@ export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[], opts?: Au
   return hasAux ? [...res, outputs.rebuildAux(r.primals)] : res;
 }
 
-/** Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed). */
+/**
+ * Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed).
+ * @example
+ * ```ts
+ * hvp((x: Tensor) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 1])); // [6, 12]
+ * ```
+ */
 export function hvp<X>(f: (x: X) => Tensor, x: X, v: X): X;
 export function hvp(f: AnyFn, x: unknown, v: unknown): unknown {
   // Checked here so that errors name hvp, not the jvp it is made of.

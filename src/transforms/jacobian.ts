@@ -150,6 +150,10 @@ const JAC_OPTIONS = ["argnums", "chunkSize", "progress", "hasAux"] as const;
  * The Jacobian of f by reverse mode: one forward pass, then ONE backward pass carrying a batch of one-hot
  * cotangents (one per output element). Shape: output shape ++ input shape. With `hasAux: true`, f returns
  * `[output, aux]` and jacrev returns `[jacobian, aux]`.
+ * @example
+ * ```ts
+ * jacrev((x: Tensor) => x.square())(tensor([1, 2])); // [[2, 0], [0, 4]]
+ * ```
  */
 export function jacrev<A extends unknown[], Aux>(
   f: (...args: A) => [Tensor, Aux],
@@ -224,6 +228,10 @@ function jvpPush(p: Prepared, auxOut: { leaves: Tensor[] }): (tans: Tensor[]) =>
  * The Jacobian of f by forward mode: ONE forward pass batched over one-hot tangents (one per input
  * element). Shape: output shape ++ input shape. With `hasAux: true`, f returns `[output, aux]` and
  * jacfwd returns `[jacobian, aux]`.
+ * @example
+ * ```ts
+ * jacfwd((x: Tensor) => x.sin())(tensor([0, 1])); // [[1, 0], [0, cos 1]]
+ * ```
  */
 export function jacfwd<A extends unknown[], Aux>(
   f: (...args: A) => [Tensor, Aux],
@@ -269,7 +277,9 @@ export interface JacobianOptions {
    * "forward-mode" (torch.autograd.functional's spellings) are aliases.
    */
   strategy?: JacobianStrategy;
+  /** Split the batch of tangents or cotangents into chunks of at most this many (bounds memory). */
   chunkSize?: number;
+  /** Show a progress bar over the chunks. */
   progress?: boolean;
 }
 
@@ -285,6 +295,11 @@ const STRATEGIES: Record<JacobianStrategy, "auto" | "reverse" | "forward"> = {
  * The Jacobian of f at x (a tensor or an array/object of tensors), shaped output ++ input. With the
  * default strategy "auto" it costs exactly one forward pass of f in either mode (see
  * {@link JacobianOptions.strategy}).
+ * @example
+ * ```ts
+ * const f = (q: Tensor) => cat([q.mul(2), q.square().mul(4)], 0);
+ * jacobian(f, tensor([1, 2])); // [[2, 0], [0, 2], [8, 0], [0, 16]], forward mode (2 inputs < 4 outputs)
+ * ```
  */
 export function jacobian<X>(f: (x: X) => Tensor, x: X, opts?: JacobianOptions): Tensor;
 /** jacobian for trees: the output structure with each leaf replaced by the input structure of blocks. */
@@ -333,6 +348,10 @@ export interface HessianOptions {
 /**
  * The Hessian of a scalar f (forward over reverse: jacfwd(jacrev(f))), shaped input ++ input; with several
  * argnums, the blocks `H[i][j]` = d²f / (d arg_i d arg_j); with `hasAux: true`, `[hessian, aux]`.
+ * @example
+ * ```ts
+ * hessian((x: Tensor) => x.pow(3).sum())(tensor([1, 2])); // [[6, 0], [0, 12]]
+ * ```
  */
 export function hessian<A extends unknown[], Aux>(
   f: (...args: A) => [Tensor, Aux],

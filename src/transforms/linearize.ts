@@ -29,8 +29,10 @@ function checkShapes(op: string, what: string, given: Flat, shapes: readonly num
  * be called many times, and under vmap (a batch of tangents in one call).
  *
  * @example
+ * ```ts
  * const [y, push] = linearize((x: Tensor) => x.sin().mul(x), tensor([1, 2]));
  * push(tensor([1, 0])); // the first column of the Jacobian
+ * ```
  */
 export function linearize<A extends unknown[], R>(
   f: (...args: A) => R,
@@ -64,9 +66,11 @@ export function linearize(f: AnyFn, ...primals: unknown[]): [unknown, (...tangen
  * that is not linear in f's arguments.
  *
  * @example
+ * ```ts
  * const A = tensor([[1, 2], [3, 4]]);
  * const t = linearTranspose((x: Tensor) => A.matmul(x), zeros([2]));
  * t(tensor([1, 0]))[0]; // the first row of A
+ * ```
  */
 export function linearTranspose<A extends unknown[], R>(f: (...args: A) => R, ...primals: A): (ct: R) => A;
 export function linearTranspose(f: AnyFn, ...primals: unknown[]): (ct: unknown) => unknown[] {

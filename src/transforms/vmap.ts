@@ -153,6 +153,11 @@ function batchSize(
  * computed in one batched pass. Arguments may be tensors or arrays/objects of tensors; `inDims` and
  * `outDims` choose the batch dims per argument and per output leaf (null: not batched), nested vmaps may
  * use different dims.
+ * @example
+ * ```ts
+ * vmap((row: Tensor) => row.sum())(tensor([[1, 2], [3, 4]])); // [3, 7]
+ * vmap(jacrev(f))(batch); // one Jacobian per row of batch, in one pass
+ * ```
  */
 export function vmap<A extends unknown[], R>(f: (...args: A) => R, opts?: VmapOptions): (...args: A) => R;
 export function vmap(f: AnyFn, opts?: VmapOptions): (...args: unknown[]) => unknown {
