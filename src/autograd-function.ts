@@ -39,17 +39,29 @@ interface FunctionClass {
   jvp?(ctx: FunctionCtx, ...tangents: (Tensor | null)[]): unknown;
 }
 
+/** The static side of an autograd.Function subclass that defines setupContext. */
+export interface WithSetupContext {
+  /** Fills the ctx from the inputs and the output after forward ran (torch's setup_context). */
+  setupContext(...a: never[]): unknown;
+}
+
+/** The static side of an autograd.Function subclass whose forward takes `P` and returns `R`. */
+export interface ForwardOf<P extends unknown[], R> {
+  /** The forward computation. */
+  forward(...a: P): R;
+}
+
 /** The arguments of `apply`: forward's, without the ctx when there is no setupContext. */
-export type ApplyArgs<T> = T extends { setupContext(...a: never[]): unknown }
-  ? T extends { forward(...a: infer P): unknown }
+export type ApplyArgs<T> = T extends WithSetupContext
+  ? T extends ForwardOf<infer P, unknown>
     ? P
     : never
-  : T extends { forward(ctx: FunctionCtx, ...a: infer P): unknown }
+  : T extends ForwardOf<[FunctionCtx, ...infer P], unknown>
     ? P
     : never;
 
 /** What `apply` returns: forward's result. */
-export type ApplyResult<T> = T extends { forward(...a: never[]): infer R } ? R : never;
+export type ApplyResult<T> = T extends ForwardOf<never[], infer R> ? R : never;
 
 // The residuals of one forward: a plain object, so that vmap sees (and batches) the saved tensors.
 interface CtxSnapshot {

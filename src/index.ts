@@ -14,6 +14,7 @@ export {
   type Dims,
   type GradNode,
   type GradHook,
+  type HookHandle,
   type BackwardOptions,
   type NestedArray,
 } from "./tensor.js";
@@ -21,7 +22,15 @@ export * from "./errors.js";
 export * from "./ops/index.js";
 export { backwardFrom } from "./core/backward.js";
 export { autograd, type GradOptions, type AutogradBackwardOptions } from "./autograd.js";
-export { AutogradFunction, FunctionCtx, type ApplyArgs, type ApplyResult } from "./autograd-function.js";
+export {
+  AutogradFunction,
+  FunctionCtx,
+  type ApplyArgs,
+  type ApplyResult,
+  type ForwardOf,
+  type WithSetupContext,
+} from "./autograd-function.js";
+export type { CustomForward, CustomParams, CustomRule, CustomSaved } from "./core/custom-call.js";
 export { Primitive, type PrimitiveParams } from "./core/primitives.js";
 export type { NoParams, ReduceParams, CompareOp } from "./core/primitives.js";
 export {

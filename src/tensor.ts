@@ -229,7 +229,7 @@ export class Tensor {
    * computes it; a returned tensor replaces the gradient for the rest of the pass (and for a leaf's
    * `.grad`). Returns a handle whose `remove()` unregisters the hook.
    */
-  registerHook(hook: GradHook): { remove: () => void } {
+  registerHook(hook: GradHook): HookHandle {
     this._refuseInsideTransform("registerHook");
     if (typeof hook !== "function") {
       throw new GradError(`registerHook: the hook must be a function, got ${typeof hook}`);
@@ -525,6 +525,12 @@ export class Tensor {
   split(size: number | number[], dim = 0): Tensor[] {
     return op().split(this, size, dim);
   }
+}
+
+/** What registerHook returns. */
+export interface HookHandle {
+  /** Unregisters the hook (a second call does nothing). */
+  remove: () => void;
 }
 
 /** A gradient hook: sees a tensor's gradient during backward and may return a replacement. */

@@ -23,7 +23,7 @@ export interface CustomRule {
   /** The function's value: the packed output. */
   call(inputs: Tensor[]): Tensor;
   /** The forward pass that also keeps what the VJP needs: the packed output and the residuals. */
-  fwd(inputs: Tensor[]): { out: Tensor; res: unknown };
+  fwd(inputs: Tensor[]): CustomForward;
   /**
    * The cotangent of each input (null: zero) from the residuals and the packed output cotangent; `needs`
    * says which inputs' cotangents are wanted (the others may be null).
@@ -35,16 +35,29 @@ export interface CustomRule {
   batched(batched: readonly boolean[], size: number): CustomRule;
 }
 
+/** What a custom rule's forward pass gives. */
+export interface CustomForward {
+  /** The packed output (the output leaves flattened and concatenated). */
+  out: Tensor;
+  /** What the VJP needs (any value; its tensors are batched by vmap). */
+  res: unknown;
+}
+
 /** The residuals of one application, kept when its forward pass ran on concrete inputs. */
 export interface CustomSaved {
+  /** The inputs the residuals belong to (compared by identity), or null when none were kept. */
   inputs: readonly Tensor[] | null;
+  /** The residuals of the forward pass on those inputs. */
   res: unknown;
 }
 
 /** Params of the CustomCall primitive. */
 export interface CustomParams {
+  /** The custom function's name, shown by graph diagrams and errors. */
   name: string;
+  /** How to evaluate and differentiate it. */
   rule: CustomRule;
+  /** The residuals of this application's forward pass, when kept. */
   saved: CustomSaved;
 }
 

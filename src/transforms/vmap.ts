@@ -117,35 +117,36 @@ function batchSize(
   args: readonly unknown[],
   axisSize: number | undefined,
 ): number {
-  const sizes = new Map<number, string[]>();
-  const paths = leafPaths(args);
-  leaves.forEach((leaf, k) => {
-    const d = dims[k];
-    if (d === null) return;
-    const axis = normDim(d, leaf.ndim, "vmap", leaf.shape);
-    const n = leaf.shape[axis];
-    sizes.set(n, [
-      ...(sizes.get(n) ?? []),
-      `${paths[k]} (shape ${fmtShape(leaf.shape)}, inDim ${d}) has ${n}`,
-    ]);
-  });
   if (axisSize !== undefined && (!Number.isInteger(axisSize) || axisSize < 0)) {
     throw new ArgumentError(`vmap: axisSize must be a non-negative integer, got ${axisSize}`);
   }
-  if (sizes.size > 1 || (axisSize !== undefined && sizes.size === 1 && !sizes.has(axisSize))) {
-    const parts = [...sizes.values()].flat();
+  let size = axisSize ?? -1;
+  let consistent = true;
+  leaves.forEach((leaf, k) => {
+    const d = dims[k];
+    if (d === null) return;
+    const n = leaf.shape[normDim(d, leaf.ndim, "vmap", leaf.shape)];
+    if (size >= 0 && n !== size) consistent = false;
+    if (size < 0) size = n;
+  });
+  if (!consistent) {
+    // Only now are the leaves' paths worth computing: every batched leaf with its size.
+    const paths = leafPaths(args);
+    const parts = leaves.flatMap((leaf, k) => {
+      const d = dims[k];
+      if (d === null) return [];
+      const n = leaf.shape[normDim(d, leaf.ndim, "vmap", leaf.shape)];
+      return [`${paths[k]} (shape ${fmtShape(leaf.shape)}, inDim ${d}) has ${n}`];
+    });
     if (axisSize !== undefined) parts.push(`axisSize is ${axisSize}`);
     throw new ShapeError(`vmap: inconsistent batch sizes: ${parts.join("; ")}`);
   }
-  if (sizes.size === 0) {
-    if (axisSize === undefined) {
-      throw new ArgumentError(
-        "vmap: no argument is batched (every inDim is null); pass axisSize to give the batch size",
-      );
-    }
-    return axisSize;
+  if (size < 0) {
+    throw new ArgumentError(
+      "vmap: no argument is batched (every inDim is null); pass axisSize to give the batch size",
+    );
   }
-  return [...sizes.keys()][0];
+  return size;
 }
 
 /**
