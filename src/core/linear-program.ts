@@ -6,7 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { ArgumentError, InternalError, ShapeError, TracerError, fmtShape } from "../errors.js";
 import { Primitive, type PrimitiveParams, type VjpRule } from "./primitives.js";
-import { MainTrace, Trace, Tracer, bind, passCounter, ruleTables, withMain } from "./trace.js";
+import { MainTrace, Trace, Tracer, bind, ruleTables, withMain } from "./trace.js";
 import { broadcastShapes, keptShape } from "./kernels.js";
 import { jvpCore } from "./jvp.js";
 import { add } from "../ops/elementwise.js";
@@ -191,9 +191,11 @@ export class LinearProgram {
     );
   }
 
-  /** The transposed map applied to `cts` (shaped like the outputs): one value per input (one sweep). */
+  /**
+   * The transposed map applied to `cts` (shaped like the outputs): one value per input, in one sweep (the
+   * callers that expose it as a backward pass count it in passCounter).
+   */
   transpose(cts: readonly Tensor[]): Tensor[] {
-    passCounter.backward++;
     const vjpTable = ruleTables().vjp;
     const acc = new Array<Tensor | null>(this.slotShapes.length).fill(null);
     const accumulate = (slot: number, g: Tensor): void => {

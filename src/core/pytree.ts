@@ -157,6 +157,8 @@ export function checkSameStructure(
   const g = treeSpec(given);
   const e = treeSpec(expected);
   if (g !== e) {
-    throw new ArgumentError(`${op}: ${what} has the structure ${g}, but ${of} has ${e} (leaves written *)`);
+    throw new ArgumentError(
+      `${op}: the structure of ${what} is ${g}, but that of ${of} is ${e} (leaves written *); they must match`,
+    );
   }
 }

@@ -331,7 +331,10 @@ export function jacobian(f: AnyFn, x: unknown, opts?: JacobianOptions): unknown 
     p,
     primalsOut.map((t) => t.shape),
     jacOpts,
-    (cts) => program.transpose(cts),
+    (cts) => {
+      passCounter.backward++;
+      return program.transpose(cts);
+    },
   );
 }
 

@@ -89,6 +89,7 @@ export function linearTranspose(f: AnyFn, ...primals: unknown[]): (ct: unknown) 
     const given = flattenTree(ct, "linearTranspose: the cotangent", true);
     checkSameStructure("linearTranspose", "the cotangent", ct, outTree, "the output of f");
     const cts = checkShapes("linearTranspose", "the cotangent", given, program.outShapes);
+    passCounter.backward++;
     return flatIn.rebuild(program.transpose(cts)) as unknown[];
   };
 }
