@@ -57,36 +57,50 @@ function op(): TensorOps {
  * Create one with `tensor(...)`, `zeros(...)`, `randn(...)` and friends.
  */
 export class Tensor {
+  // The fields are declared here and set in the constructor rather than written as class fields: class
+  // field definitions run in a per-class initializer whose define-property stores turn slow (several µs per
+  // object in V8 11) once more than four classes of tensors (the tracers) have gone through it.
   /** The size of each dimension. Do not mutate. */
-  readonly shape: number[];
+  declare readonly shape: number[];
   /** @internal Storage, or null for a tracer (whose values live in the transformation). */
-  _data: Float64Array | null;
+  declare _data: Float64Array | null;
   /** @internal The trace level: 0 for a concrete tensor. */
-  _level = 0;
+  declare _level: number;
   /** Whether operations on this tensor are recorded for backward(). */
-  requiresGrad = false;
+  declare requiresGrad: boolean;
   /** The gradient accumulated by backward() (leaves only). */
-  grad: Tensor | null = null;
+  declare grad: Tensor | null;
   /** The tape node that produced this tensor, or null for a leaf / a tensor outside autograd. */
-  gradFn: GradNode | null = null;
+  declare gradFn: GradNode | null;
   /** @internal Backward-sweep bookkeeping (epochs of the sweep that saw, needed, targeted, reached it). */
-  _bwSeen = 0;
+  declare _bwSeen: number;
   /** @internal */
-  _bwNeeded = 0;
+  declare _bwNeeded: number;
   /** @internal */
-  _bwTarget = 0;
+  declare _bwTarget: number;
   /** @internal */
-  _bwCt = 0;
+  declare _bwCt: number;
   /** @internal The cotangent accumulated during the current backward sweep. */
-  _ct: Tensor | null = null;
+  declare _ct: Tensor | null;
   /** @internal Gradient hooks (registerHook), run on this tensor's complete gradient in each backward. */
-  _hooks: GradHook[] | null = null;
+  declare _hooks: GradHook[] | null;
   /** @internal Set by retainGrad(): a non-leaf that keeps its gradient in `.grad`. */
-  _retainsGrad = false;
+  declare _retainsGrad: boolean;
 
   constructor(data: Float64Array | null, shape: number[]) {
     this._data = data;
     this.shape = shape;
+    this._level = 0;
+    this.requiresGrad = false;
+    this.grad = null;
+    this.gradFn = null;
+    this._bwSeen = 0;
+    this._bwNeeded = 0;
+    this._bwTarget = 0;
+    this._bwCt = 0;
+    this._ct = null;
+    this._hooks = null;
+    this._retainsGrad = false;
   }
 
   /** The values in row-major order (shared storage: do not mutate unless you own the tensor). */

@@ -4,7 +4,7 @@
 // restricted to a linear operand, are that operand's transpose rules): linearize, linearTranspose, the
 // reverse half of jacobian's "auto", and the JVP derived from a custom VJP.
 import { Tensor } from "../tensor.js";
-import { ArgumentError, InternalError, ShapeError, TracerError, fmtShape } from "../errors.js";
+import { ArgumentError, ShapeError, TracerError, fmtShape } from "../errors.js";
 import { Primitive, type PrimitiveParams, type VjpRule } from "./primitives.js";
 import { MainTrace, Trace, Tracer, bind, ruleTables, withMain } from "./trace.js";
 import { broadcastShapes, keptShape } from "./kernels.js";
@@ -31,19 +31,12 @@ class StagedTracer extends Tracer {
   }
 }
 
-/** A value stood in for by its shape only: what a transposed rule gets for the linear operand it maps to. */
-class ShapeOnly extends Tensor {
-  constructor(
-    shape: number[],
-    private readonly prim: Primitive,
-  ) {
-    super(null, shape);
-  }
-  override _concreteData(): Float64Array {
-    throw new InternalError(
-      `the VJP rule of ${this.prim} read the values of the linear operand it transposes`,
-    );
-  }
+/**
+ * A value stood in for by its shape only (no storage): what a transposed rule gets for the linear operand
+ * it maps to, and for the output. A plain Tensor, so that no more classes pass through Tensor's constructor.
+ */
+function shapeOnly(shape: readonly number[]): Tensor {
+  return new Tensor(null, [...shape]);
 }
 
 /** Which operands of a primitive may carry the linear input, and the output shape from operand shapes. */
@@ -211,12 +204,10 @@ export class LinearProgram {
       if (ct === null) continue;
       acc[node.out] = null;
       const needs = node.args.map((a) => typeof a === "number");
-      const primals = node.args.map((a) =>
-        typeof a === "number" ? new ShapeOnly([...this.slotShapes[a]], node.prim) : a,
-      );
+      const primals = node.args.map((a) => (typeof a === "number" ? shapeOnly(this.slotShapes[a]) : a));
       const rule = vjpTable[node.prim] as VjpRule<Primitive>;
       const outShape = [...this.slotShapes[node.out]];
-      const got = rule(ct, primals, new ShapeOnly(outShape, node.prim), node.params as never, needs);
+      const got = rule(ct, primals, shapeOnly(outShape), node.params as never, needs);
       node.args.forEach((a, i) => {
         const g = got[i];
         if (typeof a === "number" && g !== null) accumulate(a, g);

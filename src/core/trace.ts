@@ -42,7 +42,8 @@ export class MainTrace {
 
 /** A tensor standing for a value inside a transformation, tagged with the level that created it. */
 export abstract class Tracer extends Tensor {
-  readonly main: MainTrace;
+  // Declared, not a class field, for the reason given in Tensor: every kind of tracer passes through here.
+  declare readonly main: MainTrace;
   constructor(main: MainTrace, shape: number[]) {
     super(null, shape);
     this._level = main.level;
