@@ -4,6 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   autograd,
+  checkpoint,
+  hessianSparsity,
+  sparseJacobian,
+  sparsity,
   countPasses,
   customJvp,
   customVjp,
@@ -183,4 +187,20 @@ test("custom rules give clear errors", () => {
       })(tensor(2)),
     /closes over/,
   );
+});
+
+test("sparsity detection sees through custom functions: the pattern of their own code", () => {
+  const n = 6;
+  const v = randn([n], { seed: 22 });
+  const local = customVjp((t: Tensor) => t.sin().mul(t), {
+    fwd: (t) => [t.sin().mul(t), t],
+    bwd: (t, g) => [g.mul(t.cos().mul(t).add(t.sin()))],
+  });
+  const remat = checkpoint((t: Tensor) => t.exp().mul(2));
+  const p = sparsity((t: Tensor) => remat(local(t)), v);
+  assert.equal(p.nnz, n, "elementwise custom functions keep a diagonal pattern");
+  const J = sparseJacobian((t: Tensor) => remat(local(t)), v);
+  assertClose(J.toDense(), jacrev((t: Tensor) => t.sin().mul(t).exp().mul(2))(v), 1e-12, "sparse Jacobian");
+  const hp = hessianSparsity((t: Tensor) => local(t).sum(), v);
+  assert.equal(hp.nnz, n, "and a diagonal Hessian pattern");
 });
