@@ -139,3 +139,23 @@ test('jacobian "auto" costs exactly one forward pass in either mode; aliases of 
   assert.equal(r.forward, 1);
   assertClose((r.value as { p: Tensor }).p, jacrev((x: Tensor) => x.mul(x))(x0), 1e-15);
 });
+
+test("linearTranspose and jacobian auto compose with vmap and jacfwd(jacrev) like any function", () => {
+  const A = randn([3, 3], { seed: 55 });
+  const t = linearTranspose((v: Tensor) => A.matmul(v).sub(v.mul(2)), zeros([3]));
+  assertComposes(
+    "ct -> linearTranspose(f)(ct)",
+    (c) => t(c)[0],
+    tensor([0.5, -1, 2]),
+    randn([4, 3], { seed: 56 }),
+  );
+  const g = (v: Tensor): Tensor => A.matmul(v.sin()).mul(v.sum());
+  assertComposes("x -> jacobian(g, x) (auto)", (v) => jacobian(g, v).sum(1), x0, randn([4, 3], { seed: 57 }));
+  const wide = (v: Tensor): Tensor => W.matmul(v).tanh();
+  assertComposes(
+    "x -> jacobian(wide, x) (auto, forward)",
+    (v) => jacobian(wide, v).sum(0),
+    x0,
+    randn([4, 3], { seed: 58 }),
+  );
+});
