@@ -10,6 +10,7 @@ import {
   jacrev,
   randn,
   tensor,
+  vjp,
   vmap,
   type Tensor,
 } from "../index.js";
@@ -105,4 +106,21 @@ test("checkpoint of trees, under vmap and inside jacrev", () => {
   const rows = randn([3, 2], { seed: 45 });
   const per = vmap((r: Tensor) => jacrev((v: Tensor) => f({ a: v, b: r }).d)(r))(rows);
   assert.deepEqual(per.shape, [3, 2, 2]);
+});
+
+test("nested checkpoints recompute what JAX's remat test counts: 2 evaluations forward, 3 backward", () => {
+  // JAX's old api_test (test_remat_eval_counter) counted evaluations of a primitive inside
+  // g = remat(x => addOne(remat(addOne)(x))): 2 for vjp's forward pass, 3 for the pullback (2 while
+  // transposing g, 1 while transposing the inner remat). jaclab runs the user's code, so it counts calls.
+  let calls = 0;
+  const addOne = (t: Tensor): Tensor => {
+    calls++;
+    return t.add(1);
+  };
+  const inner = checkpoint(addOne);
+  const outer = checkpoint((t: Tensor) => addOne(inner(t)));
+  const [, pull] = vjp(outer, tensor([0]));
+  const forward = calls;
+  pull(tensor([1]));
+  assert.deepEqual([forward, calls - forward], [2, 3]);
 });
