@@ -2,7 +2,7 @@
 import { Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { sizeOf } from "../core/kernels.js";
-import { seededRandom } from "../core/random.js";
+import { nextUnseededSeed, seededRandom } from "../core/random.js";
 import { drawRandom } from "../core/randomness.js";
 import { describe } from "./util.js";
 
@@ -169,11 +169,8 @@ export interface RandomOptions {
   seed?: number;
 }
 
-let autoSeed = 0x9e3779b9;
 function nextSeed(opts: RandomOptions): number {
-  if (opts.seed !== undefined) return opts.seed;
-  autoSeed = (Math.imul(autoSeed, 1664525) + 1013904223) >>> 0;
-  return autoSeed;
+  return opts.seed ?? nextUnseededSeed();
 }
 
 /**

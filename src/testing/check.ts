@@ -124,9 +124,7 @@ export function assertHessianBlocksMatchFiniteDiff(
       .mul(weights)
       .sum();
   const argnums = wrt.map((_, p) => p);
-  const blocks = (hessian as (f: unknown, o: unknown) => (...xs: Tensor[]) => unknown)(scalar, { argnums })(
-    ...primals,
-  ) as Tensor[][];
+  const blocks = hessian(scalar, { argnums })(...primals);
   wrt.forEach((kp, p) => {
     wrt.forEach((kq, q) => {
       const gradP = (xs: Tensor[]): Tensor =>

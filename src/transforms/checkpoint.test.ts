@@ -8,6 +8,7 @@ import {
   countPasses,
   grad,
   jacrev,
+  rand,
   randn,
   tensor,
   vjp,
@@ -123,4 +124,26 @@ test("nested checkpoints recompute what JAX's remat test counts: 2 evaluations f
   const forward = calls;
   pull(tensor([1]));
   assert.deepEqual([forward, calls - forward], [2, 3]);
+});
+
+test("the recomputation draws the same random numbers as the forward pass (torch's preserved RNG state)", () => {
+  const draws: Tensor[] = [];
+  const dropout = checkpoint((t: Tensor) => {
+    const keep = rand([4]).lt(0.5);
+    draws.push(keep);
+    return t.mul(keep).mul(2).sum();
+  });
+  const x = tensor([1, 2, 3, 4]);
+  const g = grad(dropout)(x);
+  assert.equal(draws.length, 2, "drawn in the forward pass and again in the recomputation");
+  assert.deepEqual(draws[1].toArray(), draws[0].toArray());
+  assert.deepEqual(g.toArray(), draws[0].mul(2).toArray());
+  // Each application forks the stream once: the next one (and draws outside) get other numbers.
+  const again = (): number[] => {
+    grad(dropout)(x);
+    return draws[draws.length - 1].toArray() as number[];
+  };
+  const seen = new Set([JSON.stringify(draws[0].toArray())]);
+  for (let i = 0; i < 4; i++) seen.add(JSON.stringify(again()));
+  assert.ok(seen.size > 1, "later applications draw other numbers");
 });

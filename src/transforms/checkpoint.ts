@@ -9,14 +9,15 @@ import { OutputLayout } from "../core/custom-layout.js";
 import { vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
 import { passCounter } from "../core/trace.js";
+import { nextUnseededSeed, withUnseededState } from "../core/random.js";
 import { type AnyFn, call, pullback } from "../core/transform-utils.js";
 import { zeros } from "../ops/create.js";
 
 /**
  * f rematerialised: its value is the same, but reverse mode (backward, grad, jacrev...) does not keep f's
  * intermediate values between the forward and the backward pass; it keeps f's inputs and recomputes f
- * during the backward pass (countPasses shows the extra forward pass). Forward mode and vmap are
- * unaffected. Arguments are tensors or trees of them; f must not close over values of an enclosing
+ * during the backward pass (countPasses shows the extra forward pass), with the same random numbers
+ * (rand, randn) as the forward pass drew. Forward mode and vmap are unaffected. Arguments are tensors or trees of them; f must not close over values of an enclosing
  * transform (pass them as arguments).
  *
  * @example
@@ -32,7 +33,11 @@ export function checkpoint(f: AnyFn): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
     const flatIn = flattenArgs(args, `${name}: argument`);
     const layout = new OutputLayout(name);
-    const packed = (ins: Tensor[]): Tensor => layout.pack(call(f, flatIn.rebuild(ins) as unknown[]));
+    // Each application forks the unseeded random stream, and every run of f (the forward pass, the
+    // recomputation) replays it: random numbers in f (dropout) are the same in both, as in torch.
+    const rng = nextUnseededSeed();
+    const packed = (ins: Tensor[]): Tensor =>
+      withUnseededState(rng, () => layout.pack(call(f, flatIn.rebuild(ins) as unknown[])));
     const rule: CustomRule = {
       name,
       call: packed,
