@@ -14,9 +14,12 @@
 //  4. Spread that record into the tables of `src/setup.ts` (one import line + one spread per table).
 //     The tables there are typed `FamilyRules<Primitive>`, so a missing rule does not compile; setup
 //     injects them into the trace (`installRules`), so the core itself imports no family.
+//  5. Give each primitive a sparsity rule (src/sparse/detect/types.ts: operand dependency sets to the
+//     output's) in a family record spread into `sparsityTable` of `src/setup.ts`, also total.
 // Every primitive has exactly one output tensor. Rules call the public ops (src/ops/), never kernels of
 // other primitives directly, so that the backward pass is itself differentiable and batchable.
 import type { Tensor } from "../tensor.js";
+import type { CustomParams } from "./custom-call.js";
 
 /** The primitive operations; everything else in jaclab is a composition of these. */
 export enum Primitive {
@@ -68,6 +71,8 @@ export enum Primitive {
   Det = "det",
   LogAbsDet = "logAbsDet",
   Adjugate = "adjugate",
+  // a function with its own derivative rules (customVjp, customJvp, autograd.Function, checkpoint)
+  CustomCall = "customCall",
 }
 
 /** The elementwise unary primitives (one input, same shape out, no params). */
@@ -163,6 +168,8 @@ export interface PrimitiveParams {
   [Primitive.Det]: NoParams;
   [Primitive.LogAbsDet]: NoParams;
   [Primitive.Adjugate]: NoParams;
+  /** The rule (how to evaluate and differentiate the function) and the residuals of its forward pass. */
+  [Primitive.CustomCall]: CustomParams;
 }
 
 /** Forward kernel: concrete inputs to a new concrete output. */

@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor.js";
 import { TracerError } from "../errors.js";
 import type { BatchRule, Primitive, PrimitiveParams } from "./primitives.js";
 import { MainTrace, Trace, Tracer, ruleTables, withMain } from "./trace.js";
+import { type Randomness, withRandomScope } from "./randomness.js";
 
 /** A value inside a vmap: `val` holds all examples along dim 0; the tracer's shape is one example's. */
 export class BatchTracer extends Tracer {
@@ -47,7 +48,8 @@ class BatchTrace extends Trace {
 /**
  * Runs `fn` on batch tracers over `inputs` (each batched along dim 0 with `size` examples, or null for an
  * unbatched input given in `unbatched`) and returns each output with its batch dim at 0 (unbatched
- * outputs are broadcast by `broadcast`).
+ * outputs are broadcast by `broadcast`). With `randomness`, random constructors inside fn follow it (a
+ * user's vmap); without, they draw as if outside (the transforms' own batches of basis vectors).
  */
 export function vmapCore(
   fn: (inputs: Tensor[]) => Tensor[],
@@ -55,12 +57,15 @@ export function vmapCore(
   batchedInputs: boolean[],
   size: number,
   broadcast: (t: Tensor, size: number) => Tensor,
+  randomness?: Randomness,
 ): Tensor[] {
   return withMain(
     (main) => new BatchTrace(main, size),
     (main) => {
       const ins = inputs.map((x, i) => (batchedInputs[i] ? new BatchTracer(main, x) : x));
-      const outs = fn(ins);
+      const wrap = (val: Tensor): Tensor => new BatchTracer(main, val);
+      const outs =
+        randomness === undefined ? fn(ins) : withRandomScope({ randomness, size, wrap }, () => fn(ins));
       return outs.map((o) =>
         o._level === main.level && (o as Tracer).main === main ? (o as BatchTracer).val : broadcast(o, size),
       );
