@@ -219,6 +219,25 @@ export function numberFormat(stats: ValueStats, significant = 3): NumberFormat {
   return { kind, decimals, format, parts };
 }
 
+/**
+ * One value on its own (an entry of a sparse matrix's listing, where no matrix-wide format applies): whole
+ * numbers as they are, others with `significant` digits and trailing zeros trimmed, tiny or huge ones in
+ * exponent form.
+ */
+export function compactNumber(v: number, significant = 3): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return minusSign(String(v));
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return minusSign(trimZeros(v.toPrecision(significant)));
+  const [mantissa, exponent] = v.toExponential(significant - 1).split("e");
+  return minusSign(`${trimZeros(mantissa)}e${exponent.replace("+", "")}`);
+}
+
+function trimZeros(s: string): string {
+  return s.includes(".") && !s.includes("e") ? s.replace(/\.?0+$/, "") : s;
+}
+
 /** A typographic minus, which lines up with digits and reads better than a hyphen. */
 function minusSign(s: string): string {
   return s.replace(/^-/, "−");
