@@ -277,3 +277,36 @@ def test_sigterm_to_the_kernel_answers_the_running_cell_that_it_is_shutting_down
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     assert "SIGTERM received: the kernel is shutting down" in log.read_text()
+
+
+def start_busy_timer(kc, timeout=TIMEOUT):
+    """Runs a cell whose timer keeps the JavaScript busy; returns once the timer says it is looping (its
+    output may come before or after the cell's idle status)."""
+    msg_id = kc.execute("setImmediate(() => {\n  console.log('looping');\n  while (true) {}\n});")
+    assert reply_to(kc, msg_id)["status"] == "ok"
+    deadline = time.time() + timeout
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(0.01, deadline - time.time()))
+        if msg["msg_type"] == "stream" and "looping" in msg["content"]["text"]:
+            return
+
+
+def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(kernel):
+    km, kc = kernel
+    execute(kc, "let beforeTimer = 5;")
+    # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
+    start_busy_timer(kc)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply, data = execute(kc, "beforeTimer + 1", timeout=10)
+    assert data["text/plain"] == "6"
+    # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
+    # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
+    start_busy_timer(kc)
+    msg_id = kc.execute("beforeTimer = 100;")
+    time.sleep(1)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply = reply_to(kc, msg_id, timeout=10)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+    reply, data = execute(kc, "beforeTimer", timeout=10)
+    assert data["text/plain"] == "5"
+    assert_alive(km, kc)
