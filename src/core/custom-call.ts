@@ -7,7 +7,7 @@ import type { Tensor } from "../tensor.js";
 import { ArgumentError, GradError, ShapeError, TracerError, fmtShape } from "../errors.js";
 import { Primitive } from "./primitives.js";
 import { bind, isGradEnabled } from "./trace.js";
-import { vmapCore } from "./vmap.js";
+import { batchingRandomScope, vmapCore } from "./vmap.js";
 import { flattenLoose } from "./pytree.js";
 import { expandToBatch } from "./transform-utils.js";
 import { sizeOf } from "./kernels.js";
@@ -144,8 +144,11 @@ export function checkCotangents(name: string, got: unknown, inputs: readonly Ten
  */
 export function batchedRule(rule: CustomRule, batched: readonly boolean[], size: number): CustomRule {
   const flags = [...batched];
+  // The user's vmap this rule batches for: draws inside the rule's code are batched by the rule's vmap.
+  const scope = batchingRandomScope();
+  const randomness = scope === undefined ? undefined : { standsFor: scope };
   const overBatch = (fn: (ins: Tensor[]) => Tensor[], ins: Tensor[], insBatched: boolean[]): Tensor[] =>
-    vmapCore(fn, ins, insBatched, size, expandToBatch);
+    vmapCore(fn, ins, insBatched, size, expandToBatch, randomness);
   const self: CustomRule = {
     name: rule.name,
     call: (inputs) => overBatch((ins) => [rule.call(ins)], inputs, flags)[0],

@@ -23,6 +23,8 @@ export interface RandomScope {
   randomness: Randomness;
   size: number;
   wrap: (val: Tensor) => Tensor;
+  /** The vmap's trace (whatever identifies its level): a batching rule finds its vmap's scope by it. */
+  owner: object;
 }
 
 const scopes: RandomScope[] = [];
@@ -34,6 +36,27 @@ export function withRandomScope<T>(scope: RandomScope, fn: () => T): T {
     return fn();
   } finally {
     scopes.pop();
+  }
+}
+
+/** The scope of the vmap whose trace is `owner`, if it set a randomness. */
+export function scopeOwnedBy(owner: object): RandomScope | undefined {
+  return scopes.find((s) => s.owner === owner);
+}
+
+/**
+ * Runs `fn` with `replacement` in the place of `scope` (if it is in effect): a rule that re-runs user code
+ * under a vmap of its own (a custom function's batched rule) stands for the user's vmap there, so draws
+ * must be batched at the rule's level, not at the user's vmap's (which that code cannot see).
+ */
+export function withScopeReplaced<T>(scope: RandomScope, replacement: RandomScope, fn: () => T): T {
+  const at = scopes.indexOf(scope);
+  if (at < 0) return fn();
+  scopes[at] = replacement;
+  try {
+    return fn();
+  } finally {
+    scopes[at] = scope;
   }
 }
 

@@ -3,7 +3,13 @@ import type { Tensor } from "../tensor.js";
 import { TracerError } from "../errors.js";
 import type { BatchRule, Primitive, PrimitiveParams } from "./primitives.js";
 import { MainTrace, Trace, Tracer, ruleTables, withMain } from "./trace.js";
-import { type Randomness, withRandomScope } from "./randomness.js";
+import {
+  type RandomScope,
+  type Randomness,
+  scopeOwnedBy,
+  withRandomScope,
+  withScopeReplaced,
+} from "./randomness.js";
 
 /** A value inside a vmap: `val` holds all examples along dim 0; the tracer's shape is one example's. */
 export class BatchTracer extends Tracer {
@@ -24,6 +30,17 @@ export class BatchTracer extends Tracer {
   }
 }
 
+/** The trace whose batching rule is running (innermost), so that a rule can find its vmap's scope. */
+let batching: MainTrace | undefined;
+
+/**
+ * The randomness scope of the vmap whose batching rule is running now (undefined outside batching rules
+ * and for vmaps without a randomness, such as the transforms' own basis batches).
+ */
+export function batchingRandomScope(): RandomScope | undefined {
+  return batching === undefined ? undefined : scopeOwnedBy(batching);
+}
+
 class BatchTrace extends Trace {
   constructor(
     main: MainTrace,
@@ -40,7 +57,15 @@ class BatchTrace extends Trace {
       batched[i] = a._level === level;
       vals[i] = batched[i] ? (a as BatchTracer).val : a;
     }
-    const [out, outBatched] = (ruleTables().batch[p] as BatchRule<P>)(vals, batched, this.size, params);
+    const outer = batching;
+    batching = this.main;
+    let result: [Tensor, boolean];
+    try {
+      result = (ruleTables().batch[p] as BatchRule<P>)(vals, batched, this.size, params);
+    } finally {
+      batching = outer;
+    }
+    const [out, outBatched] = result;
     return outBatched ? new BatchTracer(this.main, out) : out;
   }
 }
@@ -49,7 +74,8 @@ class BatchTrace extends Trace {
  * Runs `fn` on batch tracers over `inputs` (each batched along dim 0 with `size` examples, or null for an
  * unbatched input given in `unbatched`) and returns each output with its batch dim at 0 (unbatched
  * outputs are broadcast by `broadcast`). With `randomness`, random constructors inside fn follow it (a
- * user's vmap); without, they draw as if outside (the transforms' own batches of basis vectors).
+ * user's vmap); without, they draw as if outside (the transforms' own batches of basis vectors). With
+ * `{ standsFor }` (a batching rule re-running user code), this vmap takes that user vmap's scope's place.
  */
 export function vmapCore(
   fn: (inputs: Tensor[]) => Tensor[],
@@ -57,15 +83,24 @@ export function vmapCore(
   batchedInputs: boolean[],
   size: number,
   broadcast: (t: Tensor, size: number) => Tensor,
-  randomness?: Randomness,
+  randomness?: Randomness | { standsFor: RandomScope },
 ): Tensor[] {
   return withMain(
     (main) => new BatchTrace(main, size),
     (main) => {
       const ins = inputs.map((x, i) => (batchedInputs[i] ? new BatchTracer(main, x) : x));
       const wrap = (val: Tensor): Tensor => new BatchTracer(main, val);
+      const run = (): Tensor[] => fn(ins);
       const outs =
-        randomness === undefined ? fn(ins) : withRandomScope({ randomness, size, wrap }, () => fn(ins));
+        randomness === undefined
+          ? run()
+          : typeof randomness === "string"
+            ? withRandomScope({ randomness, size, wrap, owner: main }, run)
+            : withScopeReplaced(
+                randomness.standsFor,
+                { ...randomness.standsFor, size, wrap, owner: main },
+                run,
+              );
       return outs.map((o) =>
         o._level === main.level && (o as Tracer).main === main ? (o as BatchTracer).val : broadcast(o, size),
       );
