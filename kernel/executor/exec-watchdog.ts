@@ -26,15 +26,22 @@ function post(method: string, params?: Record<string, unknown>): Promise<unknown
 }
 
 /**
- * Stops the running cell, if one is running: "busy" when it was terminated, "idle" when none was running.
- * The evaluation runs inside the busy code (the inspector interrupts it) or, when nothing runs, on the
- * event loop; it terminates a busy cell itself, so its own answer may be cut off by that termination.
+ * Stops the running cell, if one is running: "busy" when it was terminated, "idle" when none was running,
+ * "failed" when the inspector refused to evaluate at all (it says "Cannot find context with specified id"
+ * once a cell has sent this process a signal it does not handle, SIGWINCH or SIGURG). The evaluation runs
+ * inside the busy code (the inspector interrupts it) or, when nothing runs, on the event loop; it
+ * terminates a busy cell itself, so its own answer is cut off by that termination (read as "busy").
  */
-async function stop(): Promise<"busy" | "idle"> {
+async function stop(): Promise<"busy" | "idle" | "failed"> {
+  let refused = false;
   const evaluated = (await post("Runtime.evaluate", {
     expression: `globalThis.${RUNTIME_NAME}.stopIfBusy()`,
     returnByValue: true,
-  }).catch(() => undefined)) as { result?: { value?: unknown } } | undefined;
+  }).catch((error: unknown) => {
+    refused = String(error).includes("Cannot find context");
+    return undefined;
+  })) as { result?: { value?: unknown } } | undefined;
+  if (refused) return "failed";
   return evaluated?.result?.value === "idle" ? "idle" : "busy";
 }
 

@@ -355,11 +355,19 @@ class WorkerInterpreter implements Interpreter {
     if (current === undefined || current.phase === "preparing") {
       // Nothing of this cell runs yet, but a timer or callback of an earlier cell may be busy there, and the
       // next cell would wait behind it: stop it before the cell (if any) ends and the next one is sent.
+      let outcome = KEYBOARD_INTERRUPT;
       if (host !== undefined) {
         host.signalCellProcesses("SIGINT");
-        await host.stopBusyCell(current?.cellId ?? 0, STOP_GRACE_MS);
+        const answer = await host.stopBusyCell(current?.cellId ?? 0, STOP_GRACE_MS);
+        if (answer === undefined) host.signalCellProcesses("SIGKILL");
+        // The process can no longer be reached to stop busy code: only a fresh one can be interrupted.
+        if (answer === "failed") {
+          outcome = await this.replaceExecWorker(host);
+          if (current === undefined && outcome.status === "error")
+            this.latestSink?.stream("stderr", `${outcome.evalue}\n`);
+        }
       }
-      current?.finish(KEYBOARD_INTERRUPT);
+      current?.finish(outcome);
       return;
     }
     let acknowledge: () => void = () => undefined;

@@ -291,22 +291,27 @@ def start_busy_timer(kc, timeout=TIMEOUT):
             return
 
 
-def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(kernel):
-    km, kc = kernel
-    execute(kc, "let beforeTimer = 5;")
-    # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
-    start_busy_timer(kc)
-    assert interrupt(km, kc) == {"status": "ok"}
-    reply, data = execute(kc, "beforeTimer + 1", timeout=10)
-    assert data["text/plain"] == "6"
-    # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
-    # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
-    start_busy_timer(kc)
-    msg_id = kc.execute("beforeTimer = 100;")
-    time.sleep(1)
-    assert interrupt(km, kc) == {"status": "ok"}
-    reply = reply_to(kc, msg_id, timeout=10)
-    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
-    reply, data = execute(kc, "beforeTimer", timeout=10)
-    assert data["text/plain"] == "5"
-    assert_alive(km, kc)
+def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(tmp_path):
+    # A kernel of its own: the shared one has had signals sent to its execution process (see process_kill),
+    # after which the inspector cannot reach it and an interrupt has to replace it, losing the variables.
+    km, kc = start(tmp_path)
+    try:
+        execute(kc, "let beforeTimer = 5;")
+        # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
+        start_busy_timer(kc)
+        assert interrupt(km, kc) == {"status": "ok"}
+        reply, data = execute(kc, "beforeTimer + 1", timeout=10)
+        assert data["text/plain"] == "6"
+        # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
+        # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
+        start_busy_timer(kc)
+        msg_id = kc.execute("beforeTimer = 100;")
+        time.sleep(1)
+        assert interrupt(km, kc) == {"status": "ok"}
+        reply = reply_to(kc, msg_id, timeout=10)
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+        reply, data = execute(kc, "beforeTimer", timeout=10)
+        assert data["text/plain"] == "5"
+        assert_alive(km, kc)
+    finally:
+        stop(km, kc)
