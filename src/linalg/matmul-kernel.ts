@@ -2,7 +2,7 @@
 // (direct loops for tiny and matrix-vector shapes, unpacked 4x4 tiles for small ones, the packed blocked
 // path of ./packed-gemm.ts for large ones), with transposed operands and a batch loop so autodiff rules
 // can form A^T·B and A·B^T without materialising a transpose.
-import { wasmGemm } from "./wasm-gemm.js";
+import { wasmGemm, wasmGemmFused, wasmGemmPlain, type WasmGemm } from "./wasm-gemm.js";
 import { gemmBlocked, gemmWasm, type StridedGemm } from "./packed-gemm.js";
 
 /** Layout and batching options of {@link gemm}. All strides and offsets count elements, not bytes. */
@@ -29,7 +29,7 @@ export interface GemmOptions {
 // Below this many multiply-adds packing costs more than it saves: tiles read the operands in place.
 const UNPACKED_FLOPS = 16 * 16 * 16;
 
-let useWasm = true;
+let kernel: WasmGemm | null = wasmGemm;
 
 // The description of the current product, shared by all calls (gemm is synchronous and never re-entered):
 // a fresh object per call measured about 3% slower on 8×8 products.
@@ -51,13 +51,30 @@ const layout: StridedGemm = {
   accumulate: false,
 };
 
+/** The large-size paths: WebAssembly SIMD with fused multiply-adds, with separate ones, or JavaScript. */
+export type MatmulPath = "fused" | "simd" | "js";
+
 /**
- * Chooses the large-size path: WebAssembly SIMD tiles (the default where the runtime supports them) or
- * plain JavaScript tiles. Returns whether the SIMD path is now in use. Tests and benchmarks use this.
+ * Chooses the large-size path (default: the best the runtime has). Returns whether that path is
+ * available (when not, JavaScript tiles are used). Tests and benchmarks use this.
+ */
+export function setMatmulPath(path: MatmulPath): boolean {
+  kernel = path === "fused" ? wasmGemmFused : path === "simd" ? wasmGemmPlain : null;
+  return path === "js" || kernel !== null;
+}
+
+/** The large-size path in use. */
+export function matmulPath(): MatmulPath {
+  return kernel === null ? "js" : kernel.fused ? "fused" : "simd";
+}
+
+/**
+ * Chooses between the best WebAssembly SIMD path (the default where the runtime supports it) and plain
+ * JavaScript tiles. Returns whether a SIMD path is now in use.
  */
 export function setMatmulSimd(enabled: boolean): boolean {
-  useWasm = enabled;
-  return enabled && wasmGemm !== null;
+  kernel = enabled ? wasmGemm : null;
+  return kernel !== null;
 }
 
 /**
@@ -103,8 +120,8 @@ export function gemm(
       gemmDirect(g);
     } else if (m * n * k <= UNPACKED_FLOPS) {
       gemmUnpacked(g, a, b, c, m, k, n, g.offA, g.rsA, g.csA, g.offB, g.rsB, g.csB, g.offC, g.accumulate);
-    } else if (wasmGemm !== null && useWasm) {
-      gemmWasm(wasmGemm, g);
+    } else if (kernel !== null) {
+      gemmWasm(kernel, g);
     } else {
       gemmBlocked(g);
     }
