@@ -1,7 +1,10 @@
 // jaclab's public API: tensors, operations, torch-style autograd, function transforms, renderers, graphs.
+// Wires the core together (rule tables into the trace, ops onto Tensor) before anything else runs.
+import "./setup.js";
 export { Tensor, isTensor, type TensorLike, type Dims, type GradNode, type NestedArray } from "./tensor.js";
 export * from "./errors.js";
 export * from "./ops/index.js";
+export { backwardFrom } from "./core/backward.js";
 export { autograd, type GradOptions } from "./autograd.js";
 export { Primitive, type PrimitiveParams } from "./core/primitives.js";
 export {

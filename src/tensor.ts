@@ -1,7 +1,8 @@
 // The Tensor class: float64 storage, a shape, torch-style autograd fields, and method sugar over the ops.
 import type * as Ops from "./ops/index.js";
+import type { backwardFrom } from "./core/backward.js";
 import type { Primitive } from "./core/primitives.js";
-import { TracerError, fmtShape } from "./errors.js";
+import { InternalError, TracerError, fmtShape } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { displaySymbol, tensorBundle, type MimeBundle } from "./render/index.js";
 
@@ -32,15 +33,20 @@ export interface GradNode {
   freed: boolean;
 }
 
-let ops: typeof Ops | undefined;
+/** What the Tensor methods call: the ops, and the torch-style backward entry point. */
+export type TensorOps = typeof Ops & { backwardFrom: typeof backwardFrom };
 
-/** Called once by src/ops/index.ts so that Tensor methods can reach the ops without an import cycle. */
-export function installTensorOps(table: typeof Ops): void {
+let ops: TensorOps | undefined;
+
+/** Called once by src/setup.ts so that Tensor methods can reach the ops without an import cycle. */
+export function installTensorOps(table: TensorOps): void {
   ops = table;
 }
 
-function op(): typeof Ops {
-  if (ops === undefined) throw new Error("internal: tensor ops are not installed (import jaclab's index)");
+function op(): TensorOps {
+  if (ops === undefined) {
+    throw new InternalError("tensor ops are not installed (import jaclab's index, or src/setup.js, first)");
+  }
   return ops;
 }
 

@@ -3,8 +3,7 @@
 import type { GradNode, Tensor, TensorLike } from "../tensor.js";
 import { GradError, InternalError, ShapeError, fmtShape } from "../errors.js";
 import type { Primitive, VjpRule } from "./primitives.js";
-import { vjpRules } from "./rules/index.js";
-import { passCounter, withGradMode } from "./trace.js";
+import { passCounter, ruleTables, withGradMode } from "./trace.js";
 import { add } from "../ops/elementwise.js";
 import { ones } from "../ops/create.js";
 import { asTensor, sameShape } from "../ops/util.js";
@@ -65,6 +64,7 @@ function sweep(
   retainGraph: boolean,
 ): Tensor[] {
   passCounter.backward++;
+  const vjpTable = ruleTables().vjp;
   const order = postOrder(roots, epoch);
   const isTarget = (t: Tensor): boolean => (leaves ? t.gradFn === null : t._bwTarget === epoch);
   // A node is needed when some target is reachable from it.
@@ -97,7 +97,7 @@ function sweep(
         const p = parents[i];
         needs[i] = p !== null && (isTarget(p) || p._bwNeeded === epoch);
       }
-      const rule = vjpRules[node.prim] as VjpRule<Primitive>;
+      const rule = vjpTable[node.prim] as VjpRule<Primitive>;
       const ins = rule(ct, node.primals, node.out as Tensor, node.params as never, needs);
       if (ins.length !== parents.length) {
         throw new InternalError(

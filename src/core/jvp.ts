@@ -1,8 +1,7 @@
 // Forward mode: JVP tracers carry a primal and a tangent (null = zero) through every primitive.
 import type { Tensor } from "../tensor.js";
 import type { JvpRule, Primitive, PrimitiveParams } from "./primitives.js";
-import { jvpRules } from "./rules/index.js";
-import { MainTrace, PrimalTracer, Trace, Tracer, bind, withMain } from "./trace.js";
+import { MainTrace, PrimalTracer, Trace, Tracer, bind, ruleTables, withMain } from "./trace.js";
 
 /** A value inside a jvp: its primal (lower level) and its tangent (null when zero). */
 export class JvpTracer extends PrimalTracer {
@@ -35,7 +34,7 @@ class JvpTrace extends Trace {
     }
     const out = bind(p, primals, params);
     if (!any) return out;
-    const t = (jvpRules[p] as JvpRule<P>)(primals, tangents, out, params);
+    const t = (ruleTables().jvp[p] as JvpRule<P>)(primals, tangents, out, params);
     return t === null ? out : new JvpTracer(this.main, out, t);
   }
 }

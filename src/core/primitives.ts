@@ -11,8 +11,9 @@
 //     - vjp:   (ct, primals, out, params, needs) => one cotangent (or null) per input, written with ops
 //     - batch: (vals, batched, size, params) => [out, outBatched]  the batch dim is always dim 0 of a
 //              batched value; unbatched values carry no batch dim; bind the primitive (or others) on vals
-//  4. Spread that record into `src/core/rules/index.ts` (one import line + one spread per table).
-//     The tables there are typed `{ [P in Primitive]: ... }`, so a missing rule does not compile.
+//  4. Spread that record into the tables of `src/setup.ts` (one import line + one spread per table).
+//     The tables there are typed `FamilyRules<Primitive>`, so a missing rule does not compile; setup
+//     injects them into the trace (`installRules`), so the core itself imports no family.
 // Every primitive has exactly one output tensor. Rules call the public ops (src/ops/), never kernels of
 // other primitives directly, so that the backward pass is itself differentiable and batchable.
 import type { Tensor } from "../tensor.js";

@@ -1,11 +1,30 @@
 // The interpreter stack (Autodidax's MainTrace levels) and `bind`, the one entry point of every primitive:
 // eager evaluation at level 0 (recording a tape node when an input requires grad), else the top trace.
+// The rule tables are injected by src/setup.ts (installRules), so that the core imports no rule family
+// and the rules, which call the ops, which call bind, form no import cycle.
 import { Tensor, type GradNode } from "../tensor.js";
-import { TracerError } from "../errors.js";
-import { Primitive, type ImplRule, type PrimitiveParams } from "./primitives.js";
-import { implRules } from "./rules/index.js";
-// Installs the ops as Tensor methods, so that any import of the core gives tensors their methods.
-import "../ops/index.js";
+import { InternalError, TracerError } from "../errors.js";
+import type { FamilyRules, ImplRule, Primitive, PrimitiveParams } from "./primitives.js";
+
+/** The four total rule tables (impl, jvp, vjp, batch), each a record over every primitive. */
+export type RuleTables = FamilyRules<Primitive>;
+
+let tables: RuleTables | null = null;
+
+/** Installs the rule tables; called once by src/setup.ts. */
+export function installRules(t: RuleTables): void {
+  tables = t;
+}
+
+/** The installed rule tables, or an InternalError when nothing imported src/setup.ts (jaclab's index). */
+export function ruleTables(): RuleTables {
+  if (tables === null) {
+    throw new InternalError(
+      "the rule tables are not installed (import jaclab's index, or src/setup.js, before using the core)",
+    );
+  }
+  return tables;
+}
 
 /** An interpretation of primitives at one level of the stack (JVP, batching, reverse recording...). */
 export abstract class Trace {
@@ -67,11 +86,6 @@ export function withMain<T>(makeTrace: (main: MainTrace) => Trace, fn: (main: Ma
     main.active = false;
     stack.pop();
   }
-}
-
-/** The number of transformations currently active. */
-export function traceDepth(): number {
-  return stack.length - 1;
 }
 
 // ---- grad mode (torch.no_grad) ----
@@ -156,7 +170,7 @@ export function bind<P extends Primitive>(p: P, args: Tensor[], params: Primitiv
 }
 
 function evalPrimitive<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
-  const out = (implRules[p] as ImplRule<P>)(args, params);
+  const out = (ruleTables().impl[p] as ImplRule<P>)(args, params);
   if (gradEnabled) {
     for (let i = 0; i < args.length; i++) {
       if (args[i].requiresGrad) {

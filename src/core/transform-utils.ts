@@ -1,4 +1,4 @@
-// Helpers shared by the function transforms: argnums, one-hot seed batches, chunking, progress, axis moves,
+// Helpers shared by the function transforms: argnums, one-hot seed batches, chunking, axis moves,
 // and the pullback of a recorded forward pass.
 import type { Tensor } from "../tensor.js";
 import { ArgumentError } from "../errors.js";
@@ -8,7 +8,6 @@ import { runBackward } from "./backward.js";
 import type { VjpRecord } from "./vjp.js";
 import { permute, broadcastTo, reshape } from "../ops/shape.js";
 import { zeros } from "../ops/create.js";
-import { createProgress } from "../render/progress.js";
 
 /** Any function of tensors (or arrays/objects of tensors), as the transforms accept it. */
 export type AnyFn = (...args: never[]) => unknown;
@@ -76,16 +75,6 @@ export function chunkRanges(total: number, chunkSize: number | undefined, op: st
   for (let s = 0; s < total; s += step) out.push([s, Math.min(step, total - s)]);
   if (out.length === 0) out.push([0, 0]);
   return out;
-}
-
-/** A progress reporter when asked for, else a no-op. */
-export function maybeProgress(
-  enabled: boolean | undefined,
-  total: number,
-  label: string,
-): { tick(n?: number): void; done(): void } {
-  if (enabled) return createProgress(total, label);
-  return { tick: () => undefined, done: () => undefined };
 }
 
 /** Moves axis `from` of t to position `to` (both may be negative). */

@@ -2,8 +2,7 @@
 import type { Tensor } from "../tensor.js";
 import { TracerError } from "../errors.js";
 import type { BatchRule, Primitive, PrimitiveParams } from "./primitives.js";
-import { batchRules } from "./rules/index.js";
-import { MainTrace, Trace, Tracer, withMain } from "./trace.js";
+import { MainTrace, Trace, Tracer, ruleTables, withMain } from "./trace.js";
 
 /** A value inside a vmap: `val` holds all examples along dim 0; the tracer's shape is one example's. */
 export class BatchTracer extends Tracer {
@@ -40,7 +39,7 @@ class BatchTrace extends Trace {
       batched[i] = a._level === level;
       vals[i] = batched[i] ? (a as BatchTracer).val : a;
     }
-    const [out, outBatched] = (batchRules[p] as BatchRule<P>)(vals, batched, this.size, params);
+    const [out, outBatched] = (ruleTables().batch[p] as BatchRule<P>)(vals, batched, this.size, params);
     return outBatched ? new BatchTracer(this.main, out) : out;
   }
 }

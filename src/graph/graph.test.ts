@@ -1,4 +1,6 @@
 // End-to-end tests of graph() on the real core: tensors with history and traced functions.
+// The core is wired by the setup module (the tests import its pieces directly, not the index).
+import "../setup.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cat, ones, randn, tensor } from "../ops/index.js";

@@ -2,6 +2,8 @@
 // src/core/rules/rules.test.ts): JVP and VJP against central finite differences, the batching rule against
 // a loop, and second derivatives, over random sizes and batch shapes. The case table is total over the
 // family, so a new linear-algebra primitive does not compile until it has a case here.
+// The core is wired by the setup module (the tests import its pieces directly, not the index).
+import "../setup.js";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Tensor } from "../tensor.js";

@@ -274,7 +274,7 @@ const adjugateRules: RuleSet<Primitive.Adjugate> = {
   batch: leadingBatch(Primitive.Adjugate),
 };
 
-/** The linear-algebra family's four rule tables, spread into the core's tables in src/core/rules/index.ts. */
+/** The linear-algebra family's four rule tables, spread into the total tables in src/setup.ts. */
 export const linalgRules = family<LinalgPrim>({
   [Primitive.Solve]: solveRules,
   [Primitive.TriangularSolve]: triangularSolveRules,

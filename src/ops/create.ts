@@ -4,8 +4,6 @@ import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { sizeOf } from "../core/kernels.js";
 import { seededRandom } from "../core/random.js";
 import { describe } from "./util.js";
-// Tensors made here need their methods, which the core installs.
-import "../core/trace.js";
 
 /** Nested arrays of numbers of any depth. */
 export type NestedNumbers = number | readonly NestedNumbers[];

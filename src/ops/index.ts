@@ -1,6 +1,5 @@
-// All tensor operations in one namespace; also installs them as the Tensor methods' implementation.
-import { Tensor, installTensorOps } from "../tensor.js";
-import * as self from "./index.js";
+// All tensor operations in one namespace (src/setup.ts installs them as the Tensor methods' implementation).
+import type { Tensor } from "../tensor.js";
 import { add } from "./elementwise.js";
 
 export * from "./elementwise.js";
@@ -8,7 +7,6 @@ export * from "./reduce.js";
 export * from "./shape.js";
 export * from "./matmul.js";
 export * from "./create.js";
-export { backwardFrom } from "../core/backward.js";
 
 /** A tensor sharing x's values, cut from autograd and from jvp/grad tracing. */
 export function detach(x: Tensor): Tensor {
@@ -19,5 +17,3 @@ export function detach(x: Tensor): Tensor {
 export function clone(x: Tensor): Tensor {
   return add(x, 0);
 }
-
-installTensorOps(self);

@@ -13,13 +13,13 @@ import {
   call,
   broadcastBatch,
   chunkRanges,
-  maybeProgress,
   moveAxis,
   normArgnums,
   oneHotRows,
   pullback,
   withArgs,
 } from "../core/transform-utils.js";
+import { maybeProgress } from "./progress.js";
 import { cat, narrow, reshape } from "../ops/shape.js";
 import { zeros } from "../ops/create.js";
 

@@ -3,14 +3,8 @@ import type { Tensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { type Flat, flatten } from "../core/pytree.js";
 import { vmapCore } from "../core/vmap.js";
-import {
-  type AnyFn,
-  broadcastBatch,
-  call,
-  chunkRanges,
-  maybeProgress,
-  moveAxis,
-} from "../core/transform-utils.js";
+import { type AnyFn, broadcastBatch, call, chunkRanges, moveAxis } from "../core/transform-utils.js";
+import { maybeProgress } from "./progress.js";
 import { cat, narrow } from "../ops/shape.js";
 import { normDim } from "../ops/util.js";
 

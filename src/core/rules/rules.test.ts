@@ -1,13 +1,15 @@
 // Generated checks of every primitive's rules: JVP and VJP against central finite differences, the
 // batching rule against a loop, and second derivatives of the smooth ones. The case table is total over
 // Primitive, so a new primitive does not compile until it has a case here.
+// The core is wired by the setup module (the tests import its pieces directly, not the index).
+import "../../setup.js";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Tensor } from "../../tensor.js";
 import { Primitive, type CompareOp } from "../primitives.js";
 import { vmap } from "../../transforms/vmap.js";
 import { stack } from "../../ops/shape.js";
-import { linalgRules } from "../../linalg/rules.js";
+import type { linalgRules } from "../../linalg/rules.js";
 import {
   applyPrimitive,
   assertClose,

@@ -1,13 +1,13 @@
 // Rules of Matmul: op(A) @ op(B) for [.., n, k] by [.., k, m] with broadcast batch dims, where op may
-// transpose the last two dims (read in place by the blocked kernel of src/linalg/, never copied).
-import { Tensor } from "../../tensor.js";
-import { Primitive, type PrimitiveParams } from "../primitives.js";
-import { bind } from "../trace.js";
-import { alloc, broadcastShapes, broadcastStrides, isIdentityData, sizeOf } from "../kernels.js";
-import { gemm } from "../../linalg/matmul-kernel.js";
-import { ShapeError, fmtShape } from "../../errors.js";
-import { reshape, sumToShape } from "../../ops/shape.js";
-import { alignBatched, family, sumTangents } from "./common.js";
+// transpose the last two dims (read in place by the blocked kernel in matmul-kernel.ts, never copied).
+import { Tensor } from "../tensor.js";
+import { Primitive, type PrimitiveParams } from "../core/primitives.js";
+import { bind } from "../core/trace.js";
+import { alloc, broadcastShapes, broadcastStrides, isIdentityData, sizeOf } from "../core/kernels.js";
+import { gemm } from "./matmul-kernel.js";
+import { ShapeError, fmtShape } from "../errors.js";
+import { reshape, sumToShape } from "../ops/shape.js";
+import { alignBatched, family, sumTangents } from "../core/rules/common.js";
 
 type MatmulParams = PrimitiveParams[Primitive.Matmul];
 

@@ -1,0 +1,51 @@
+// The one place that wires the core together: assembles the total rule tables from every family and
+// injects them into the trace, and installs the ops as the Tensor methods' implementation. Entry points
+// (src/index.ts, and tests that import core pieces directly) import this module once, for effect.
+// The tables are typed `FamilyRules<Primitive>` (a record over every Primitive per interpretation), so a
+// primitive without a rule does not compile. Families live in their own files and are spread in here.
+import { installTensorOps } from "./tensor.js";
+import type { Primitive, FamilyRules } from "./core/primitives.js";
+import { installRules } from "./core/trace.js";
+import { backwardFrom } from "./core/backward.js";
+import * as ops from "./ops/index.js";
+import { elementwiseRules } from "./core/rules/elementwise.js";
+import { reduceRules } from "./core/rules/reduce.js";
+import { shapeRules } from "./core/rules/shape.js";
+// matrix product and linear algebra: rules in src/linalg/
+import { matmulRules } from "./linalg/matmul-rules.js";
+import { linalgRules } from "./linalg/rules.js";
+
+/** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
+export const ruleTables: FamilyRules<Primitive> = {
+  impl: {
+    ...elementwiseRules.impl,
+    ...reduceRules.impl,
+    ...shapeRules.impl,
+    ...matmulRules.impl,
+    ...linalgRules.impl,
+  },
+  jvp: {
+    ...elementwiseRules.jvp,
+    ...reduceRules.jvp,
+    ...shapeRules.jvp,
+    ...matmulRules.jvp,
+    ...linalgRules.jvp,
+  },
+  vjp: {
+    ...elementwiseRules.vjp,
+    ...reduceRules.vjp,
+    ...shapeRules.vjp,
+    ...matmulRules.vjp,
+    ...linalgRules.vjp,
+  },
+  batch: {
+    ...elementwiseRules.batch,
+    ...reduceRules.batch,
+    ...shapeRules.batch,
+    ...matmulRules.batch,
+    ...linalgRules.batch,
+  },
+};
+
+installRules(ruleTables);
+installTensorOps({ ...ops, backwardFrom });
