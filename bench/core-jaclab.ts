@@ -8,6 +8,7 @@ import {
   hessian,
   jacfwd,
   jacrev,
+  jit,
   matmul,
   mul,
   sin,
@@ -69,9 +70,20 @@ export function jaclabCases(p: Problem): JacobianCase[] {
       jaclab("jacrev", jacrev(f), x),
       jaclab("jacfwd", jacfwd(f), x),
       jaclab("autograd.grad isGradsBatched", batchedGrad, x),
+      jaclab("jit(jacrev)", jit(jacrev(f)), x),
+      jaclab("jit(jacfwd)", jit(jacfwd(f)), x),
     ];
   }
-  if (p.kind === "tall") return [jaclab("jacfwd", jacfwd(networkFunction(p)), x)];
-  if (p.kind === "rosenbrock") return [jaclab("hessian", hessian(rosenbrock), x)];
-  return [jaclab("vmap(jacrev)", vmap(jacrev(armFunction(p))), x)];
+  if (p.kind === "tall") {
+    const f = networkFunction(p);
+    return [jaclab("jacfwd", jacfwd(f), x), jaclab("jit(jacfwd)", jit(jacfwd(f)), x)];
+  }
+  if (p.kind === "rosenbrock") {
+    return [jaclab("hessian", hessian(rosenbrock), x), jaclab("jit(hessian)", jit(hessian(rosenbrock)), x)];
+  }
+  const arm = armFunction(p);
+  return [
+    jaclab("vmap(jacrev)", vmap(jacrev(arm)), x),
+    jaclab("jit(vmap(jacrev))", jit(vmap(jacrev(arm))), x),
+  ];
 }

@@ -28,6 +28,8 @@ export {
   type JacOptions,
   type JacobianOptions,
 } from "./transforms/jacobian.js";
+export { jit, type Jitted } from "./jit/jit.js";
+export { Program, type Eqn, type Atom } from "./jit/program.js";
 export * from "./linalg/index.js";
 export * from "./render/index.js";
 export * from "./graph/index.js";

@@ -88,6 +88,11 @@ export function withMain<T>(makeTrace: (main: MainTrace) => Trace, fn: (main: Ma
   }
 }
 
+/** The number of transformations currently active (0 in plain eager code). */
+export function traceDepth(): number {
+  return stack.length - 1;
+}
+
 // ---- grad mode (torch.no_grad) ----
 
 let gradEnabled = true;

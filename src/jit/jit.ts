@@ -1,0 +1,78 @@
+// jit(f): trace f once per input structure (tensor shapes and static arguments) into a Program, compile
+// it into a plan, and replay the plan on later calls without per-op dispatch. Composes with every
+// transform: jit(jacrev(f)) traces the whole Jacobian computation; jacrev(jit(f)), vmap(jit(f)) and
+// jit(jit(f)) see through jit (f runs under the outer transformation and is traced by it).
+import type { Tensor } from "../tensor.js";
+import { isGradEnabled, traceDepth } from "../core/trace.js";
+import { flattenForJit } from "./args.js";
+import { compilePlan, type Plan } from "./plan.js";
+import type { Program } from "./program.js";
+import { traceProgram } from "./trace.js";
+
+/** A jitted function: call it like f; `program(...args)` shows what it traced for such arguments. */
+export interface Jitted<A extends unknown[], R> {
+  (...args: A): R;
+  /** The traced program for arguments like these, dead code removed (tracing them if no call has yet). */
+  program(...args: A): Program;
+  /** How many argument structures have been traced (one plan each). */
+  readonly traces: number;
+  /** @internal The compiled plan for arguments like these. */
+  plan(...args: A): Plan;
+}
+
+interface Entry {
+  program: Program;
+  plan: Plan;
+  rebuild: (leaves: readonly Tensor[]) => unknown;
+}
+
+// A function called with ever new static arguments would otherwise keep every trace.
+const MAX_TRACES = 64;
+
+/**
+ * Compiles `f` for speed: the first call with arguments of a new structure (tensor shapes, and the
+ * values of non-tensor arguments, which are static) traces f into a small program of primitives; later
+ * calls replay the compiled program (constants folded, elementwise chains fused into single loops,
+ * buffers reused) without running f again. f must be a pure function of its tensor arguments: tensors it
+ * captures from outside are constants of the trace, side effects run only while tracing, and reading a
+ * traced value (`item()`, `toArray()`, `data`) throws. Composes with every transform:
+ * `jit(jacrev(f))`, `jit(vmap(f))`, `jacrev(jit(f))`, `vmap(jit(f))`.
+ * @example const jf = jit(jacrev((x: Tensor) => x.sin().sum())); jf(tensor([1, 2])); // traced once
+ */
+export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> {
+  const cache = new Map<string, Entry>();
+  const trace = (key: string, leaves: Tensor[], rebuildArgs: (ls: readonly Tensor[]) => unknown) => {
+    let rebuildOut: ((ls: readonly Tensor[]) => unknown) | undefined;
+    const { program, values } = traceProgram((ins) => {
+      const out = flattenForJit(f(...(rebuildArgs(ins) as A)));
+      rebuildOut = out.rebuild;
+      return out.leaves;
+    }, leaves);
+    const entry: Entry = { program, plan: compilePlan(program), rebuild: rebuildOut as Entry["rebuild"] };
+    if (cache.size >= MAX_TRACES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, entry);
+    return { entry, values };
+  };
+  const jitted = (...args: A): R => {
+    // Inside another transformation, or recording a torch-style tape: run f itself, traced by that.
+    if (traceDepth() > 0) return f(...args);
+    const flat = flattenForJit(args);
+    if (isGradEnabled() && flat.leaves.some((t) => t.requiresGrad)) return f(...args);
+    const entry = cache.get(flat.key);
+    if (entry === undefined) {
+      const { entry: made, values } = trace(flat.key, flat.leaves, flat.rebuild);
+      return made.rebuild(values) as R;
+    }
+    return entry.rebuild(entry.plan.run(flat.leaves)) as R;
+  };
+  const program = (...args: A): Program => {
+    const flat = flattenForJit(args);
+    return (cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry).program.live();
+  };
+  const plan = (...args: A): Plan => {
+    const flat = flattenForJit(args);
+    return (cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry).plan;
+  };
+  Object.defineProperty(jitted, "traces", { get: () => cache.size });
+  return Object.assign(jitted, { program, plan }) as Jitted<A, R>;
+}

@@ -1,0 +1,75 @@
+// The IR that jit traces a function into: a straight-line list of primitive applications (equations) over
+// numbered variables of known shapes, with constants (tensors captured from outside, or folded while
+// tracing) held by reference. What jit replays, and what graph() draws for a jitted function.
+import type { Tensor } from "../tensor.js";
+import type { Primitive } from "../core/primitives.js";
+import { fmtShape } from "../errors.js";
+import { formatTensor } from "../format.js";
+import { displaySymbol, type MimeBundle } from "../render/index.js";
+
+/** An operand of an equation: a variable of the program, or a constant tensor. */
+export type Atom = { kind: "var"; id: number } | { kind: "const"; value: Tensor };
+
+/** One primitive application: `out = prim(inputs; params)`. */
+export interface Eqn {
+  prim: Primitive;
+  params: unknown;
+  inputs: Atom[];
+  out: number;
+}
+
+/** A traced function: its input variables, equations in evaluation order, and outputs. */
+export class Program {
+  constructor(
+    /** The variable of each input leaf, in order. */
+    readonly inputs: number[],
+    readonly eqns: Eqn[],
+    readonly outputs: Atom[],
+    /** The shape of each variable, by id. */
+    readonly shapes: number[][],
+  ) {}
+
+  /** The equations that the outputs depend on, in the same order (dead code removed). */
+  live(): Program {
+    const needed = new Set<number>();
+    for (const o of this.outputs) if (o.kind === "var") needed.add(o.id);
+    const kept: Eqn[] = [];
+    for (let i = this.eqns.length - 1; i >= 0; i--) {
+      const e = this.eqns[i];
+      if (!needed.has(e.out)) continue;
+      kept.push(e);
+      for (const a of e.inputs) if (a.kind === "var") needed.add(a.id);
+    }
+    return new Program(this.inputs, kept.reverse(), this.outputs, this.shapes);
+  }
+
+  /** A readable listing, one equation per line, in the style of a JAX jaxpr. */
+  toString(): string {
+    const name = (a: Atom) => (a.kind === "var" ? `v${a.id}` : constName(a.value));
+    const typed = (id: number) => `v${id}:${fmtShape(this.shapes[id])}`;
+    const lines = [`{ lambda ${this.inputs.map(typed).join(", ")} .`];
+    for (const e of this.eqns) {
+      const params = fmtParams(e.params);
+      lines.push(`    ${typed(e.out)} = ${e.prim}${params} ${e.inputs.map(name).join(" ")}`);
+    }
+    lines.push(`  in (${this.outputs.map(name).join(", ")}) }`);
+    return lines.join("\n");
+  }
+
+  /** Shown as the listing in a notebook. */
+  [displaySymbol](): MimeBundle {
+    return { "text/plain": this.toString() };
+  }
+}
+
+function constName(t: Tensor): string {
+  if (t.size <= 4) return formatTensor(t.data, t.shape).replace(/\s+/g, " ");
+  return `const${fmtShape(t.shape)}`;
+}
+
+function fmtParams(params: unknown): string {
+  if (params === null || typeof params !== "object") return "";
+  const entries = Object.entries(params as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "";
+  return `[${entries.map(([k, v]) => `${k}=${Array.isArray(v) ? fmtShape(v as number[]) : String(v)}`).join(", ")}]`;
+}

@@ -1,0 +1,297 @@
+// Random operands and params for every primitive: the generated cases of the rule checks
+// (src/core/rules/rules.test.ts: finite differences, batching, second derivatives) and of jit's checks
+// against eager evaluation (src/jit/jit.test.ts). The tables are total over Primitive, so a new primitive
+// does not compile until it has a case here.
+import { Tensor } from "../tensor.js";
+import { Primitive, type CompareOp } from "../core/primitives.js";
+import type { linalgRules } from "../linalg/rules.js";
+import { randomTensor } from "./check.js";
+
+/** Numbers in [0, 1). */
+export type Rand = () => number;
+
+/** How to draw one trial of a primitive. */
+export interface Case {
+  /** Random operands and params for one trial. */
+  make(rand: Rand): { args: Tensor[]; params: unknown };
+  /** Operands to differentiate (the others are indices or conditions). */
+  diff: number[];
+  /** Whether second derivatives are checked too. */
+  smooth: boolean;
+}
+
+function int(rand: Rand, lo: number, hi: number): number {
+  return lo + Math.floor(rand() * (hi - lo + 1));
+}
+/** Standard normal draws. */
+export function normal(rand: Rand): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
+  return Array.from({ length: int(rand, minRank, maxRank) }, () => int(rand, 1, 3));
+}
+/** A shape that broadcasts to `shape`: some leading dims dropped, some dims set to 1. */
+function partner(rand: Rand, shape: number[]): number[] {
+  const drop = int(rand, 0, shape.length);
+  return shape.slice(drop).map((d) => (rand() < 0.3 ? 1 : d));
+}
+/** A tensor of standard normal values. */
+export function gauss(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, normal(rand));
+}
+function positive(rand: Rand, shape: number[]): Tensor {
+  const g = normal(rand);
+  return randomTensor(shape, () => Math.abs(g()) + 0.5);
+}
+function awayFromZero(rand: Rand, shape: number[]): Tensor {
+  const g = normal(rand);
+  return randomTensor(shape, () => {
+    const v = g();
+    return v < 0 ? v - 0.5 : v + 0.5;
+  });
+}
+function indices(rand: Rand, shape: number[], bound: number): Tensor {
+  return randomTensor(shape, () => int(rand, 0, bound - 1));
+}
+
+function unaryCase(domain: (rand: Rand, shape: number[]) => Tensor, smooth = true): Case {
+  return { make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }), diff: [0], smooth };
+}
+function binaryCase(
+  left: (rand: Rand, shape: number[]) => Tensor,
+  right: (rand: Rand, shape: number[]) => Tensor,
+  smooth = true,
+): Case {
+  return {
+    make: (rand) => {
+      const shape = shapeOf(rand, 0, 3);
+      const swap = rand() < 0.5;
+      const a = swap ? partner(rand, shape) : shape;
+      const b = swap ? shape : partner(rand, shape);
+      return { args: [left(rand, a), right(rand, b)], params: {} };
+    },
+    diff: [0, 1],
+    smooth,
+  };
+}
+function reduceCase(domain: (rand: Rand, shape: number[]) => Tensor): Case {
+  return {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      const axes = shape.map((_, i) => i).filter(() => rand() < 0.6);
+      if (axes.length === 0) axes.push(int(rand, 0, shape.length - 1));
+      return { args: [domain(rand, shape)], params: { axes, keepdim: rand() < 0.5 } };
+    },
+    diff: [0],
+    smooth: true,
+  };
+}
+function sliceParams(rand: Rand, shape: number[]) {
+  const starts: number[] = [];
+  const steps: number[] = [];
+  const sizes: number[] = [];
+  for (const d of shape) {
+    const start = int(rand, 0, d - 1);
+    const step = [-2, -1, 1, 2][int(rand, 0, 3)];
+    const room = step > 0 ? Math.floor((d - 1 - start) / step) + 1 : Math.floor(start / -step) + 1;
+    starts.push(start);
+    steps.push(step);
+    sizes.push(int(rand, 0, room));
+  }
+  return { starts, steps, sizes };
+}
+
+const ops: CompareOp[] = ["lt", "le", "gt", "ge", "eq", "ne"];
+
+/** The linear-algebra primitives, whose cases live beside their rules in src/linalg/. */
+export type LinalgPrimitive = keyof typeof linalgRules.impl;
+
+/** The cases of every primitive outside linear algebra (whose rules are checked in src/linalg/). */
+export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
+  [Primitive.Neg]: unaryCase(gauss),
+  [Primitive.Exp]: unaryCase(gauss),
+  [Primitive.Log]: unaryCase(positive),
+  [Primitive.Log1p]: unaryCase(positive),
+  [Primitive.Sin]: unaryCase(gauss),
+  [Primitive.Cos]: unaryCase(gauss),
+  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1)),
+  [Primitive.Tanh]: unaryCase(gauss),
+  [Primitive.Sigmoid]: unaryCase(gauss),
+  [Primitive.Relu]: unaryCase(awayFromZero, false),
+  [Primitive.Softplus]: unaryCase(gauss),
+  [Primitive.Abs]: unaryCase(awayFromZero, false),
+  [Primitive.Sqrt]: unaryCase(positive),
+  [Primitive.Sign]: unaryCase(awayFromZero, false),
+  [Primitive.Add]: binaryCase(gauss, gauss),
+  [Primitive.Sub]: binaryCase(gauss, gauss),
+  [Primitive.Mul]: binaryCase(gauss, gauss),
+  [Primitive.Div]: binaryCase(gauss, awayFromZero),
+  [Primitive.Pow]: binaryCase(positive, gauss),
+  [Primitive.Maximum]: binaryCase(gauss, gauss, false),
+  [Primitive.Minimum]: binaryCase(gauss, gauss, false),
+  [Primitive.Compare]: {
+    make: (rand) => ({ ...binaryCase(gauss, gauss).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
+    diff: [0, 1],
+    smooth: false,
+  },
+  [Primitive.Where]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 0, 3);
+      const cond = randomTensor(partner(rand, shape), () => (rand() < 0.5 ? 1 : 0));
+      return { args: [cond, gauss(rand, partner(rand, shape)), gauss(rand, shape)], params: {} };
+    },
+    diff: [1, 2],
+    smooth: true,
+  },
+  [Primitive.Sum]: reduceCase(gauss),
+  [Primitive.Max]: reduceCase(gauss),
+  [Primitive.Prod]: reduceCase(awayFromZero),
+  [Primitive.Reshape]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 0, 3);
+      return { args: [gauss(rand, shape)], params: { shape: [...shape].reverse() } };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.Permute]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      const perm = shape.map((_, i) => i).sort(() => rand() - 0.5);
+      return { args: [gauss(rand, shape)], params: { perm } };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.BroadcastTo]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 0, 3);
+      return { args: [gauss(rand, partner(rand, shape))], params: { shape } };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.Slice]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      return { args: [gauss(rand, shape)], params: sliceParams(rand, shape) };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.PadSlice]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      const { starts, steps, sizes } = sliceParams(rand, shape);
+      return { args: [gauss(rand, sizes)], params: { starts, steps, shape } };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.Concat]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      const axis = int(rand, 0, shape.length - 1);
+      const args = Array.from({ length: int(rand, 2, 3) }, () =>
+        gauss(
+          rand,
+          shape.map((d, i) => (i === axis ? int(rand, 1, 3) : d)),
+        ),
+      );
+      return { args, params: { axis } };
+    },
+    diff: [0, 1],
+    smooth: true,
+  },
+  [Primitive.Gather]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      const axis = int(rand, 0, shape.length - 1);
+      const idxShape = shape.map((d, i) => (i === axis ? int(rand, 1, 4) : int(rand, 1, d)));
+      return { args: [gauss(rand, shape), indices(rand, idxShape, shape[axis])], params: { axis } };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.ScatterAdd]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 1, 3);
+      const axis = int(rand, 0, shape.length - 1);
+      const idxShape = shape.map((d, i) => (i === axis ? int(rand, 1, 4) : int(rand, 1, d)));
+      return {
+        args: [gauss(rand, idxShape), indices(rand, idxShape, shape[axis])],
+        params: { axis, shape },
+      };
+    },
+    diff: [0],
+    smooth: true,
+  },
+  [Primitive.Matmul]: {
+    make: (rand) => {
+      const [n, k, m] = [int(rand, 1, 3), int(rand, 1, 3), int(rand, 1, 3)];
+      const batch = shapeOf(rand, 0, 2);
+      const transA = rand() < 0.3;
+      const transB = rand() < 0.3;
+      const a = gauss(rand, [...batch, ...(transA ? [k, n] : [n, k])]);
+      const b = gauss(rand, [...partner(rand, batch), ...(transB ? [m, k] : [k, m])]);
+      return { args: [a, b], params: { transA, transB } };
+    },
+    diff: [0, 1],
+    smooth: true,
+  },
+};
+
+/** A well-conditioned square matrix of size n: random entries plus (n + 2) on the diagonal. */
+function wellConditioned(rand: Rand, batch: number[], n: number): Tensor {
+  const t = gauss(rand, [...batch, n, n]);
+  const d = t.data;
+  for (let m = 0; m < d.length / (n * n); m++) for (let i = 0; i < n; i++) d[m * n * n + i * n + i] += n + 2;
+  return t;
+}
+
+/** A symmetric positive-definite matrix M·Mᵀ + n·I. */
+function positiveDefinite(rand: Rand, n: number): Tensor {
+  const m = gauss(rand, [n, n]).data;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = i === j ? n : 0;
+      for (let p = 0; p < n; p++) s += m[i * n + p] * m[j * n + p];
+      out[i * n + j] = s;
+    }
+  }
+  return new Tensor(out, [n, n]);
+}
+
+function squareCase(make: (rand: Rand, n: number) => Tensor): Case {
+  return { make: (rand) => ({ args: [make(rand, int(rand, 1, 3))], params: {} }), diff: [0], smooth: true };
+}
+
+/** The cases of the linear-algebra primitives (their rules are checked in src/linalg/; jit uses these). */
+export const linalgCases: { [P in LinalgPrimitive]: Case } = {
+  [Primitive.Solve]: {
+    make: (rand) => {
+      const n = int(rand, 1, 3);
+      const batch = shapeOf(rand, 0, 1);
+      return {
+        args: [wellConditioned(rand, batch, n), gauss(rand, [...batch, n, int(rand, 1, 2)])],
+        params: {},
+      };
+    },
+    diff: [0, 1],
+    smooth: true,
+  },
+  [Primitive.TriangularSolve]: {
+    make: (rand) => {
+      const n = int(rand, 1, 3);
+      const params = { lower: rand() < 0.5, transpose: rand() < 0.5, unitDiagonal: rand() < 0.3 };
+      return { args: [wellConditioned(rand, [], n), gauss(rand, [n, int(rand, 1, 2)])], params };
+    },
+    diff: [0, 1],
+    smooth: true,
+  },
+  [Primitive.Cholesky]: squareCase(positiveDefinite),
+  [Primitive.Det]: squareCase((rand, n) => wellConditioned(rand, [], n)),
+  [Primitive.LogAbsDet]: squareCase((rand, n) => wellConditioned(rand, [], n)),
+  [Primitive.Adjugate]: squareCase((rand, n) => wellConditioned(rand, [], n)),
+};
