@@ -6,6 +6,8 @@
 import { installTensorOps } from "./tensor.js";
 import type { Primitive, FamilyRules } from "./core/primitives.js";
 import { installRules } from "./core/trace.js";
+import { installStructuredBatchRules, type StructuredBatchRule } from "./core/vmap.js";
+import { sparseRules } from "./core/rules/sparse.js";
 import { backwardFrom } from "./core/backward.js";
 import * as ops from "./ops/index.js";
 import { elementwiseRules } from "./core/rules/elementwise.js";
@@ -48,4 +50,6 @@ export const ruleTables: FamilyRules<Primitive> = {
 };
 
 installRules(ruleTables);
+// Batching rules on structured batches (one-hot seeds): partial, the dense rules cover the rest.
+installStructuredBatchRules(sparseRules as { [P in Primitive]?: StructuredBatchRule });
 installTensorOps({ ...ops, backwardFrom });

@@ -10,6 +10,7 @@ import { ruleTables } from "../core/trace.js";
 import { alloc, sizeOf } from "../core/kernels.js";
 import { sameShape } from "../ops/util.js";
 import { fuseGroup, isFusable } from "./fuse.js";
+import { intoKernel } from "./kernels.js";
 import type { Atom, Eqn, Program } from "./program.js";
 
 /** A compiled program. */
@@ -114,13 +115,43 @@ export function compilePlan(source: Program): Plan {
   const steps: SlotStep[] = [];
   groups.forEach((g, i) => {
     if (g.kind === "prim") {
-      steps.push(primStep(g.eqn, operand, slotFor(g.eqn.out), shapes));
-      release(
-        dying(
-          i,
-          g.eqn.inputs.flatMap((a) => (resolve(a).kind === "var" ? [(resolve(a) as { id: number }).id] : [])),
-        ),
+      const e = g.eqn;
+      const dead = dying(
+        i,
+        e.inputs.flatMap((a) => (resolve(a).kind === "var" ? [(resolve(a) as { id: number }).id] : [])),
       );
+      const kernel = intoKernel({
+        prim: e.prim,
+        params: e.params,
+        shapes: e.inputs.map((a) => (a.kind === "var" ? shapes[a.id] : a.value.shape)),
+        outShape: shapes[e.out],
+        consts: e.inputs.map((a) => operand(a).value),
+      });
+      if (kernel === null) {
+        steps.push(primStep(e, operand, slotFor(e.out), shapes));
+        release(dead);
+        return;
+      }
+      const out = slotFor(e.out);
+      if (outputRoots.has(e.out)) fresh.push({ slot: out, size: sizeOf(shapes[e.out]) });
+      else {
+        const b = take(sizeOf(shapes[e.out]));
+        holder.set(e.out, b);
+        pooled.push({ slot: out, buffer: b });
+      }
+      release(dead);
+      const reads = e.inputs.map(operand);
+      const ins: Float64Array[] = new Array(reads.length);
+      steps.push({
+        run: (slots) => {
+          for (let j = 0; j < reads.length; j++) {
+            const r = reads[j];
+            ins[j] = r.value !== null ? r.value.data : slots[r.slot];
+          }
+          kernel(ins, slots[out]);
+        },
+        text: `${e.prim} ${e.inputs.map((a) => (a.kind === "var" ? `v${a.id}` : "const")).join(" ")} -> v${e.out}`,
+      });
       return;
     }
     const written = new Set<number>();

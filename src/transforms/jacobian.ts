@@ -5,7 +5,8 @@ import { ArgumentError, GradError } from "../errors.js";
 import { type Flat, flatten } from "../core/pytree.js";
 import { type VjpRecord, vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
-import { vmapCore } from "../core/vmap.js";
+import { vmapCore, vmapCoreStructured } from "../core/vmap.js";
+import { SparseBatch, denseColumns } from "../core/sparse-batch.js";
 import { passCounter } from "../core/trace.js";
 import { sizeOf } from "../core/kernels.js";
 import {
@@ -80,15 +81,31 @@ function overBasis(
   shapes: number[][],
   opts: JacOptions,
   pass: (seeds: Tensor[]) => Tensor[],
-): Tensor[] {
+): Tensor[];
+function overBasis(
+  op: string,
+  shapes: number[][],
+  opts: JacOptions,
+  pass: (seeds: Tensor[]) => Tensor[],
+  keepStructure: true,
+): (Tensor | SparseBatch)[];
+function overBasis(
+  op: string,
+  shapes: number[][],
+  opts: JacOptions,
+  pass: (seeds: Tensor[]) => Tensor[],
+  keepStructure = false,
+): (Tensor | SparseBatch)[] {
   const total = shapes.reduce((s, shape) => s + sizeOf(shape), 0);
   const ranges = chunkRanges(total, opts.chunkSize, op);
   const bar = maybeProgress(opts.progress, total, op);
-  const parts: Tensor[][] = [];
+  const parts: (Tensor | SparseBatch)[][] = [];
+  // Structured outputs are kept only for a single chunk (chunks are joined densely).
+  const run = keepStructure && ranges.length === 1 ? vmapCoreStructured : vmapCore;
   for (const [start, count] of ranges) {
     const seeds = oneHotRows(shapes, start, count);
     parts.push(
-      vmapCore(
+      run(
         pass,
         seeds,
         seeds.map(() => true),
@@ -103,7 +120,7 @@ function overBasis(
     parts.length === 1
       ? parts[0][k]
       : cat(
-          parts.map((q) => q[k]),
+          parts.map((q) => q[k] as Tensor),
           0,
         ),
   );
@@ -148,17 +165,25 @@ export function jacrev(f: AnyFn, opts: JacOptions = {}): (...args: unknown[]) =>
 function forwardJacobian(op: string, p: Prepared, opts: JacOptions): unknown {
   const inShapes = p.flatIn.leaves.map((x) => x.shape);
   // full[j]: [total, ...outShape_j], rows ordered by input leaf; one forward pass per chunk.
-  const full = overBasis(op, inShapes, opts, (tans) => {
-    passCounter.forward++;
-    const r = jvpCore(p.run, p.flatIn.leaves, tans);
-    return r.tangents.map((t, j) => t ?? zeros(r.primals[j].shape));
-  });
+  const full = overBasis(
+    op,
+    inShapes,
+    opts,
+    (tans) => {
+      passCounter.forward++;
+      const r = jvpCore(p.run, p.flatIn.leaves, tans);
+      return r.tangents.map((t, j) => t ?? zeros(r.primals[j].shape));
+    },
+    true,
+  );
   const blocks = full.map((fj) => {
-    const outShape = fj.shape.slice(1);
+    const outShape = fj instanceof SparseBatch ? fj.shape : fj.shape.slice(1);
     let offset = 0;
     return inShapes.map((shape) => {
       const n = sizeOf(shape);
-      const rows = moveAxis(narrow(fj, 0, offset, n), 0, -1);
+      // A structured batch is scattered straight into the transposed layout.
+      const rows =
+        fj instanceof SparseBatch ? denseColumns(fj, offset, n) : moveAxis(narrow(fj, 0, offset, n), 0, -1);
       offset += n;
       return reshape(rows, [...outShape, ...shape]);
     });
