@@ -3,7 +3,17 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".venv/", "test-artifacts/", "**/*.js", "!eslint.config.js"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      ".venv/",
+      ".venv-peers/",
+      "test-artifacts/",
+      "**/*.js",
+      "!eslint.config.js",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -30,6 +30,11 @@ export class KeyboardInterrupt extends Error {
   override name = "KeyboardInterrupt";
 }
 
+/** A cell called `process.exit()` or `process.abort()`, which would stop the whole kernel. */
+export class ProcessExitRefusedError extends Error {
+  override name = "ProcessExitRefusedError";
+}
+
 /** The command line could not be understood; the CLI prints usage and exits non-zero. */
 export class UsageError extends Error {
   override name = "UsageError";

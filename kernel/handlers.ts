@@ -9,7 +9,7 @@ import { ProtocolError } from "./errors.js";
 import { errorContent, type ContentOf } from "./messages.js";
 import { InputRequests, publish, RequestSink, type MessageSender } from "./output-sink.js";
 import type { WireMessage } from "./wire.js";
-import { log } from "./log.js";
+import { commHandlers } from "./comms/comm-handlers.js";
 
 /** A request as the dispatcher hands it to a handler. */
 export interface Request {
@@ -229,23 +229,6 @@ const historyRequest: Handler = async (kernel, request) => {
   });
 };
 
-const commInfoRequest: Handler = async (kernel, request) => {
-  reply(kernel, request, "comm_info_reply", { status: "ok", comms: {} });
-};
-
-/** No comm targets are registered yet, so every comm_open is closed at once, as ipykernel does. */
-const commOpen: Handler = async (kernel, request) => {
-  const commId = stringField(request.message.content, "comm_id");
-  const target = request.message.content.target_name;
-  log.warn(`comm_open for unknown target ${JSON.stringify(target)}; closing comm ${commId}`);
-  publish(kernel, "comm_close", { comm_id: commId, data: {} }, request.message);
-};
-
-/** Messages to comms that do not exist are ignored (no reply is defined for them). */
-const commIgnored: Handler = async (_kernel, request) => {
-  log.debug(`${request.message.header.msg_type} for a comm that does not exist; ignored`);
-};
-
 const shutdownRequest: Handler = async (kernel, request) => {
   const restart = booleanField(request.message.content, "restart", false);
   reply(kernel, request, "shutdown_reply", { status: "ok", restart });
@@ -266,10 +249,7 @@ export const shellHandlers: Readonly<Record<string, Handler>> = {
   inspect_request: inspectRequest,
   is_complete_request: isCompleteRequest,
   history_request: historyRequest,
-  comm_info_request: commInfoRequest,
-  comm_open: commOpen,
-  comm_msg: commIgnored,
-  comm_close: commIgnored,
+  ...commHandlers,
   shutdown_request: shutdownRequest,
 };
 

@@ -3,6 +3,7 @@
 // cell's timers write after the cell has ended is still attributed to that cell.
 
 import type { MimeBundle } from "../src/render/mime.js";
+import type { CommOutcome, CommOutput, CommRequest } from "./comms/protocol.js";
 
 export type { MimeBundle };
 
@@ -15,6 +16,10 @@ export interface OutputSink {
   clearOutput(wait: boolean): void;
   /** Sends input_request on stdin and resolves with the user's reply. Rejects when stdin is not allowed. */
   inputRequest(prompt: string, password: boolean): Promise<string>;
+  /** Sends a comm message from the kernel on iopub (sent even for silent requests: comms are not output). */
+  comm?(output: CommOutput): void;
+  /** The msg_id of the request this sink serves (widgets' Output.capture routes by it). */
+  readonly parentMsgId?: string;
 }
 
 export interface ExecuteRequest {
@@ -75,6 +80,8 @@ export interface Interpreter {
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectResult>;
   isComplete(code: string): Promise<IsCompleteResult>;
+  /** Handles a frontend's comm message or comm_info_request; interpreters without comms leave it out. */
+  comm?(request: CommRequest, sink: OutputSink): Promise<CommOutcome>;
   /** Stops the running cell (if any) within a second; the cell's execute resolves with a KeyboardInterrupt error. */
   interrupt(): Promise<void>;
   shutdown(): Promise<void>;

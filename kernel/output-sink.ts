@@ -2,6 +2,7 @@
 // request (even after the cell ended), and input() becomes an input_request on stdin to the asking client.
 
 import type { KernelMessage } from "@jupyterlab/services";
+import type { CommOutput } from "./comms/protocol.js";
 import type { MimeBundle, OutputSink } from "./interpreter.js";
 import { KeyboardInterrupt, StdinNotAllowedError } from "./errors.js";
 import type { ContentOf, MessageFactory } from "./messages.js";
@@ -166,6 +167,26 @@ export class RequestSink implements OutputSink {
     if (this.options.silent) return;
     this.flush();
     publish(this.sender, "clear_output", { wait }, this.parent);
+  }
+
+  get parentMsgId(): string {
+    return this.parent.header.msg_id;
+  }
+
+  comm(output: CommOutput): void {
+    this.flush();
+    const topic = Buffer.from(`kernel.${this.sender.factory.session}.${output.msgType}`);
+    const message = this.sender.factory.createUntyped(
+      output.msgType,
+      output.content,
+      this.parent,
+      [topic],
+      output.metadata,
+    );
+    message.buffers = output.buffers.map((bytes) =>
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
+    this.sender.send("iopub", message);
   }
 
   inputRequest(prompt: string, password: boolean): Promise<string> {

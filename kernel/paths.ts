@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { InternalError } from "../src/errors.js";
 
 /** The directory of jaclab's package.json, found by walking up from this (compiled) module. */
 export function packageRoot(): string {
@@ -16,7 +17,7 @@ export function packageRoot(): string {
     }
     const parent = dirname(directory);
     if (parent === directory)
-      throw new Error("internal: cannot find jaclab's package.json above the kernel module");
+      throw new InternalError("cannot find jaclab's package.json above the kernel module");
     directory = parent;
   }
 }

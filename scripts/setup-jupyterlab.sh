@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Prepares the project-local JupyterLab: a Python virtual environment in .venv with JupyterLab in it, and
-# the jaclab kernelspec installed into that environment. Idempotent: each step is skipped when already done,
-# so a second run takes well under a second. Used by `npm start` (scripts/start.sh) and by `npm test`.
+# Prepares the project-local JupyterLab: a Python virtual environment in .venv with JupyterLab and its widget
+# manager (jupyterlab_widgets) in it, and the jaclab kernelspec installed into that environment. Idempotent:
+# each step is skipped when already done, so a second run takes well under a second. Used by `npm start`
+# (scripts/start.sh) and by `npm test`.
 # Needs the project built (dist/kernel/cli.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,14 @@ if [ ! -x "$venv/bin/jupyter-lab" ] || [ -z "$(jupyterlab_dist_info)" ]; then
   "$venv/bin/python" -m pip install --retries 0 --quiet jupyterlab
 fi
 
+# JupyterLab's widget manager (jupyterlab_widgets) renders the controls that jaclab's widgets open; the
+# ipywidgets package brings nothing the frontend needs, so it is not installed.
+widgets_dist_info() { compgen -G "$venv/lib/python3*/site-packages/jupyterlab_widgets-*.dist-info" | head -1; }
+if [ -z "$(widgets_dist_info)" ]; then
+  log "installing jupyterlab_widgets into $venv"
+  "$venv/bin/python" -m pip install --retries 0 --quiet jupyterlab_widgets
+fi
+
 if [ ! -f "$root/dist/kernel/cli.js" ]; then
   log "dist/kernel/cli.js is missing: build the project first (npm run build)" >&2
   exit 1
@@ -49,4 +58,5 @@ fi
 # Cheap (one short node process), and keeps the kernelspec pointing at this checkout's node and build.
 node "$root/bin/jaclab.js" install --prefix "$venv" --name "$kernel_name" >/dev/null
 version=$(basename "$(jupyterlab_dist_info)" .dist-info)
-log "ready: JupyterLab ${version#jupyterlab-} in $venv, kernel '$kernel_name'"
+widgets_version=$(basename "$(widgets_dist_info)" .dist-info)
+log "ready: JupyterLab ${version#jupyterlab-} with ${widgets_version/-/ } in $venv, kernel '$kernel_name'"

@@ -37,6 +37,6 @@ export JACLAB_HISTORY_DIR="$root/.jaclab-test/history"
 
 step "JupyterLab in a browser"
 bash scripts/setup-jupyterlab.sh
-node --test dist/test/browser/jupyterlab.browser.js
+node --test dist/test/browser/jupyterlab.browser.js dist/test/browser/widgets.browser.js
 
 step "done"

@@ -6,7 +6,7 @@ import { ArgumentError, GradError, ShapeError, fmtShape } from "./errors.js";
 import { backwardFrom, defaultCotangent, runBackward } from "./core/backward.js";
 import { vmapCore } from "./core/vmap.js";
 import { withGradMode } from "./core/trace.js";
-import { broadcastTo } from "./ops/shape.js";
+import { expandToBatch } from "./core/transform-utils.js";
 import { zeros } from "./ops/create.js";
 import { sameShape } from "./ops/util.js";
 
@@ -123,7 +123,7 @@ function grad(
           cts,
           cts.map(() => true),
           size,
-          (t, n) => broadcastTo(t, [n, ...t.shape]),
+          expandToBatch,
         )
       : pull(cts),
   );

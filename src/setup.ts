@@ -18,7 +18,7 @@ import { matmulRules } from "./linalg/matmul-rules.js";
 import { linalgRules } from "./linalg/rules.js";
 
 /** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
-export const ruleTables: FamilyRules<Primitive> = {
+const tables: FamilyRules<Primitive> = {
   impl: {
     ...elementwiseRules.impl,
     ...reduceRules.impl,
@@ -49,7 +49,7 @@ export const ruleTables: FamilyRules<Primitive> = {
   },
 };
 
-installRules(ruleTables);
+installRules(tables);
 // Batching rules on structured batches (one-hot seeds): partial, the dense rules cover the rest.
 installStructuredBatchRules(sparseRules as { [P in Primitive]?: StructuredBatchRule });
 installTensorOps({ ...ops, backwardFrom });

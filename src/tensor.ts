@@ -2,7 +2,7 @@
 import type * as Ops from "./ops/index.js";
 import type { backwardFrom } from "./core/backward.js";
 import type { Primitive } from "./core/primitives.js";
-import { InternalError, TracerError, fmtShape } from "./errors.js";
+import { GradError, InternalError, ShapeError, TracerError, fmtShape } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { displaySymbol, tensorBundle, type MimeBundle } from "./render/index.js";
 
@@ -139,7 +139,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
-      throw new RangeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
+      throw new ShapeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
     }
     return this.data[0];
   }
@@ -183,7 +183,7 @@ export class Tensor {
   /** Sets requiresGrad in place (leaves only) and returns this tensor. */
   requiresGrad_(flag = true): this {
     if (!flag && this.gradFn !== null) {
-      throw new Error("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
+      throw new GradError("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
     }
     this.requiresGrad = flag;
     return this;

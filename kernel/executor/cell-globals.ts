@@ -7,21 +7,7 @@ import type { DisplayHost, MimeBundle } from "../../src/render/mime.js";
 import { plainText, toMimeBundle } from "./bundle.js";
 import type { CellContext, CellScope } from "./cell-output.js";
 import type { ExecEvent } from "./protocol.js";
-
-/** `input()` was called by a request that does not allow stdin. */
-export class StdinNotAllowedError extends Error {
-  override readonly name = "StdinNotAllowedError";
-}
-
-/** `process.exit()` would stop the whole kernel, so cells may not call it. */
-export class ProcessExitRefusedError extends Error {
-  override readonly name = "ProcessExitRefusedError";
-}
-
-/** Raised in a cell that waits for input when the user interrupts it. */
-export class KeyboardInterrupt extends Error {
-  override readonly name = "KeyboardInterrupt";
-}
+import { KeyboardInterrupt, ProcessExitRefusedError, StdinNotAllowedError } from "../errors.js";
 
 interface DisplayOptions {
   id?: string;

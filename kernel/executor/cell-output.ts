@@ -8,6 +8,8 @@ import type { CellOutput, ExecEvent } from "./protocol.js";
 export interface CellContext {
   cellId: number;
   executionCount: number;
+  /** The msg_id of the request being served (an execute_request, or a frontend's comm message). */
+  msgId: string;
   allowStdin: boolean;
   /** Pager payloads gathered by `help()` while the cell runs. */
   payload: Record<string, unknown>[];
@@ -59,6 +61,11 @@ export class CellScope {
 
   run<T>(context: CellContext, body: () => T): T {
     this.latest = context;
+    return this.storage.run(context, body);
+  }
+
+  /** Like `run`, but leaves the fallback owner alone (a frontend's comm message must not catch stray output). */
+  runDetached<T>(context: CellContext, body: () => T): T {
     return this.storage.run(context, body);
   }
 

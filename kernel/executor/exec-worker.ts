@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { runInThisContext } from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
+import { InternalError } from "../../src/errors.js";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
 import { CellGlobals } from "./cell-globals.js";
@@ -12,6 +13,8 @@ import { CellScope, OutputQueue, type CellContext } from "./cell-output.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
 import { cellFileName, errorInfo, type CellRecord } from "./traceback.js";
+import type { WorkerComms } from "../comms/worker-comms.js";
+import { installWidgetGlobals } from "../widgets/worker-globals.js";
 
 /** What the main thread tells the worker when it starts it. */
 export interface ExecWorkerData {
@@ -26,7 +29,7 @@ class AsyncStackReset extends Error {
 }
 
 const port = parentPort;
-if (port === null) throw new Error("internal: exec-worker.js must run in a worker thread");
+if (port === null) throw new InternalError("exec-worker.js must run in a worker thread");
 const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
 
 /**
@@ -40,6 +43,7 @@ const cellGlobals = new CellGlobals(scope, post);
 const cells = new Map<number, CellRecord>();
 const contexts = new Map<number, CellContext>();
 const importBases = [cwd, jaclabRoot];
+let comms: WorkerComms | undefined;
 
 /** The helpers that rewritten cells call (see transform.ts). */
 const runtime = {
@@ -83,6 +87,13 @@ async function setUp(): Promise<void> {
   });
   await installCore();
   cellGlobals.install();
+  comms = installWidgetGlobals({
+    scope,
+    post,
+    cells,
+    contexts,
+    writeStderr: (text) => cellGlobals.write("stderr", text),
+  });
   process.on("unhandledRejection", (reason) => reportAsync("Uncaught (in promise)", reason));
   process.on("uncaughtException", (error) => {
     if (!(error instanceof AsyncStackReset)) reportAsync("Uncaught", error);
@@ -119,6 +130,7 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
   const context: CellContext = {
     cellId,
     executionCount,
+    msgId: request.msgId,
     allowStdin: request.allowStdin,
     payload: [],
     queue: new OutputQueue(cellId, post),
@@ -182,6 +194,9 @@ port.on("message", (request: ExecRequest) => {
       throw new AsyncStackReset("reset after an interrupt");
     case "inputReply":
       cellGlobals.resolveInput(request.requestId, request.value, request.error);
+      break;
+    case "comm":
+      void ready.then(() => comms?.handle(request));
       break;
   }
 });

@@ -15,6 +15,7 @@ import type {
   IsCompleteResult,
   OutputSink,
 } from "../interpreter.js";
+import type { CommOutcome, CommRequest } from "../comms/protocol.js";
 import type { ExecWorkerData } from "./exec-worker.js";
 import { LanguageClient } from "./language-client.js";
 import {
@@ -44,6 +45,9 @@ const KEYBOARD_INTERRUPT: ExecuteOutcome = {
   evalue: "the cell was interrupted",
   traceback: ["KeyboardInterrupt: the cell was interrupted"],
 };
+
+/** How many comm messages keep their sink for output their callbacks' timers write later. */
+const COMM_SINKS_KEPT = 256;
 
 /** Whether `promise` settles within `ms` milliseconds. */
 function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -76,6 +80,9 @@ class WorkerInterpreter implements Interpreter {
   private readonly sinks = new Map<number, OutputSink>();
   private current: CurrentCell | undefined;
   private interruptAcks = new Map<number, () => void>();
+  private readonly commWaiters = new Map<number, (outcome: CommOutcome) => void>();
+  /** Cell ids of recent comm messages, oldest first (a slider sends many; their sinks must not pile up). */
+  private readonly commSinkIds: number[] = [];
   private nextCellId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private inspector: Session | undefined;
@@ -183,11 +190,40 @@ class WorkerInterpreter implements Interpreter {
     }
   }
 
+  /** Frontend comm messages queue with cells, so they reach the worker's models in arrival order. */
+  comm(request: CommRequest, sink: OutputSink): Promise<CommOutcome> {
+    const run = this.queue.then(() => this.commNow(request, sink));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commNow(request: CommRequest, sink: OutputSink): Promise<CommOutcome> {
+    await this.start();
+    const cellId = this.nextCellId++;
+    this.sinks.set(cellId, sink);
+    this.commSinkIds.push(cellId);
+    if (this.commSinkIds.length > COMM_SINKS_KEPT) this.sinks.delete(this.commSinkIds.shift() as number);
+    let resolveOutcome: (outcome: CommOutcome) => void = () => undefined;
+    const done = new Promise<CommOutcome>((resolve) => (resolveOutcome = resolve));
+    this.commWaiters.set(cellId, resolveOutcome);
+    // A busy callback can be interrupted like a cell; the outcome then carries the interrupt.
+    const finish = (outcome: ExecuteOutcome): void =>
+      resolveOutcome(outcome.status === "ok" ? { warnings: [] } : { warnings: [], error: outcome });
+    this.current = { cellId, phase: "running", finish };
+    try {
+      this.exec?.postMessage({ type: "comm", cellId, ...request } satisfies ExecRequest);
+      return await done;
+    } finally {
+      this.current = undefined;
+      this.commWaiters.delete(cellId);
+    }
+  }
+
   private async prepareAndRun(request: ExecuteRequest, current: CurrentCell): Promise<void> {
     const language = this.language as LanguageClient;
     let prepared;
     try {
-      prepared = await language.call("prepare", { code: request.code, cellId: current.cellId });
+      prepared = await language.call("prepare", { code: request.code });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       current.finish({ status: "error", ename: "InternalError", evalue: message, traceback: [message] });
@@ -204,6 +240,7 @@ class WorkerInterpreter implements Interpreter {
       cellId: current.cellId,
       executionCount: request.executionCount,
       source: request.code,
+      msgId: this.sinks.get(current.cellId)?.parentMsgId ?? "",
       cell: prepared.cell,
       silent: request.silent,
       allowStdin: request.allowStdin,
@@ -223,6 +260,11 @@ class WorkerInterpreter implements Interpreter {
       case "interrupted":
         this.interruptAcks.get(event.cellId)?.();
         break;
+      case "commDone": {
+        const { type: _type, cellId, ...outcome } = event;
+        this.commWaiters.get(cellId)?.(outcome);
+        break;
+      }
       case "done":
         if (this.current?.cellId === event.cellId) {
           const outcome = event.outcome;
@@ -256,6 +298,9 @@ class WorkerInterpreter implements Interpreter {
         break;
       case "clear":
         sink.clearOutput(output.wait);
+        break;
+      case "comm":
+        sink.comm?.(output);
         break;
     }
   }

@@ -1,8 +1,22 @@
-// The declarations of the kernel's own cell globals (display, updateDisplay, clearOutput, help, input), as the
-// type checker, completion and hover see them. The execution worker implements them (see cell-globals.ts).
+// The declarations of the kernel's own cell globals (display, updateDisplay, clearOutput, help, input, and the
+// widgets and comms of kernel/widgets/cell-api.ts), as the type checker, completion and hover see them. The
+// execution worker implements them (see cell-globals.ts and widgets/worker-globals.ts).
+
+import { fileURLToPath } from "node:url";
+import { WIDGET_GLOBAL_NAMES as WIDGET_NAMES } from "../widgets/names.js";
+
+/** The widget and comm globals are declared by re-exporting cell-api's own typings, doc comments included. */
+const widgetTypings = fileURLToPath(new URL("../widgets/cell-api.js", import.meta.url));
 
 /** The names the kernel defines in every cell, in the order they are declared below. */
-export const KERNEL_GLOBAL_NAMES = ["display", "updateDisplay", "clearOutput", "help", "input"] as const;
+export const KERNEL_GLOBAL_NAMES = [
+  "display",
+  "updateDisplay",
+  "clearOutput",
+  "help",
+  "input",
+  ...WIDGET_NAMES,
+] as const;
 
 /** A module of ambient declarations, aliased into the global scope by the language service. */
 export const KERNEL_GLOBALS_DTS = `
@@ -72,4 +86,6 @@ export declare function help(value: unknown): void;
  * @example const name = await input("Your name? ")
  */
 export declare function input(prompt?: string, options?: { password?: boolean }): Promise<string>;
+
+export { ${WIDGET_NAMES.join(", ")} } from ${JSON.stringify(widgetTypings)};
 `;

@@ -4,6 +4,7 @@
 
 import path from "node:path";
 import ts from "typescript";
+import { InternalError } from "../../src/errors.js";
 import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
 import { diagnosticsToError } from "./diagnostics.js";
@@ -140,21 +141,21 @@ export class CellLanguageService {
   }
 
   /** Type-checks (unless `// @ts-nocheck`) and transpiles a cell; an accepted cell's names become global. */
-  prepare(code: string, cellId: number): PrepareResult {
+  prepare(code: string): PrepareResult {
     const fileName = this.candidateFile;
     const parsed = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const names = topLevelNames(parsed);
     const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
     const text = `${code}\nexport { ${exportList.join(", ")} };\n`;
 
-    if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, cellId, parsed);
+    if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, parsed);
 
     this.setFile(fileName, text);
     // One program update, then both checks on that program (each service call would first re-verify it).
     const program = this.service.getProgram();
     const candidate = program?.getSourceFile(fileName);
     if (program === undefined || candidate === undefined)
-      throw new Error("internal: the language service has no program with the cell");
+      throw new InternalError("the language service has no program with the cell");
     const syntactic = program.getSyntacticDiagnostics(candidate).filter((d) => inCode(d, code));
     if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
     let semantic = program.getSemanticDiagnostics(candidate).filter((d) => inCode(d, code));
@@ -172,7 +173,7 @@ export class CellLanguageService {
     const cell = emitsUnchanged(parsed)
       ? this.toPreparedCell(code, identityMappings(code), helpDocs, parsed)
       : this.emitCandidate(helpDocs);
-    this.commit(names, cellId, text);
+    this.commit(names, text);
     return { ok: true, cell };
   }
 
@@ -188,7 +189,6 @@ export class CellLanguageService {
     code: string,
     text: string,
     names: CellName[],
-    cellId: number,
     parsed: ts.SourceFile,
   ): PrepareResult {
     const cached = this.lastUnchecked;
@@ -216,7 +216,7 @@ export class CellLanguageService {
       this.setFile(this.candidateFile, text);
       helpDocs = this.helpDocs(this.candidateFile, parsed);
     }
-    this.commit(names, cellId, text);
+    this.commit(names, text);
     const cell = this.toPreparedCell(js, mappings, helpDocs, plain ? parsed : undefined);
     this.lastUnchecked = { code, cell };
     return { ok: true, cell };
@@ -238,7 +238,7 @@ export class CellLanguageService {
    * names at it. The globals file imports every slot from the start, so a new cell changes file contents
    * only and the next program reuses the old one's structure (a new import would cost a full rebuild).
    */
-  private commit(names: CellName[], _cellId: number, text: string): void {
+  private commit(names: CellName[], text: string): void {
     if (names.length === 0) return;
     if (this.nextSlot >= this.slotCount) this.addSlots();
     const slot = this.nextSlot++;

@@ -2,12 +2,13 @@
 // warm, and answers prepare (check + transpile), complete, inspect and is_complete requests in order.
 
 import { parentPort, workerData } from "node:worker_threads";
+import { InternalError } from "../../src/errors.js";
 import { isCodeComplete } from "./is-complete.js";
 import { CellLanguageService, type LanguageServiceOptions } from "./language-service.js";
 import type { LanguageMethods, LanguageRequest, LanguageResponse } from "./protocol.js";
 
 const port = parentPort;
-if (port === null) throw new Error("internal: language-worker.js must run in a worker thread");
+if (port === null) throw new InternalError("language-worker.js must run in a worker thread");
 
 /** How long after start-up the completion warm-up waits for a first cell to go ahead of it. */
 const WARM_COMPLETIONS_DELAY_MS = 300;
@@ -32,7 +33,7 @@ const handlers: Handlers = {
     service.reset();
     return null;
   },
-  prepare: ({ code, cellId }) => service.prepare(code, cellId),
+  prepare: ({ code }) => service.prepare(code),
   complete: ({ code, cursorPos }) => service.complete(code, cursorPos),
   inspect: ({ code, cursorPos }) => service.inspect(code, cursorPos),
   isComplete: ({ code }) => isCodeComplete(code),

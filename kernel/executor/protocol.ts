@@ -1,6 +1,7 @@
 // The messages that the main thread and the executor's two worker threads (language, execution) exchange.
 
 import type { MimeBundle } from "../../src/render/mime.js";
+import type { CommDoneEvent, CommExecRequest, CommOutput } from "../comms/protocol.js";
 import type { CompleteResult, ErrorInfo, InspectResult, IsCompleteResult } from "../interpreter.js";
 
 /** The name of the runtime helper object that the execution worker installs on its global (see transform.ts). */
@@ -24,7 +25,7 @@ export interface LanguageMethods {
   /** Forgets every cell's declarations (the execution worker was replaced). */
   reset: { params: Record<string, never>; result: null };
   prepare: {
-    params: { code: string; cellId: number };
+    params: { code: string };
     result: { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };
   };
   complete: { params: { code: string; cursorPos: number }; result: CompleteResult };
@@ -50,6 +51,8 @@ export type ExecRequest =
       cellId: number;
       executionCount: number;
       source: string;
+      /** The execute_request's msg_id (widgets' Output.capture routes output by it). */
+      msgId: string;
       cell: PreparedCell;
       silent: boolean;
       allowStdin: boolean;
@@ -58,7 +61,8 @@ export type ExecRequest =
   | { type: "interrupt"; cellId: number }
   /** Sent after a termination: the worker repairs Node's async bookkeeping before the next cell. */
   | { type: "recover" }
-  | { type: "inputReply"; requestId: number; value?: string; error?: string };
+  | { type: "inputReply"; requestId: number; value?: string; error?: string }
+  | CommExecRequest;
 
 /** One output of a cell, delivered to that cell's sink. */
 export type CellOutput =
@@ -66,7 +70,8 @@ export type CellOutput =
   | { kind: "display"; data: MimeBundle; metadata: Record<string, unknown>; displayId?: string }
   | { kind: "update"; data: MimeBundle; metadata: Record<string, unknown>; displayId: string }
   | { kind: "result"; executionCount: number; data: MimeBundle; metadata: Record<string, unknown> }
-  | { kind: "clear"; wait: boolean };
+  | { kind: "clear"; wait: boolean }
+  | CommOutput;
 
 /** What the execution worker tells the main thread. */
 export type ExecEvent =
@@ -74,6 +79,7 @@ export type ExecEvent =
   | { type: "output"; cellId: number; output: CellOutput }
   | { type: "input"; cellId: number; requestId: number; prompt: string; password: boolean }
   | { type: "interrupted"; cellId: number }
+  | CommDoneEvent
   | {
       type: "done";
       cellId: number;

@@ -1,6 +1,7 @@
 // Test helpers: a recording OutputSink and a one-call way to run a cell through a real interpreter.
 
 import type { ExecuteOutcome, Interpreter, MimeBundle, OutputSink } from "../interpreter.js";
+import { StdinNotAllowedError } from "../errors.js";
 
 /** One recorded sink call. */
 export type Recorded =
@@ -40,7 +41,9 @@ export class RecordingSink implements OutputSink {
   inputRequest(prompt: string, password: boolean): Promise<string> {
     this.outputs.push({ kind: "input", prompt, password });
     const answer = this.answers?.shift();
-    return answer === undefined ? Promise.reject(new Error("stdin is not allowed")) : Promise.resolve(answer);
+    return answer === undefined
+      ? Promise.reject(new StdinNotAllowedError("stdin is not allowed"))
+      : Promise.resolve(answer);
   }
 
   /** Everything written to one stream, concatenated. */

@@ -19,36 +19,70 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/** A value that is not a tree, for an error message: "an array of numbers [1, 2]", "a string"... */
+function describeNonTree(v: unknown): string {
+  if (Array.isArray(v)) {
+    const shown = v.length > 6 ? `[${v.slice(0, 6).join(", ")}, ...]` : `[${v.join(", ")}]`;
+    return `an array of numbers ${shown}; make it a tensor with tensor(...)`;
+  }
+  if (v === null) return "null";
+  if (typeof v === "number") return `the number ${v} inside a tree; make it a tensor with tensor(...)`;
+  return typeof v === "object" ? `an object of class ${v.constructor?.name ?? "unknown"}` : `a ${typeof v}`;
+}
+
+function isNumberArray(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === "number");
+}
+
+/** Collects the tensor leaves of `v` into `leaves` and returns how to rebuild it; `name` heads errors. */
+function build(
+  v: unknown,
+  name: string,
+  path: string,
+  leaves: Tensor[],
+  numberOk: boolean,
+): (ls: readonly Tensor[]) => unknown {
+  if (isTensor(v)) {
+    const i = leaves.length;
+    leaves.push(v);
+    return (ls) => ls[i];
+  }
+  if (typeof v === "number" && numberOk) {
+    const i = leaves.length;
+    leaves.push(new Tensor(Float64Array.of(v), []));
+    return (ls) => ls[i];
+  }
+  if (Array.isArray(v) && !isNumberArray(v)) {
+    const parts = v.map((e, k) => build(e, name, `${path}[${k}]`, leaves, false));
+    return (ls) => parts.map((p) => p(ls));
+  }
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v);
+    const parts = keys.map((k) => build(v[k], name, `${path}.${k}`, leaves, false));
+    return (ls) => Object.fromEntries(keys.map((k, j) => [k, parts[j](ls)]));
+  }
+  throw new ArgumentError(
+    `${name}${path} must be a Tensor (or a tree of tensors: arrays / plain objects of them), got ${describeNonTree(v)}`,
+  );
+}
+
 /**
- * Flattens `x` into tensor leaves (numbers become 0-d tensors when `numbersOk`). `what` names the value
- * in errors, e.g. "jacrev: the output of f".
+ * Flattens `x` into tensor leaves; a number is accepted (as a 0-d tensor) only as the whole value when
+ * `numberRoot`. `what` names the value in errors, e.g. "jacrev: the output of f".
  */
-export function flatten(x: unknown, what: string, numbersOk = false): Flat {
+export function flattenTree(x: unknown, what: string, numberRoot = false): Flat {
   const leaves: Tensor[] = [];
-  const build = (v: unknown, path: string): ((ls: readonly Tensor[]) => unknown) => {
-    if (isTensor(v)) {
-      const i = leaves.length;
-      leaves.push(v);
-      return (ls) => ls[i];
-    }
-    if (typeof v === "number" && numbersOk) {
-      const i = leaves.length;
-      leaves.push(new Tensor(Float64Array.of(v), []));
-      return (ls) => ls[i];
-    }
-    if (Array.isArray(v)) {
-      const parts = v.map((e, k) => build(e, `${path}[${k}]`));
-      return (ls) => parts.map((p) => p(ls));
-    }
-    if (isPlainObject(v)) {
-      const keys = Object.keys(v);
-      const parts = keys.map((k) => build(v[k], `${path}.${k}`));
-      return (ls) => Object.fromEntries(keys.map((k, j) => [k, parts[j](ls)]));
-    }
-    throw new ArgumentError(
-      `${what}${path} must be a Tensor or an array/object of tensors, got ${v === null ? "null" : typeof v}`,
-    );
-  };
-  const rebuild = build(x, "");
+  const rebuild = build(x, what, "", leaves, numberRoot);
   return { leaves, rebuild };
+}
+
+/**
+ * Flattens a list of arguments, each a tree of tensors or a number (a 0-d tensor), into one list of leaves;
+ * rebuild gives the argument list back. Errors name `what` and the argument, e.g. "jacrev: argument 0"
+ * (`positions` gives the arguments' numbers when the list is a selection).
+ */
+export function flattenArgs(args: readonly unknown[], what: string, positions?: readonly number[]): Flat {
+  const leaves: Tensor[] = [];
+  const parts = args.map((a, i) => build(a, `${what} ${positions?.[i] ?? i}`, "", leaves, true));
+  return { leaves, rebuild: (ls) => parts.map((p) => p(ls)) };
 }

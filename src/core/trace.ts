@@ -95,6 +95,11 @@ export function traceDepth(): number {
 
 // ---- grad mode (torch.no_grad) ----
 
+// The grad-mode settings in effect, innermost last. The tape (level 0) follows the innermost one; a
+// reverse-mode level follows only the settings made inside it, so that noGrad inside f stops grad/jacrev
+// from differentiating through that part while grad(f) called inside noGrad still differentiates f
+// (torch.func's semantics). Forward mode ignores grad mode, as torch's forward AD does.
+const gradModes: boolean[] = [];
 let gradEnabled = true;
 
 /** Whether eager ops currently record tape nodes for inputs that require grad. */
@@ -105,12 +110,24 @@ export function isGradEnabled(): boolean {
 /** Runs `fn` with tape recording switched on or off, restoring the previous mode afterwards. */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
+  gradModes.push(enabled);
   gradEnabled = enabled;
   try {
     return fn();
   } finally {
+    gradModes.pop();
     gradEnabled = before;
   }
+}
+
+/** How many grad-mode settings are in effect: a reverse-mode level remembers this when it starts. */
+export function gradModeDepth(): number {
+  return gradModes.length;
+}
+
+/** Whether a reverse-mode level started at grad-mode depth `depth` records now (no setting since, or on). */
+export function gradEnabledSince(depth: number): boolean {
+  return gradModes.length <= depth || gradEnabled;
 }
 
 /** Runs `fn` without recording any autograd history (torch.no_grad). */

@@ -7,7 +7,7 @@ import { alloc, sizeOf } from "./kernels.js";
 import { runBackward } from "./backward.js";
 import type { VjpRecord } from "./vjp.js";
 import { type SparseBatch, oneHotBatch } from "./sparse-batch.js";
-import { permute, broadcastTo, reshape } from "../ops/shape.js";
+import { permute, broadcastTo } from "../ops/shape.js";
 import { zeros } from "../ops/create.js";
 
 /** Any function of tensors (or arrays/objects of tensors), as the transforms accept it. */
@@ -33,6 +33,16 @@ export function normArgnums(
       throw new ArgumentError(`${op}: argnums ${a} is out of range for ${nargs} argument(s)`);
     }
     return i;
+  });
+  // Like torch, refuse a repeat (also through a negative alias): each position gets one gradient.
+  norm.forEach((i, k) => {
+    const first = norm.indexOf(i);
+    if (first !== k) {
+      const alias = list[first] === list[k] ? "" : ` (as ${list[first]} and ${list[k]})`;
+      throw new ArgumentError(
+        `${op}: argnums ${JSON.stringify(list)} names argument ${i} twice${alias}; each argument may appear once`,
+      );
+    }
   });
   return { list: norm, single };
 }
@@ -104,7 +114,7 @@ export function moveAxis(t: Tensor, from: number, to: number): Tensor {
 }
 
 /** Broadcasts an unbatched value to `size` examples along a new dim 0. */
-export function broadcastBatch(t: Tensor, size: number): Tensor {
+export function expandToBatch(t: Tensor, size: number): Tensor {
   return broadcastTo(t, [size, ...t.shape]);
 }
 
@@ -120,13 +130,4 @@ export function pullback(rec: VjpRecord, cts: readonly Tensor[]): Tensor[] {
   });
   const got = runBackward(roots, rootCts, rec.inputs, true);
   return rec.inputs.map((x, i) => got[i] ?? zeros(x.shape));
-}
-
-/** Reshapes rows [.., ...] of a flat Jacobian block to outShape ++ inShape. */
-export function jacobianBlock(
-  block: Tensor,
-  outShape: readonly number[],
-  inShape: readonly number[],
-): Tensor {
-  return reshape(block, [...outShape, ...inShape]);
 }

@@ -2,7 +2,16 @@
 // their own level, so reverse mode nests inside and around jvp and vmap without confusion).
 import type { GradNode, Tensor } from "../tensor.js";
 import type { Primitive, PrimitiveParams } from "./primitives.js";
-import { MainTrace, PrimalTracer, Trace, Tracer, bind, withMain } from "./trace.js";
+import {
+  MainTrace,
+  PrimalTracer,
+  Trace,
+  Tracer,
+  bind,
+  gradEnabledSince,
+  gradModeDepth,
+  withMain,
+} from "./trace.js";
 
 /** A value inside a vjp: its primal (lower level) and the node that produced it (null for an input). */
 export class VjpTracer extends PrimalTracer {
@@ -13,8 +22,19 @@ export class VjpTracer extends PrimalTracer {
 }
 
 class VjpTrace extends Trace {
+  /** The grad-mode depth when this level started: noGrad scopes opened later stop its recording. */
+  private readonly gradDepth = gradModeDepth();
+
   process<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
     const level = this.main.level;
+    if (!gradEnabledSince(this.gradDepth)) {
+      // Under noGrad: a constant for this level, computed on the primals.
+      return bind(
+        p,
+        args.map((a) => (a._level === level ? (a as VjpTracer).primal : a)),
+        params,
+      );
+    }
     const primals = new Array<Tensor>(args.length);
     const parents = new Array<Tensor | null>(args.length);
     for (let i = 0; i < args.length; i++) {

@@ -2,14 +2,14 @@
 // shaped like the original question: x = cat([2q, 4q·q]) and four one-element slices of x.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { HistoryNodeLike, TensorLike } from "./history.js";
+import type { HistoryNodeLike, HistoryTensor } from "./history.js";
 import { tapeModel } from "./tape.js";
 import { addBackwardPass } from "./backward.js";
 import { adjacency, reachable } from "./model.js";
 import { toDot } from "./dot.js";
 import { renderSvg } from "./svg.js";
 
-class FakeTensor implements TensorLike {
+class FakeTensor implements HistoryTensor {
   constructor(
     readonly shape: number[],
     readonly requiresGrad: boolean,

@@ -11,7 +11,7 @@ export interface HistoryNodeLike {
 }
 
 /** A tensor as the diagrams see it: a shape, whether it requires grad, and its history if any. */
-export interface TensorLike {
+export interface HistoryTensor {
   readonly shape: readonly number[];
   readonly requiresGrad?: boolean;
   /** The operation that produced this tensor; null or undefined for a leaf. */
@@ -19,14 +19,14 @@ export interface TensorLike {
 }
 
 /** True for values that look like jaclab tensors (an array shape and a numeric size or data). */
-export function isTensorLike(value: unknown): value is TensorLike {
+export function isHistoryTensor(value: unknown): value is HistoryTensor {
   if (typeof value !== "object" || value === null) return false;
   const shape = (value as { shape?: unknown }).shape;
   return Array.isArray(shape) && shape.every((d) => typeof d === "number");
 }
 
 /** The history node of a tensor, or undefined for a leaf (reads `gradFn`, or torch-style `grad_fn`). */
-export function historyOf(t: TensorLike): HistoryNodeLike | undefined {
+export function historyOf(t: HistoryTensor): HistoryNodeLike | undefined {
   const fn = t.gradFn ?? (t as { grad_fn?: HistoryNodeLike | null }).grad_fn;
   return fn ?? undefined;
 }
@@ -37,7 +37,7 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /** Short text for a small constant tensor (its values), or "const" when it is large or unreadable. */
-export function constantLabel(t: TensorLike): string {
+export function constantLabel(t: HistoryTensor): string {
   const toArray = (t as { toArray?: () => unknown }).toArray;
   if (sizeOf(t.shape) > 4 || typeof toArray !== "function") return "const";
   const values = toArray.call(t);

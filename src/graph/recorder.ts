@@ -1,6 +1,6 @@
 // Turns tensors and operations into graph-model nodes, one node per tensor or operation, shared by the
 // tape walker and the function tracer.
-import { constantLabel, describeParams, type TensorLike } from "./history.js";
+import { constantLabel, describeParams, type HistoryTensor } from "./history.js";
 import { formatShape, GraphBuilder, type GraphModel } from "./model.js";
 
 /** One operand of an operation: the node that produced it and the shape it carries. */
@@ -41,7 +41,7 @@ export class GraphRecorder {
   }
 
   /** Records a named input (a function argument or a leaf requiring grad). */
-  input(t: TensorLike, name?: string): string {
+  input(t: HistoryTensor, name?: string): string {
     const known = this.nodeOf.get(t);
     if (known !== undefined) return known;
     const label = name ?? this.names.get(t) ?? this.defaultLeafName(this.leafCount++);
@@ -57,7 +57,7 @@ export class GraphRecorder {
   }
 
   /** Records a leaf: an input when it requires grad, otherwise a constant (named, or showing its value). */
-  leaf(t: TensorLike): string {
+  leaf(t: HistoryTensor): string {
     const known = this.nodeOf.get(t);
     if (known !== undefined) return known;
     if (t.requiresGrad === true) return this.input(t);

@@ -1,5 +1,5 @@
 // Walks torch-style history (each tensor's gradFn and its inputs) back from outputs to the leaves.
-import { historyOf, isTensorLike, type TensorLike } from "./history.js";
+import { historyOf, isHistoryTensor, type HistoryTensor } from "./history.js";
 import type { GraphModel } from "./model.js";
 import { GraphRecorder, type Operand } from "./recorder.js";
 
@@ -17,7 +17,7 @@ export interface TapeModelOptions {
  * Builds the forward graph of `outputs` from their recorded history: leaves that require grad become
  * inputs, other leaves constants, each history node one op. Iterative, so long chains do not overflow.
  */
-export function tapeModel(outputs: readonly TensorLike[], options: TapeModelOptions = {}): GraphModel {
+export function tapeModel(outputs: readonly HistoryTensor[], options: TapeModelOptions = {}): GraphModel {
   const recorder = new GraphRecorder(options.names, options.leafNames);
   // An output's name goes on its output node; its producing op keeps the op's name alone.
   const outputSet = new Set<object>(outputs);
@@ -31,8 +31,8 @@ export function tapeModel(outputs: readonly TensorLike[], options: TapeModelOpti
 }
 
 /** Records `root` and everything it depends on, operands before the operations that use them. */
-function visit(recorder: GraphRecorder, root: TensorLike, outputs: ReadonlySet<object>): void {
-  const stack: { t: TensorLike; expanded: boolean }[] = [{ t: root, expanded: false }];
+function visit(recorder: GraphRecorder, root: HistoryTensor, outputs: ReadonlySet<object>): void {
+  const stack: { t: HistoryTensor; expanded: boolean }[] = [{ t: root, expanded: false }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     if (recorder.lookup(top.t) !== undefined) {
@@ -52,7 +52,7 @@ function visit(recorder: GraphRecorder, root: TensorLike, outputs: ReadonlySet<o
       stack.pop();
       continue;
     }
-    const inputs = fn.inputs.filter(isTensorLike);
+    const inputs = fn.inputs.filter(isHistoryTensor);
     if (!top.expanded) {
       top.expanded = true;
       for (const input of [...inputs].reverse()) {

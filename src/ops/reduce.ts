@@ -63,15 +63,29 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
       );
 }
 
-/** p-norm over `dim` (all elements by default): p = 2 (Euclidean), 1, Infinity, or any p > 0. */
+/**
+ * p-norm over `dim` (all elements by default): p = 2 (Euclidean), 1, Infinity, or any p > 0. Its gradient
+ * where the norm is 0 is the subgradient 0, as in torch.
+ */
 export function norm(x: Tensor, p = 2, dim?: Dims, keepdim = false): Tensor {
   x = asTensor(x, "norm", "x");
   if (typeof p !== "number" || !(p > 0))
     throw new ArgumentError(`norm: p must be a positive number, got ${p}`);
-  if (p === 2) return sqrt(sum(mul(x, x), dim, keepdim));
   if (p === 1) return sum(abs(x), dim, keepdim);
   if (p === Infinity) return max(abs(x), dim, keepdim);
-  return pow(sum(pow(abs(x), p), dim, keepdim), 1 / p);
+  // At 0 the p-th root (and |x|^p for p < 1) has an infinite slope; torch takes the subgradient 0 there.
+  // Each such input is kept away from 0 on both sides of a where, so no 0 * inf reaches the gradient.
+  const s = p === 2 ? sum(mul(x, x), dim, keepdim) : sum(powAwayFromZero(abs(x), p), dim, keepdim);
+  const zero = eq(s, 0);
+  const safe = where(zero, 1, s);
+  return where(zero, 0, p === 2 ? sqrt(safe) : pow(safe, 1 / p));
+}
+
+/** a^p for a >= 0, with derivative 0 (not p * 0^(p-1)) at a = 0. */
+function powAwayFromZero(a: Tensor, p: number): Tensor {
+  if (p >= 1) return pow(a, p);
+  const zero = eq(a, 0);
+  return where(zero, 0, pow(where(zero, 1, a), p));
 }
 
 /** Softmax along `dim`: exp(x) / sum(exp(x)), shifted by the maximum for stability. */

@@ -1,4 +1,5 @@
 // Test helpers: central finite differences in float64 and closeness assertions with readable failures.
+import { AssertionError } from "node:assert";
 import { Tensor } from "../tensor.js";
 import { fmtShape } from "../errors.js";
 import type { Primitive } from "../core/primitives.js";
@@ -56,7 +57,9 @@ export function finiteDiffJacobian(
 /** Throws unless a and b have the same shape and |a - b| <= tol * (1 + |b|) everywhere. */
 export function assertClose(a: Tensor, b: Tensor, tol = 1e-6, what = "values"): void {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
-    throw new Error(`${what}: shape ${fmtShape(a.shape)} differs from ${fmtShape(b.shape)}`);
+    throw new AssertionError({
+      message: `${what}: shape ${fmtShape(a.shape)} differs from ${fmtShape(b.shape)}`,
+    });
   }
   const x = a.data;
   const y = b.data;
@@ -64,7 +67,9 @@ export function assertClose(a: Tensor, b: Tensor, tol = 1e-6, what = "values"): 
     const ok =
       Math.abs(x[i] - y[i]) <= tol * (1 + Math.abs(y[i])) || (Number.isNaN(x[i]) && Number.isNaN(y[i]));
     if (!ok) {
-      throw new Error(`${what}: element ${i} is ${x[i]}, expected ${y[i]} (shape ${fmtShape(a.shape)})`);
+      throw new AssertionError({
+        message: `${what}: element ${i} is ${x[i]}, expected ${y[i]} (shape ${fmtShape(a.shape)})`,
+      });
     }
   }
 }
@@ -94,24 +99,40 @@ export function assertJacobiansMatchFiniteDiff(
 }
 
 /**
- * Checks the hessian of sum(plain(args with argument k replaced) * weights) against central finite
- * differences of its gradient (jacrev), at args[k].
+ * Checks every block of the Hessian of sum(plain(args) * weights) with respect to the arguments listed in
+ * `wrt`, diagonal blocks and cross partials d2/(dx_p dx_q) alike, against central finite differences of the
+ * gradient (jacrev) with respect to x_p along x_q. The Hessian comes from one `hessian` call with argnums.
  */
-export function assertHessianMatchesFiniteDiff(
+export function assertHessianBlocksMatchFiniteDiff(
   what: string,
   plain: (xs: Tensor[]) => Tensor,
   args: Tensor[],
-  k: number,
+  wrt: readonly number[],
   weights: Tensor,
   tol = 1e-5,
 ): void {
-  const scalar = (x: Tensor): Tensor =>
-    plain(args.map((a, i) => (i === k ? x : a)))
+  const primals = wrt.map((k) => args[k]);
+  const scalar = (...xs: Tensor[]): Tensor =>
+    plain(
+      args.map((a, m) => {
+        const p = wrt.indexOf(m);
+        return p >= 0 ? xs[p] : a;
+      }),
+    )
       .mul(weights)
       .sum();
-  const gradAt = (xs: Tensor[]): Tensor => jacrev(scalar)(xs[0]);
-  const expected = finiteDiffJacobian(gradAt, [args[k]], 0);
-  assertClose(hessian(scalar)(args[k]), expected, tol, what);
+  const argnums = wrt.map((_, p) => p);
+  const blocks = (hessian as (f: unknown, o: unknown) => (...xs: Tensor[]) => unknown)(scalar, { argnums })(
+    ...primals,
+  ) as Tensor[][];
+  wrt.forEach((kp, p) => {
+    wrt.forEach((kq, q) => {
+      const gradP = (xs: Tensor[]): Tensor =>
+        jacrev(scalar, { argnums: p })(...primals.map((x, r) => (r === q ? xs[0] : x)));
+      const expected = finiteDiffJacobian(gradP, [primals[q]], 0);
+      assertClose(blocks[p][q], expected, tol, `${what} d2/(d arg${kp} d arg${kq})`);
+    });
+  });
 }
 
 /**
@@ -126,7 +147,7 @@ export function assertArrayClose(
   relativeTo: "entry" | "max" = "entry",
 ): void {
   if (actual.length !== expected.length) {
-    throw new Error(`${what}: length ${actual.length} differs from ${expected.length}`);
+    throw new AssertionError({ message: `${what}: length ${actual.length} differs from ${expected.length}` });
   }
   let maxScale = 1;
   if (relativeTo === "max")
@@ -134,7 +155,9 @@ export function assertArrayClose(
   for (let i = 0; i < actual.length; i++) {
     const bound = tol * (relativeTo === "max" ? maxScale : 1 + Math.abs(expected[i]));
     if (!(Math.abs(actual[i] - expected[i]) <= bound)) {
-      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (tolerance ${bound})`);
+      throw new AssertionError({
+        message: `${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (tolerance ${bound})`,
+      });
     }
   }
 }

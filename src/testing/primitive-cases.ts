@@ -1,7 +1,8 @@
 // Random operands and params for every primitive: the generated cases of the rule checks
-// (src/core/rules/rules.test.ts: finite differences, batching, second derivatives) and of jit's checks
-// against eager evaluation (src/jit/jit.test.ts). The tables are total over Primitive, so a new primitive
-// does not compile until it has a case here.
+// (src/core/rules/rules.test.ts: finite differences, scalar references, batching, Hessian blocks) and of
+// the checks of jit and of structured seeds against plain evaluation (src/jit/jit.test.ts,
+// src/core/rules/sparse.test.ts). The tables are total over Primitive, so a new primitive does not
+// compile until it has a case here.
 import { Tensor } from "../tensor.js";
 import { Primitive, type CompareOp } from "../core/primitives.js";
 import type { linalgRules } from "../linalg/rules.js";
@@ -18,6 +19,14 @@ export interface Case {
   diff: number[];
   /** Whether second derivatives are checked too. */
   smooth: boolean;
+  /** Elementwise primitives: the value per element, by plain scalar maths (broadcast by the test). */
+  scalar?: (params: unknown) => (...xs: number[]) => number;
+  /** Piecewise constant (comparisons, sign): the derivative must be exactly zero, ties included. */
+  zeroDerivative?: boolean;
+  /** Operands holding indices or booleans (not differentiated, but batched by vmap like the others). */
+  integerOperands?: number[];
+  /** A fresh operand i for another example of a batch (default: a positive tensor of its shape). */
+  redraw?: (rand: Rand, i: number, args: Tensor[], params: unknown) => Tensor;
 }
 
 function int(rand: Rand, lo: number, hi: number): number {
@@ -53,13 +62,32 @@ function awayFromZero(rand: Rand, shape: number[]): Tensor {
 function indices(rand: Rand, shape: number[], bound: number): Tensor {
   return randomTensor(shape, () => int(rand, 0, bound - 1));
 }
+/** A boolean (0/1) tensor, as comparisons produce and where consumes. */
+function bits(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, () => (rand() < 0.5 ? 1 : 0));
+}
 
-function unaryCase(domain: (rand: Rand, shape: number[]) => Tensor, smooth = true): Case {
-  return { make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }), diff: [0], smooth };
+/** Values on a coarse grid (-1, -0.5, 0, 0.5, 1), so that ties and exact zeros are common. */
+function grid(rand: Rand, shape: number[]): Tensor {
+  return randomTensor(shape, () => int(rand, -2, 2) / 2);
+}
+
+function unaryCase(
+  domain: (rand: Rand, shape: number[]) => Tensor,
+  scalar: (x: number) => number,
+  smooth = true,
+): Case {
+  return {
+    make: (rand) => ({ args: [domain(rand, shapeOf(rand, 0, 3))], params: {} }),
+    diff: [0],
+    smooth,
+    scalar: () => scalar,
+  };
 }
 function binaryCase(
   left: (rand: Rand, shape: number[]) => Tensor,
   right: (rand: Rand, shape: number[]) => Tensor,
+  scalar: (a: number, b: number) => number,
   smooth = true,
 ): Case {
   return {
@@ -72,6 +100,7 @@ function binaryCase(
     },
     diff: [0, 1],
     smooth,
+    scalar: () => scalar,
   };
 }
 function reduceCase(domain: (rand: Rand, shape: number[]) => Tensor): Case {
@@ -102,46 +131,67 @@ function sliceParams(rand: Rand, shape: number[]) {
 }
 
 const ops: CompareOp[] = ["lt", "le", "gt", "ge", "eq", "ne"];
+const compareScalar: { [op in CompareOp]: (a: number, b: number) => number } = {
+  lt: (a, b) => Number(a < b),
+  le: (a, b) => Number(a <= b),
+  gt: (a, b) => Number(a > b),
+  ge: (a, b) => Number(a >= b),
+  eq: (a, b) => Number(a === b),
+  ne: (a, b) => Number(a !== b),
+};
 
 /** The linear-algebra primitives, whose cases live beside their rules in src/linalg/. */
 export type LinalgPrimitive = keyof typeof linalgRules.impl;
 
 /** The cases of every primitive outside linear algebra (whose rules are checked in src/linalg/). */
 export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
-  [Primitive.Neg]: unaryCase(gauss),
-  [Primitive.Exp]: unaryCase(gauss),
-  [Primitive.Log]: unaryCase(positive),
-  [Primitive.Log1p]: unaryCase(positive),
-  [Primitive.Sin]: unaryCase(gauss),
-  [Primitive.Cos]: unaryCase(gauss),
-  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1)),
-  [Primitive.Tanh]: unaryCase(gauss),
-  [Primitive.Sigmoid]: unaryCase(gauss),
-  [Primitive.Relu]: unaryCase(awayFromZero, false),
-  [Primitive.Softplus]: unaryCase(gauss),
-  [Primitive.Abs]: unaryCase(awayFromZero, false),
-  [Primitive.Sqrt]: unaryCase(positive),
-  [Primitive.Sign]: unaryCase(awayFromZero, false),
-  [Primitive.Add]: binaryCase(gauss, gauss),
-  [Primitive.Sub]: binaryCase(gauss, gauss),
-  [Primitive.Mul]: binaryCase(gauss, gauss),
-  [Primitive.Div]: binaryCase(gauss, awayFromZero),
-  [Primitive.Pow]: binaryCase(positive, gauss),
-  [Primitive.Maximum]: binaryCase(gauss, gauss, false),
-  [Primitive.Minimum]: binaryCase(gauss, gauss, false),
+  [Primitive.Neg]: unaryCase(gauss, (x) => -x),
+  [Primitive.Exp]: unaryCase(gauss, Math.exp),
+  [Primitive.Log]: unaryCase(positive, Math.log),
+  [Primitive.Log1p]: unaryCase(positive, Math.log1p),
+  [Primitive.Sin]: unaryCase(gauss, Math.sin),
+  [Primitive.Cos]: unaryCase(gauss, Math.cos),
+  [Primitive.Tan]: unaryCase((rand, s) => randomTensor(s, () => rand() * 2 - 1), Math.tan),
+  [Primitive.Tanh]: unaryCase(gauss, Math.tanh),
+  [Primitive.Sigmoid]: unaryCase(gauss, (x) => 1 / (1 + Math.exp(-x))),
+  [Primitive.Relu]: unaryCase(awayFromZero, (x) => Math.max(x, 0), false),
+  [Primitive.Softplus]: unaryCase(gauss, (x) => Math.log1p(Math.exp(x))),
+  [Primitive.Abs]: unaryCase(awayFromZero, Math.abs, false),
+  [Primitive.Sqrt]: unaryCase(positive, Math.sqrt),
+  [Primitive.Sign]: {
+    ...unaryCase(grid, Math.sign, false),
+    zeroDerivative: true,
+    redraw: (rand, _i, args) => grid(rand, args[0].shape),
+  },
+  [Primitive.Add]: binaryCase(gauss, gauss, (a, b) => a + b),
+  [Primitive.Sub]: binaryCase(gauss, gauss, (a, b) => a - b),
+  [Primitive.Mul]: binaryCase(gauss, gauss, (a, b) => a * b),
+  [Primitive.Div]: binaryCase(gauss, awayFromZero, (a, b) => a / b),
+  [Primitive.Pow]: binaryCase(positive, gauss, (a, b) => a ** b),
+  [Primitive.Maximum]: binaryCase(gauss, gauss, Math.max, false),
+  [Primitive.Minimum]: binaryCase(gauss, gauss, Math.min, false),
   [Primitive.Compare]: {
-    make: (rand) => ({ ...binaryCase(gauss, gauss).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
+    // Grid values: ties are frequent, so eq/ne/le/ge see both outcomes.
+    make: (rand) => ({ ...binaryCase(grid, grid, () => 0).make(rand), params: { op: ops[int(rand, 0, 5)] } }),
     diff: [0, 1],
     smooth: false,
+    scalar: (params) => compareScalar[(params as { op: CompareOp }).op],
+    zeroDerivative: true,
+    redraw: (rand, i, args) => grid(rand, args[i].shape),
   },
   [Primitive.Where]: {
     make: (rand) => {
       const shape = shapeOf(rand, 0, 3);
-      const cond = randomTensor(partner(rand, shape), () => (rand() < 0.5 ? 1 : 0));
-      return { args: [cond, gauss(rand, partner(rand, shape)), gauss(rand, shape)], params: {} };
+      return {
+        args: [bits(rand, partner(rand, shape)), gauss(rand, partner(rand, shape)), gauss(rand, shape)],
+        params: {},
+      };
     },
     diff: [1, 2],
     smooth: true,
+    scalar: () => (c, a, b) => (c !== 0 ? a : b),
+    integerOperands: [0],
+    redraw: (rand, i, args) => (i === 0 ? bits(rand, args[0].shape) : gauss(rand, args[i].shape)),
   },
   [Primitive.Sum]: reduceCase(gauss),
   [Primitive.Max]: reduceCase(gauss),
@@ -212,6 +262,11 @@ export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     },
     diff: [0],
     smooth: true,
+    integerOperands: [1],
+    redraw: (rand, i, args, params) => {
+      const { axis } = params as { axis: number };
+      return i === 1 ? indices(rand, args[1].shape, args[0].shape[axis]) : gauss(rand, args[0].shape);
+    },
   },
   [Primitive.ScatterAdd]: {
     make: (rand) => {
@@ -225,6 +280,11 @@ export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
     },
     diff: [0],
     smooth: true,
+    integerOperands: [1],
+    redraw: (rand, i, args, params) => {
+      const { axis, shape } = params as { axis: number; shape: number[] };
+      return i === 1 ? indices(rand, args[1].shape, shape[axis]) : gauss(rand, args[0].shape);
+    },
   },
   [Primitive.Matmul]: {
     make: (rand) => {

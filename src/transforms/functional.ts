@@ -1,7 +1,7 @@
 // JAX-style function transforms for reverse and forward mode: grad, valueAndGrad, vjp, jvp, hvp.
 import { type Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, GradError, ShapeError, fmtShape } from "../errors.js";
-import { type Flat, flatten } from "../core/pytree.js";
+import { type Flat, flattenArgs, flattenTree } from "../core/pytree.js";
 import { vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
 import { passCounter } from "../core/trace.js";
@@ -21,10 +21,10 @@ function gradAndValue(
   opts: ArgnumsOptions,
 ): { value: Tensor; grad: unknown } {
   const { list, single } = normArgnums(opts.argnums, args.length, op);
-  const flatIn = flatten(
+  const flatIn = flattenArgs(
     list.map((i) => args[i]),
     `${op}: argument`,
-    true,
+    list,
   );
   passCounter.forward++;
   const rec = vjpRecord((ins) => {
@@ -94,16 +94,16 @@ function checkLike(given: Flat, expected: readonly Tensor[], op: string, what: s
  */
 export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => A];
 export function vjp(f: AnyFn, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
-  const flatIn = flatten(primals, "vjp: primals", true);
+  const flatIn = flattenArgs(primals, "vjp: primal");
   passCounter.forward++;
   let flatOut: Flat | undefined;
   const rec = vjpRecord((ins) => {
-    flatOut = flatten(call(f, flatIn.rebuild(ins) as unknown[]), "vjp: the output of f");
+    flatOut = flattenTree(call(f, flatIn.rebuild(ins) as unknown[]), "vjp: the output of f");
     return flatOut.leaves;
   }, flatIn.leaves);
   const outFlat = flatOut as Flat;
   const vjpFn = (ct: unknown): unknown[] => {
-    const cts = flatten(ct, "vjp: the cotangent", true);
+    const cts = flattenTree(ct, "vjp: the cotangent", true);
     checkLike(cts, rec.primalsOut, "vjp", "the cotangent");
     return flatIn.rebuild(pullback(rec, cts.leaves)) as unknown[];
   };
@@ -119,14 +119,14 @@ export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[]): [unknown
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new ArgumentError("jvp: primals and tangents must be arrays (one entry per argument of f)");
   }
-  const flatIn = flatten(primals, "jvp: primals", true);
-  const flatT = flatten(tangents, "jvp: tangents", true);
+  const flatIn = flattenArgs(primals, "jvp: primal");
+  const flatT = flattenArgs(tangents, "jvp: tangent");
   checkLike(flatT, flatIn.leaves, "jvp", "tangents");
   passCounter.forward++;
   let flatOut: Flat | undefined;
   const r = jvpCore(
     (ins) => {
-      flatOut = flatten(call(f, flatIn.rebuild(ins) as unknown[]), "jvp: the output of f");
+      flatOut = flattenTree(call(f, flatIn.rebuild(ins) as unknown[]), "jvp: the output of f");
       return flatOut.leaves;
     },
     flatIn.leaves,
@@ -140,5 +140,8 @@ export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[]): [unknown
 /** Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed). */
 export function hvp<X>(f: (x: X) => Tensor, x: X, v: X): X;
 export function hvp(f: AnyFn, x: unknown, v: unknown): unknown {
+  // Checked here so that errors name hvp, not the jvp it is made of.
+  flattenTree(x, "hvp: x", true);
+  flattenTree(v, "hvp: v", true);
   return jvp((y: unknown) => gradAndValue("hvp", f, [y], {}).grad, [x], [v])[1];
 }

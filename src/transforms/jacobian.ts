@@ -2,7 +2,7 @@
 // forward pass), jacobian (picks one), hessian (forward over reverse).
 import type { Tensor } from "../tensor.js";
 import { ArgumentError, GradError } from "../errors.js";
-import { type Flat, flatten } from "../core/pytree.js";
+import { type Flat, flattenArgs, flattenTree } from "../core/pytree.js";
 import { type VjpRecord, vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
 import { vmapCore, vmapCoreStructured } from "../core/vmap.js";
@@ -12,7 +12,7 @@ import { sizeOf } from "../core/kernels.js";
 import {
   type AnyFn,
   call,
-  broadcastBatch,
+  expandToBatch,
   chunkRanges,
   moveAxis,
   normArgnums,
@@ -43,14 +43,14 @@ interface Prepared {
 
 function prepare(op: string, f: AnyFn, args: unknown[], argnums: JacOptions["argnums"]): Prepared {
   const { list, single } = normArgnums(argnums, args.length, op);
-  const flatIn = flatten(
+  const flatIn = flattenArgs(
     list.map((i) => args[i]),
     `${op}: argument`,
-    true,
+    list,
   );
   let flatOut: Flat | undefined;
   const run = (ins: Tensor[]): Tensor[] => {
-    flatOut = flatten(
+    flatOut = flattenTree(
       call(f, withArgs(args, list, flatIn.rebuild(ins) as unknown[])),
       `${op}: the output of f`,
     );
@@ -110,7 +110,7 @@ function overBasis(
         seeds,
         seeds.map(() => true),
         count,
-        broadcastBatch,
+        expandToBatch,
       ),
     );
     bar.tick(count);
@@ -251,5 +251,15 @@ export function hessian(
   opts: { argnums?: number | number[] } = {},
 ): (...args: unknown[]) => unknown {
   const inner = jacrev(f as (...a: unknown[]) => unknown, { argnums: opts.argnums });
-  return jacfwd(inner, { argnums: opts.argnums });
+  const outer = jacfwd(inner, { argnums: opts.argnums });
+  return (...args: unknown[]) => {
+    // Checked here so that errors name hessian, not the jacfwd and jacrev it is made of.
+    const { list } = normArgnums(opts.argnums, args.length, "hessian");
+    flattenArgs(
+      list.map((i) => args[i]),
+      "hessian: argument",
+      list,
+    );
+    return outer(...args);
+  };
 }

@@ -1,9 +1,9 @@
 // vmap: a function of one example becomes a function of a batch, in one batched pass (or a few chunks).
 import type { Tensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
-import { type Flat, flatten } from "../core/pytree.js";
+import { type Flat, flattenArgs, flattenTree } from "../core/pytree.js";
 import { vmapCore } from "../core/vmap.js";
-import { type AnyFn, broadcastBatch, call, chunkRanges, moveAxis } from "../core/transform-utils.js";
+import { type AnyFn, expandToBatch, call, chunkRanges, moveAxis } from "../core/transform-utils.js";
 import { maybeProgress } from "./progress.js";
 import { cat, narrow } from "../ops/shape.js";
 import { normDim } from "../ops/util.js";
@@ -34,11 +34,11 @@ export function vmap(f: AnyFn, opts: VmapOptions = {}): (...args: unknown[]) => 
     if (inDims.length !== args.length) {
       throw new ArgumentError(`vmap: inDims has ${inDims.length} entries for ${args.length} arguments`);
     }
-    const flatIn = flatten(args, "vmap: argument", true);
+    const flatIn = flattenArgs(args, "vmap: argument");
     // The in-dim of each leaf is its argument's.
     const leafDims: (number | null)[] = [];
     args.forEach((a, i) =>
-      flatten(a, "vmap: argument", true).leaves.forEach(() => leafDims.push(inDims[i] ?? null)),
+      flattenArgs([a], "vmap: argument", [i]).leaves.forEach(() => leafDims.push(inDims[i] ?? null)),
     );
     let size = -1;
     const leaves = flatIn.leaves.map((leaf, k) => {
@@ -57,7 +57,7 @@ export function vmap(f: AnyFn, opts: VmapOptions = {}): (...args: unknown[]) => 
     const batched = leafDims.map((d) => d !== null);
     let flatOut: Flat | undefined;
     const run = (ins: Tensor[]): Tensor[] => {
-      flatOut = flatten(call(f, flatIn.rebuild(ins) as unknown[]), "vmap: the output of f");
+      flatOut = flattenTree(call(f, flatIn.rebuild(ins) as unknown[]), "vmap: the output of f");
       return flatOut.leaves;
     };
     const ranges = chunkRanges(size, opts.chunkSize, "vmap");
@@ -66,7 +66,7 @@ export function vmap(f: AnyFn, opts: VmapOptions = {}): (...args: unknown[]) => 
     for (const [start, count] of ranges) {
       const ins =
         ranges.length === 1 ? leaves : leaves.map((l, k) => (batched[k] ? narrow(l, 0, start, count) : l));
-      parts.push(vmapCore(run, ins, batched, count, broadcastBatch));
+      parts.push(vmapCore(run, ins, batched, count, expandToBatch));
       bar.tick(count);
     }
     bar.done();

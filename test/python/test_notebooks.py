@@ -89,9 +89,12 @@ JACOBIAN_OF_THE_QUESTION = [[2, 0], [0, 2], [8, 0], [0, 16]]
 
 
 def test_the_tutorials_exist():
-    assert {"01-the-original-question.ipynb", "02-jacobians-and-hessians.ipynb", "03-seeing-derivatives.ipynb"} <= set(
-        NOTEBOOKS
-    )
+    assert {
+        "01-the-original-question.ipynb",
+        "02-jacobians-and-hessians.ipynb",
+        "03-seeing-derivatives.ipynb",
+        "05-interactive.ipynb",
+    } <= set(NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -239,3 +242,26 @@ class TestSeeingDerivatives:
         assert {p["series"] for p in points} == {"jacrev", "jacfwd"} and len(points) == 8, points
         assert all(p["y"] > 0 for p in points), "timings are positive"
         assert "<svg" in with_mime(cell, "image/svg+xml")[0]
+
+
+class TestInteractive:
+    notebook = property(lambda self: executed("05-interactive.ipynb"))
+
+    def test_the_arm_jacobian_determinant_is_l1_l2_sin_theta2(self):
+        text = stdout_of(cell_with(self.notebook, "const J0 = jacrev(hand)"))
+        found = re.search(r"det J = (-?[\d.]+)\s+l1·l2·sin\(θ2\) = (-?[\d.]+)", text)
+        assert found and found.group(1) == found.group(2), text
+
+    def test_the_sliders_show_as_a_widget_view_with_a_text_fallback(self):
+        cell = cell_with(self.notebook, "const theta1 = new widgets.FloatSlider")
+        (view,) = with_mime(cell, "application/vnd.jupyter.widget-view+json")
+        assert view["version_major"] == 2 and len(view["model_id"]) >= 16
+        assert with_mime(cell, "text/plain")[0].startswith("VBox(")
+
+    def test_the_kernel_reads_the_slider_values(self):
+        assert "kernel side: θ1 = 0.60, θ2 = 1.20" in stdout_of(cell_with(self.notebook, "kernel side:"))
+
+    def test_interact_follows_a_change_made_from_code(self):
+        assert with_mime(cell_with(self.notebook, "const ui = interact("), "application/vnd.jupyter.widget-view+json")
+        (html,) = with_mime(cell_with(self.notebook, "ui.controls.q0.value = 1.5"), "text/html")
+        assert ">12<" in html and "jacrev, q = [1.5, 1]" in html, html[:1500]

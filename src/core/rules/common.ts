@@ -57,11 +57,11 @@ export function allBatched(vals: Tensor[], batched: boolean[], size: number): Te
 }
 
 /** Batching rule of broadcasting elementwise primitives: align ranks, then apply the primitive. */
-export function broadcastBatch<P extends Primitive>(p: P): BatchRule<P> {
+export function broadcastingBatchRule<P extends Primitive>(p: P): BatchRule<P> {
   return (vals, batched, size, params) => [bind(p, alignBatched(vals, batched, size), params), true];
 }
 
 /** Batching rule of one-operand elementwise primitives: apply as is. */
-export function unaryBatch<P extends Primitive>(p: P): BatchRule<P> {
+export function unaryBatchRule<P extends Primitive>(p: P): BatchRule<P> {
   return (vals, batched, _size, params) => [bind(p, vals, params), batched[0]];
 }

@@ -8,6 +8,7 @@ import {
   add,
   div,
   eq,
+  ge,
   gt,
   log,
   lt,
@@ -31,7 +32,7 @@ import {
   unaryExpr,
   unaryLoop,
 } from "../scalar-ops.js";
-import { type RuleSet, broadcastBatch, family, sumTangents, unaryBatch } from "./common.js";
+import { type RuleSet, broadcastingBatchRule, family, sumTangents, unaryBatchRule } from "./common.js";
 
 /** Impl of a unary primitive: its own loop, compiled from its scalar template (see scalar-ops.ts). */
 function unaryImpl<P extends UnaryPrim>(p: P): ImplRule<P> {
@@ -53,7 +54,7 @@ function unary<P extends UnaryPrim>(p: P, deriv: ((x: Tensor, out: Tensor) => Te
     impl: unaryImpl(p),
     jvp: ([x], [t], out) => (t === null || deriv === null ? null : mul(t, deriv(x, out))),
     vjp: (ct, [x], out) => [deriv === null ? null : mul(ct, deriv(x, out))],
-    batch: unaryBatch(p),
+    batch: unaryBatchRule(p),
   };
 }
 
@@ -108,13 +109,29 @@ function extremum<P extends Primitive.Maximum | Primitive.Minimum>(
         needs[1] ? sumToShape(mul(ct, sub(1, m)), b.shape) : null,
       ];
     },
-    batch: broadcastBatch(p),
+    batch: broadcastingBatchRule(p),
   };
 }
 
-/** log(a) where a > 0 and 0 elsewhere: the d/db factor of a^b without a NaN at a = 0. */
-function safeLog(a: Tensor): Tensor {
-  return log(where(gt(a, 0), a, 1));
+/** True when t has values and none equals 0 (so a mask of zeros would select nothing and can be skipped). */
+function concreteNonZero(t: Tensor): boolean {
+  const d = t._data;
+  if (d === null) return false;
+  for (let i = 0; i < d.length; i++) if (d[i] === 0) return false;
+  return true;
+}
+
+// d(a^b)/da = b a^(b-1), taken as 0 where b = 0 (a^0 is constant; at a = 0 the formula is 0 * inf), as torch.
+function powGradA(a: Tensor, b: Tensor): Tensor {
+  const d = mul(b, pow(a, sub(b, 1)));
+  return concreteNonZero(b) ? d : where(eq(b, 0), 0, d);
+}
+
+// d(a^b)/db = a^b log(a): NaN for a < 0, where the derivative does not exist (torch gives NaN too), and
+// taken as 0 at a = 0 with b >= 0 (where the formula gives 0 * -inf or 1 * -inf), as torch does.
+function powGradB(a: Tensor, b: Tensor, out: Tensor): Tensor {
+  const d = mul(out, log(a));
+  return concreteNonZero(a) ? d : where(mul(eq(a, 0), ge(b, 0)), 0, d);
 }
 
 const compareImpls = Object.fromEntries(
@@ -128,7 +145,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     impl: unaryImpl(Primitive.Neg),
     jvp: (_p, [t]) => (t === null ? null : neg(t)),
     vjp: (ct) => [neg(ct)],
-    batch: unaryBatch(Primitive.Neg),
+    batch: unaryBatchRule(Primitive.Neg),
   },
   // d(e^x) = e^x dx
   [Primitive.Exp]: unary(Primitive.Exp, (_x, out) => out),
@@ -165,7 +182,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(ct, a.shape) : null,
       needs[1] ? sumToShape(ct, b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Add),
+    batch: broadcastingBatchRule(Primitive.Add),
   },
   // d(a - b) = da - db
   [Primitive.Sub]: {
@@ -175,7 +192,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(ct, a.shape) : null,
       needs[1] ? sumToShape(neg(ct), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Sub),
+    batch: broadcastingBatchRule(Primitive.Sub),
   },
   // d(a b) = da b + a db
   [Primitive.Mul]: {
@@ -185,7 +202,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(mul(ct, b), a.shape) : null,
       needs[1] ? sumToShape(mul(ct, a), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Mul),
+    batch: broadcastingBatchRule(Primitive.Mul),
   },
   // d(a / b) = da / b - (a / b) db / b
   [Primitive.Div]: {
@@ -195,18 +212,18 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[0] ? sumToShape(div(ct, b), a.shape) : null,
       needs[1] ? sumToShape(neg(div(mul(ct, out), b)), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Div),
+    batch: broadcastingBatchRule(Primitive.Div),
   },
-  // d(a^b) = b a^(b-1) da + a^b log(a) db   (log taken as 0 where a <= 0)
+  // d(a^b) = b a^(b-1) da + a^b log(a) db   (see powGradA, powGradB for the points torch special-cases)
   [Primitive.Pow]: {
     impl: binaryImpl("pow", binaryExpr.pow),
     jvp: ([a, b], [ta, tb], out) =>
-      sumTangents(out.shape, ta && mul(ta, mul(b, pow(a, sub(b, 1)))), tb && mul(tb, mul(out, safeLog(a)))),
+      sumTangents(out.shape, ta && mul(ta, powGradA(a, b)), tb && mul(tb, powGradB(a, b, out))),
     vjp: (ct, [a, b], out, _p, needs) => [
-      needs[0] ? sumToShape(mul(ct, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
-      needs[1] ? sumToShape(mul(ct, mul(out, safeLog(a))), b.shape) : null,
+      needs[0] ? sumToShape(mul(ct, powGradA(a, b)), a.shape) : null,
+      needs[1] ? sumToShape(mul(ct, powGradB(a, b, out)), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Pow),
+    batch: broadcastingBatchRule(Primitive.Pow),
   },
   // d max(a, b) = m da + (1 - m) db, m = [a > b] + [a = b] / 2
   [Primitive.Maximum]: extremum(Primitive.Maximum, gt),
@@ -217,7 +234,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     impl: ([a, b], params) => compareImpls[params.op]([a, b], params),
     jvp: () => null,
     vjp: () => [null, null],
-    batch: broadcastBatch(Primitive.Compare),
+    batch: broadcastingBatchRule(Primitive.Compare),
   },
   // d where(c, a, b) = where(c, da, db); no derivative for the condition
   [Primitive.Where]: {
@@ -238,6 +255,6 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
       needs[1] ? sumToShape(where(c, ct, 0), a.shape) : null,
       needs[2] ? sumToShape(where(c, 0, ct), b.shape) : null,
     ],
-    batch: broadcastBatch(Primitive.Where),
+    batch: broadcastingBatchRule(Primitive.Where),
   },
 });
