@@ -11,6 +11,7 @@ import { alloc, sizeOf } from "../core/kernels.js";
 import { sameShape } from "../ops/util.js";
 import { fuseGroup, isFusable } from "./fuse.js";
 import { intoKernel } from "./kernels.js";
+import { simplify } from "./rewrite.js";
 import type { Atom, Eqn, Program } from "./program.js";
 
 /** A compiled program. */
@@ -27,39 +28,82 @@ export interface Plan {
 
 type Group = { kind: "fused"; members: Eqn[] } | { kind: "prim"; eqn: Eqn };
 
-/** The live equations as steps: maximal runs of fusable equations with one output shape, and the rest. */
-function schedule(program: Program): Group[] {
-  const groups: Group[] = [];
-  let run: Eqn[] = [];
-  const flush = () => {
-    if (run.length > 0) groups.push({ kind: "fused", members: run });
-    run = [];
+interface OpenGroup {
+  members: Eqn[];
+  shape: readonly number[];
+  /** Open groups whose values this one reads (they must be emitted first). */
+  deps: Set<OpenGroup>;
+}
+
+/**
+ * The live equations as steps: fusable equations gathered into one loop per output shape, the rest as
+ * they come. A group stays open across other equations until something outside it needs one of its
+ * values (then it is emitted, after the groups it reads from), so interleaved chains of two shapes
+ * still fuse. An equation does not join a group that, through other groups, reads the equation's result.
+ */
+function schedule(program: Program, resolve: (a: Atom) => Atom): Group[] {
+  const steps: Group[] = [];
+  const open: OpenGroup[] = [];
+  const producedBy = new Map<number, OpenGroup>();
+  const emit = (g: OpenGroup) => {
+    const k = open.indexOf(g);
+    if (k < 0) return;
+    open.splice(k, 1);
+    for (const d of g.deps) emit(d);
+    steps.push({ kind: "fused", members: g.members });
+  };
+  const readsFrom = (e: Eqn): Set<OpenGroup> => {
+    const gs = new Set<OpenGroup>();
+    for (const a of e.inputs) {
+      const r = resolve(a);
+      const g = r.kind === "var" ? producedBy.get(r.id) : undefined;
+      if (g !== undefined && open.includes(g)) gs.add(g);
+    }
+    return gs;
+  };
+  const dependsOn = (g: OpenGroup, target: OpenGroup, seen = new Set<OpenGroup>()): boolean => {
+    if (g === target) return true;
+    if (seen.has(g)) return false;
+    seen.add(g);
+    return [...g.deps].some((d) => open.includes(d) && dependsOn(d, target, seen));
   };
   for (const e of program.eqns) {
     if (e.prim === Primitive.Reshape) continue; // an alias of its operand
+    const sources = readsFrom(e);
     if (!isFusable(e.prim)) {
-      flush();
-      groups.push({ kind: "prim", eqn: e });
+      for (const g of sources) emit(g);
+      steps.push({ kind: "prim", eqn: e });
       continue;
     }
-    if (run.length > 0 && !sameShape(program.shapes[run[0].out], program.shapes[e.out])) flush();
-    run.push(e);
+    const shape = program.shapes[e.out];
+    let group = open.find((g) => sameShape(g.shape, shape));
+    if (group !== undefined && [...sources].some((g) => g !== group && dependsOn(g, group as OpenGroup))) {
+      emit(group);
+      group = undefined;
+    }
+    if (group === undefined) {
+      group = { members: [], shape, deps: new Set() };
+      open.push(group);
+    }
+    group.members.push(e);
+    for (const g of sources) if (g !== group) group.deps.add(g);
+    producedBy.set(e.out, group);
   }
-  flush();
-  return groups;
+  while (open.length > 0) emit(open[0]);
+  return steps;
 }
 
 type SlotStep = { run: (slots: Float64Array[]) => void; text: string };
 
 /** Compiles a program into a plan. */
 export function compilePlan(source: Program): Plan {
-  const program = source.live();
+  const program = simplify(source);
   const shapes = program.shapes;
   // A reshape's output uses its operand's storage: resolve() gives the atom whose storage a value uses.
   const alias = new Map<number, Atom>();
   const resolve = (a: Atom): Atom => (a.kind === "var" ? (alias.get(a.id) ?? a) : a);
   for (const e of program.eqns) if (e.prim === Primitive.Reshape) alias.set(e.out, resolve(e.inputs[0]));
-  const groups = schedule(program);
+  const groups = schedule(program, resolve);
 
   // The last step reading each storage root; outputs are never recycled.
   const lastUse = new Map<number, number>();

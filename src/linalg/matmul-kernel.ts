@@ -28,6 +28,9 @@ export interface GemmOptions {
 
 // Below this many multiply-adds packing costs more than it saves: tiles read the operands in place.
 const UNPACKED_FLOPS = 16 * 16 * 16;
+// WebAssembly tiles pay for loading and storing their accumulators once per tile: with fewer k steps
+// than this, plain JavaScript tiles are faster (the arm's 5-joint products measured 2.4x faster).
+const WASM_MIN_K = 8;
 
 let kernel: WasmGemm | null = wasmGemm;
 
@@ -120,7 +123,7 @@ export function gemm(
       gemmDirect(g);
     } else if (m * n * k <= UNPACKED_FLOPS) {
       gemmUnpacked(g, a, b, c, m, k, n, g.offA, g.rsA, g.csA, g.offB, g.rsB, g.csB, g.offC, g.accumulate);
-    } else if (kernel !== null) {
+    } else if (kernel !== null && k >= WASM_MIN_K) {
       gemmWasm(kernel, g);
     } else {
       gemmBlocked(g);
@@ -144,22 +147,45 @@ export function matmulKernel(
   return c;
 }
 
-// y = A·x for a row-major m×k A and a strided vector x (B's column, step rsB): contiguous dot products.
+// y = A·x for a row-major m×k A and a strided vector x (B's column, step rsB): four rows at a time, so each
+// x element loaded serves four rows (measured 2-3x faster than one row with two accumulators).
 function gemvRows(g: StridedGemm): void {
   const { a, b: x, c: y, m, k, offA, offB: offX, rsB: incX, offC: offY, accumulate } = g;
-  for (let i = 0; i < m; i++) {
-    const row = offA + i * k;
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const r0 = offA + i * k;
+    const r1 = r0 + k;
+    const r2 = r1 + k;
+    const r3 = r2 + k;
     let s0 = 0;
     let s1 = 0;
-    let p = 0;
-    let xi = offX;
-    for (; p + 1 < k; p += 2) {
-      s0 += a[row + p] * x[xi];
-      s1 += a[row + p + 1] * x[xi + incX];
-      xi += 2 * incX;
+    let s2 = 0;
+    let s3 = 0;
+    for (let p = 0, xi = offX; p < k; p++, xi += incX) {
+      const xp = x[xi];
+      s0 += a[r0 + p] * xp;
+      s1 += a[r1 + p] * xp;
+      s2 += a[r2 + p] * xp;
+      s3 += a[r3 + p] * xp;
     }
-    if (p < k) s0 += a[row + p] * x[xi];
-    y[offY + i] = accumulate ? y[offY + i] + s0 + s1 : s0 + s1;
+    const o = offY + i;
+    if (accumulate) {
+      y[o] += s0;
+      y[o + 1] += s1;
+      y[o + 2] += s2;
+      y[o + 3] += s3;
+    } else {
+      y[o] = s0;
+      y[o + 1] = s1;
+      y[o + 2] = s2;
+      y[o + 3] = s3;
+    }
+  }
+  for (; i < m; i++) {
+    const row = offA + i * k;
+    let s = 0;
+    for (let p = 0, xi = offX; p < k; p++, xi += incX) s += a[row + p] * x[xi];
+    y[offY + i] = accumulate ? y[offY + i] + s : s;
   }
 }
 
