@@ -43,7 +43,7 @@ const WASM_KC = 256;
 const WASM_MC = MR * 20;
 // B is read as stored (row-major) up to this many columns; wider rows are packed so that the k steps of
 // a strip stay within a few pages.
-const RAW_B_MAX_COLUMNS = 512;
+const RAW_B_MAX_COLUMNS = 0;
 // The operands, packed blocks and C of one chunk stay below this many doubles (the memory never shrinks).
 const WASM_CHUNK_DOUBLES = 1 << 21;
 // Doubles after each region: strips read up to MR-1 rows or NR-1 columns past an operand's end.

@@ -149,15 +149,24 @@ export interface WasmGemm {
 /** Bytes at the start of the memory kept zero (the padding source of `pack`). */
 export const ZERO_BYTES = 64;
 
+function probeModule(): Uint8Array {
+  const probe = new FunctionBuilder("probe", []);
+  const v = probe.local(V128);
+  probe.emit(op.v128Zero, op.v128Zero, op.v128Zero, op.f64x2RelaxedMadd, op.set(v));
+  return moduleBytes([probe]);
+}
+
+/** A tiny module using f64x2.relaxed_madd, as hex: valid exactly where relaxed SIMD is on. */
+export function relaxedSimdProbe(): string {
+  return Array.from(probeModule(), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Whether this runtime validates a module that uses f64x2.relaxed_madd. */
 export function relaxedSimdAvailable(): boolean {
   const api = wasmApi();
   if (api === undefined) return false;
-  const probe = new FunctionBuilder("probe", []);
-  const v = probe.local(V128);
-  probe.emit(op.v128Zero, op.v128Zero, op.v128Zero, op.f64x2RelaxedMadd, op.set(v));
   try {
-    return api.validate(moduleBytes([probe]));
+    return api.validate(probeModule());
   } catch {
     return false;
   }
