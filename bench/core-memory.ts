@@ -33,6 +33,8 @@ export interface MemoryResult {
   size: number;
   method: string;
   peakBytes: number;
+  /** For jitted cases: the plan's buffers (kept between calls) and outputs (per call). */
+  plan?: { buffers: number; outputs: number };
 }
 
 function main(): void {
@@ -44,7 +46,13 @@ function main(): void {
       for (const c of jaclabCases(p)) {
         // A few calls first, so that the call measured runs optimised code with its caches warm.
         for (let i = 0; i < 3; i++) c.run();
-        results.push({ kind, size, method: c.method, peakBytes: peakBytes(() => void c.run()) });
+        results.push({
+          kind,
+          size,
+          method: c.method,
+          peakBytes: peakBytes(() => void c.run()),
+          plan: c.planBytes?.(),
+        });
       }
     }
   }

@@ -16,6 +16,8 @@ export interface Measurement {
   peakBytes?: number;
   /** Bytes of the Jacobian (m × n doubles, times the batch). */
   jacobianBytes?: number;
+  /** jit cases: bytes of the plan's reused buffers and of its outputs per call. */
+  plan?: { buffers: number; outputs: number };
   failure?: string;
 }
 
@@ -153,6 +155,16 @@ export function printMemory(all: Measurement[]): void {
         return `${fmtBytes(m.peakBytes)}${x}`;
       });
       console.log(pad(l, w0) + cells.map((c) => lpad(c, 20)).join(""));
+    }
+    for (const l of labels) {
+      const plans = sizes.map((n) => find(withPeak, kind, n, l));
+      if (!plans.some((m) => m?.plan !== undefined)) continue;
+      const cells = plans.map((m) => {
+        if (m?.plan === undefined || !m.jacobianBytes) return "-";
+        const total = m.plan.buffers + m.plan.outputs;
+        return `${fmtBytes(total)} (${(total / m.jacobianBytes).toFixed(1)}x)`;
+      });
+      console.log(pad(`  ${l}: plan's buffers + outputs`, w0) + cells.map((c) => lpad(c, 20)).join(""));
     }
   }
 }

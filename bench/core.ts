@@ -115,6 +115,7 @@ function jaclabMemory(into: Measurement[], problems: Problem[]): void {
     if (m === undefined || p === undefined) continue;
     m.peakBytes = r.peakBytes;
     m.jacobianBytes = p.jacobianSize * 8;
+    m.plan = r.plan;
   }
 }
 

@@ -16,7 +16,7 @@ export interface Jitted<A extends unknown[], R> {
   program(...args: A): Program;
   /** How many argument structures have been traced (one plan each). */
   readonly traces: number;
-  /** @internal The compiled plan for arguments like these. */
+  /** The compiled plan for arguments like these: its steps (`describe()`), buffer and output sizes. */
   plan(...args: A): Plan;
 }
 

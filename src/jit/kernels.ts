@@ -18,8 +18,8 @@ import {
 import { permuteData } from "../core/rules/shape.js";
 import { matmulInto } from "../linalg/matmul-rules.js";
 
-/** Writes an equation's result into `out` from its operands' storage. */
-export type IntoKernel = (ins: Float64Array[], out: Float64Array) => void;
+/** Writes an equation's result into `out` from its operands' storage; `zeroed` when out is fresh (all 0). */
+export type IntoKernel = (ins: Float64Array[], out: Float64Array, zeroed: boolean) => void;
 
 /** What a kernel is made from: the equation's primitive, params, operand shapes and constant operands. */
 export interface KernelSpec {
@@ -111,8 +111,8 @@ export function intoKernel(spec: KernelSpec): IntoKernel | null {
     case Primitive.PadSlice: {
       const { starts, steps, shape } = spec.params as PrimitiveParams[Primitive.PadSlice];
       const { base, strides } = sliceLayout(shape, starts, steps);
-      return (ins, out) => {
-        out.fill(0);
+      return (ins, out, zeroed) => {
+        if (!zeroed) out.fill(0);
         stridedScatterAdd(out, base, strides, ins[0], shapes[0]);
       };
     }
@@ -138,9 +138,10 @@ export function intoKernel(spec: KernelSpec): IntoKernel | null {
         };
       }
       const at = gatherOffsets(outShape, index.data, shapes[1], axis);
-      return (ins, out) => {
+      // A fresh output is already zero: untouched pages of a large one then cost nothing.
+      return (ins, out, zeroed) => {
         const src = ins[0];
-        out.fill(0);
+        if (!zeroed) out.fill(0);
         for (let k = 0; k < at.length; k++) out[at[k]] += src[k];
       };
     }

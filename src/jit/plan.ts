@@ -22,6 +22,8 @@ export interface Plan {
   describe(): string;
   /** Bytes of the buffers reused between steps, allocated once per plan. */
   readonly bufferBytes: number;
+  /** Bytes of the outputs, allocated on every call (kernels without a buffer of their own add theirs). */
+  readonly outputBytes: number;
   /** @internal Microseconds per step over `reps` runs on `inputs`, with each step's description. */
   profile(inputs: readonly Tensor[], reps: number): { text: string; us: number }[];
 }
@@ -177,7 +179,8 @@ export function compilePlan(source: Program): Plan {
         return;
       }
       const out = slotFor(e.out);
-      if (outputRoots.has(e.out)) fresh.push({ slot: out, size: sizeOf(shapes[e.out]) });
+      const isFresh = outputRoots.has(e.out);
+      if (isFresh) fresh.push({ slot: out, size: sizeOf(shapes[e.out]) });
       else {
         const b = take(sizeOf(shapes[e.out]));
         holder.set(e.out, b);
@@ -192,7 +195,7 @@ export function compilePlan(source: Program): Plan {
             const r = reads[j];
             ins[j] = r.value !== null ? r.value.data : slots[r.slot];
           }
-          kernel(ins, slots[out]);
+          kernel(ins, slots[out], isFresh);
         },
         text: `${e.prim} ${e.inputs.map((a) => (a.kind === "var" ? `v${a.id}` : "const")).join(" ")} -> v${e.out}`,
       });
@@ -264,6 +267,7 @@ export function compilePlan(source: Program): Plan {
     },
     describe: () => steps.map((s) => s.text).join("\n"),
     bufferBytes: sizes.reduce((a, n) => a + 8 * n, 0),
+    outputBytes: outputs.reduce((a, o) => a + 8 * sizeOf(o.shape), 0),
     profile(inputs, reps) {
       this.run(inputs);
       const us = steps.map(() => 0);

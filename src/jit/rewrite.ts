@@ -22,7 +22,8 @@ export function simplify(source: Program): Program {
       continue;
     }
     producer.set(e.out, e);
-    for (const a of e.inputs) if (a.kind === "var") reads.set(rootOf(a.id), (reads.get(rootOf(a.id)) ?? 0) + 1);
+    for (const a of e.inputs)
+      if (a.kind === "var") reads.set(rootOf(a.id), (reads.get(rootOf(a.id)) ?? 0) + 1);
   }
   for (const o of program.outputs) if (o.kind === "var") reads.set(rootOf(o.id), Infinity);
 
