@@ -156,6 +156,21 @@ export function observeBinds<T>(callback: BindObserver, fn: () => T): T {
   }
 }
 
+/** Whether an observeBinds callback is listening. */
+export function isObserved(): boolean {
+  return observers.length > 0;
+}
+
+/** Runs `fn` unobserved: work that is not the user's computation (jit tracing a program) is not shown. */
+export function unobserved<T>(fn: () => T): T {
+  const saved = observers.splice(0, observers.length);
+  try {
+    return fn();
+  } finally {
+    observers.push(...saved);
+  }
+}
+
 // ---- pass counter ----
 
 /** How many forward passes (transform evaluations of f) and backward passes ran since start-up. */

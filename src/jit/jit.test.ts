@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Tensor } from "../tensor.js";
-import type { Primitive } from "../core/primitives.js";
+import { Primitive } from "../core/primitives.js";
 import { TracerError } from "../errors.js";
 import { add, exp, mul, sin, sub, tanh, where, gt } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
@@ -17,6 +17,7 @@ import { grad } from "../transforms/functional.js";
 import { hessian, jacfwd, jacrev } from "../transforms/jacobian.js";
 import { vmap } from "../transforms/vmap.js";
 import { autograd } from "../autograd.js";
+import { graph } from "../graph/graph.js";
 import { applyPrimitive, assertClose, seededRandom } from "../testing/check.js";
 import { cases, linalgCases, type Case } from "../testing/primitive-cases.js";
 import { jit } from "./jit.js";
@@ -187,4 +188,58 @@ test("a jitted function shows its program", () => {
   assert.match(text, /tanh/);
   assert.match(text, /mul/);
   assert.match(text, /v0:\[2\]/);
+});
+
+test("loops of two shapes fuse across each other in a valid order", () => {
+  const w = randn([1, 5], { seed: 12 });
+  const c = randn([4, 5], { seed: 13 });
+  const f = (x: Tensor) => {
+    const a = sin(x); // [5]
+    const b = add(reshape(a, [1, 5]), w); // [1,5], reads a
+    const z = mul(reshape(b, [5]), exp(a)); // [5] again, reads b (which reads a)
+    const m = mul(c, reshape(z, [1, 5])); // [4,5]
+    const s = tanh(m).sum(0); // a reduction in between
+    return [mul(s, a), sub(m, 1)];
+  };
+  const x = randn([5], { seed: 14 });
+  const got = jit(f)(x) as Tensor[];
+  f(x).forEach((want, i) => assertClose(got[i], want, 1e-15, `output ${i}`));
+});
+
+test("a transposed matrix product is computed as the swapped product, batched too", () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[3, 4], [4, 5], false, false],
+    [[2, 3, 4], [2, 4, 5], false, false],
+    [[4, 3], [5, 4], true, true],
+    [[2, 4, 3], [4, 5], true, false],
+  ];
+  for (const [sa, sb, transA, transB] of cases) {
+    const a = randn(sa, { seed: 15 });
+    const b = randn(sb, { seed: 16 });
+    const f = (x: Tensor, y: Tensor) =>
+      applyPrimitive(Primitive.Matmul, [x, y], { transA, transB }).transpose(-1, -2).mul(2);
+    const jf = jit(f);
+    assertClose(jf(a, b), f(a, b), 1e-14, JSON.stringify([sa, sb, transA, transB]));
+    assert.doesNotMatch(jf.plan(a, b).describe(), /permute/, "no transpose step");
+  }
+});
+
+test("graph() draws a jitted function as the program it compiled, constants folded", () => {
+  const w = randn([3, 3], { seed: 17 });
+  const eye3 = tensor([
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ]);
+  const f = jit((x: Tensor) => sin(matmul(matmul(eye3, w), reshape(x, [3, 1]))));
+  const text = graph(f, tensor([1, 2, 3])).text;
+  assert.match(text, /sin/);
+  assert.equal(
+    (text.match(/^\s*matmul\S* \[/gm) ?? []).length,
+    1,
+    "the product of the two constants is folded",
+  );
+  // A function that calls a jitted one shows the program's primitives too.
+  const g = (x: Tensor) => f(x).mul(2);
+  assert.match(graph(g, tensor([1, 2, 3])).text, /sin/);
 });

@@ -3,7 +3,7 @@
 // transform: jit(jacrev(f)) traces the whole Jacobian computation; jacrev(jit(f)), vmap(jit(f)) and
 // jit(jit(f)) see through jit (f runs under the outer transformation and is traced by it).
 import type { Tensor } from "../tensor.js";
-import { isGradEnabled, traceDepth } from "../core/trace.js";
+import { isGradEnabled, isObserved, traceDepth, unobserved } from "../core/trace.js";
 import { flattenForJit } from "./args.js";
 import { compilePlan, type Plan } from "./plan.js";
 import type { Program } from "./program.js";
@@ -18,6 +18,20 @@ export interface Jitted<A extends unknown[], R> {
   readonly traces: number;
   /** The compiled plan for arguments like these: its steps (`describe()`), buffer and output sizes. */
   plan(...args: A): Plan;
+  /**
+   * Runs the compiled program for these arguments one primitive at a time, as eager code (what
+   * `graph(jitted, ...args)` draws).
+   */
+  interpret(...args: A): R;
+  /** The function that was jitted. */
+  readonly fn: (...args: A) => R;
+}
+
+const JITTED = Symbol("jaclab.jitted");
+
+/** True for a function made by {@link jit}. */
+export function isJitted(f: unknown): f is Jitted<unknown[], unknown> {
+  return typeof f === "function" && (f as { [JITTED]?: boolean })[JITTED] === true;
 }
 
 interface Entry {
@@ -43,11 +57,14 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> 
   const cache = new Map<string, Entry>();
   const trace = (key: string, leaves: Tensor[], rebuildArgs: (ls: readonly Tensor[]) => unknown) => {
     let rebuildOut: ((ls: readonly Tensor[]) => unknown) | undefined;
-    const { program, values } = traceProgram((ins) => {
-      const out = flattenForJit(f(...(rebuildArgs(ins) as A)));
-      rebuildOut = out.rebuild;
-      return out.leaves;
-    }, leaves);
+    // Tracing is not the user's computation: graph() and other observers see the program run instead.
+    const { program, values } = unobserved(() =>
+      traceProgram((ins) => {
+        const out = flattenForJit(f(...(rebuildArgs(ins) as A)));
+        rebuildOut = out.rebuild;
+        return out.leaves;
+      }, leaves),
+    );
     const entry: Entry = { program, plan: compilePlan(program), rebuild: rebuildOut as Entry["rebuild"] };
     if (cache.size >= MAX_TRACES) cache.delete(cache.keys().next().value as string);
     cache.set(key, entry);
@@ -59,6 +76,11 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> 
     const flat = flattenForJit(args);
     if (isGradEnabled() && flat.leaves.some((t) => t.requiresGrad)) return f(...args);
     const entry = cache.get(flat.key);
+    if (isObserved()) {
+      // Someone is watching the primitives (graph(), observeBinds): run the program as eager code.
+      const e = entry ?? trace(flat.key, flat.leaves, flat.rebuild).entry;
+      return e.rebuild(e.plan.program.evaluate(flat.leaves)) as R;
+    }
     if (entry === undefined) {
       const { entry: made, values } = trace(flat.key, flat.leaves, flat.rebuild);
       return made.rebuild(values) as R;
@@ -69,10 +91,19 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> 
     const flat = flattenForJit(args);
     return (cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry).program.live();
   };
-  const plan = (...args: A): Plan => {
+  const entryFor = (args: A): { entry: Entry; leaves: Tensor[] } => {
     const flat = flattenForJit(args);
-    return (cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry).plan;
+    return {
+      entry: cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry,
+      leaves: flat.leaves,
+    };
+  };
+  const plan = (...args: A): Plan => entryFor(args).entry.plan;
+  const interpret = (...args: A): R => {
+    const { entry, leaves } = entryFor(args);
+    return entry.rebuild(entry.plan.program.evaluate(leaves)) as R;
   };
   Object.defineProperty(jitted, "traces", { get: () => cache.size });
-  return Object.assign(jitted, { program, plan }) as Jitted<A, R>;
+  Object.defineProperty(jitted, JITTED, { value: true });
+  return Object.assign(jitted, { program, plan, interpret, fn: f }) as Jitted<A, R>;
 }

@@ -16,6 +16,8 @@ import type { Atom, Eqn, Program } from "./program.js";
 
 /** A compiled program. */
 export interface Plan {
+  /** The program it runs (rewrites applied, dead code removed). */
+  readonly program: Program;
   /** Runs the program on input tensors (the shapes it was traced with) and returns its outputs. */
   run(inputs: readonly Tensor[]): Tensor[];
   /** The steps, one line each (fused loops list their members). */
@@ -254,6 +256,7 @@ export function compilePlan(source: Program): Plan {
   }));
   const inputSlots = program.inputs.map((id) => slotFor(id));
   return {
+    program,
     run(inputs) {
       if (!allocated) {
         const store = sizes.map((n) => new Float64Array(n));

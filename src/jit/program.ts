@@ -3,6 +3,7 @@
 // tracing) held by reference. What jit replays, and what graph() draws for a jitted function.
 import type { Tensor } from "../tensor.js";
 import type { Primitive } from "../core/primitives.js";
+import { bind } from "../core/trace.js";
 import { fmtShape } from "../errors.js";
 import { formatTensor } from "../format.js";
 import { displaySymbol, type MimeBundle } from "../render/index.js";
@@ -41,6 +42,18 @@ export class Program {
       for (const a of e.inputs) if (a.kind === "var") needed.add(a.id);
     }
     return new Program(this.inputs, kept.reverse(), this.outputs, this.shapes);
+  }
+
+  /**
+   * Runs the program one primitive at a time through `bind`, like eager code: under transformations,
+   * with autograd, and observable (graph() draws a jitted function this way).
+   */
+  evaluate(inputs: readonly Tensor[]): Tensor[] {
+    const env = new Map<number, Tensor>();
+    this.inputs.forEach((id, i) => env.set(id, inputs[i]));
+    const value = (a: Atom) => (a.kind === "const" ? a.value : (env.get(a.id) as Tensor));
+    for (const e of this.eqns) env.set(e.out, bind(e.prim, e.inputs.map(value), e.params as never));
+    return this.outputs.map(value);
   }
 
   /** A readable listing, one equation per line, in the style of a JAX jaxpr. */
