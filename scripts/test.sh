@@ -33,10 +33,14 @@ node bin/jaclab.js install --prefix "$root/.jaclab-test" --name jaclab-test >/de
 export JUPYTER_PATH="$root/.jaclab-test/share/jupyter"
 export JACLAB_KERNEL_NAME=jaclab-test
 export JACLAB_HISTORY_DIR="$root/.jaclab-test/history"
-/usr/bin/python3 -m pytest test/python -q -p no:cacheprovider
+/usr/bin/python3 -m pytest test/python scripts/tutorials -q -p no:cacheprovider
 
 step "JupyterLab in a browser"
 bash scripts/setup-jupyterlab.sh
 node --test dist/test/browser/jupyterlab.browser.js dist/test/browser/widgets.browser.js
+
+step "documentation site (TypeDoc with validation as errors, nbconvert) in a browser"
+node dist/docs/build-site.js
+node --test dist/docs/site.browser.js
 
 step "done"

@@ -80,6 +80,13 @@ function cotangents(
  * result for each input is the sum over all outputs. Inputs may repeat. Without `retainGraph` the graph is
  * freed and a second pass through it throws. With `isGradsBatched`, each gradOutputs entry has a leading
  * batch dim B and each result gets one too, from a single backward pass.
+ * @example
+ * ```ts
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * autograd.grad(x.square().sum(), x); // [tensor [2, 4]]
+ * // the whole Jacobian of y in one backward pass, one cotangent per row of eye(m):
+ * autograd.grad(y, x, { gradOutputs: eye(y.size), isGradsBatched: true });
+ * ```
  */
 function grad(
   outputs: Tensor | Tensor[],
@@ -138,6 +145,7 @@ function grad(
 
 /** torch.autograd: `autograd.grad(outputs, inputs, opts)` and `autograd.backward(tensors, grads?)`. */
 export const autograd = {
+  /** The gradients of outputs with respect to inputs (torch.autograd.grad); see {@link GradOptions}. */
   grad,
   /** Calls backward on each tensor with its gradient (torch.autograd.backward). */
   backward(

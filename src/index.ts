@@ -1,4 +1,10 @@
 // jaclab's public API: tensors, operations, torch-style autograd, function transforms, renderers, graphs.
+/**
+ * The package `jaclab`: tensors, operations, torch-style autograd, function transforms (jacrev, jacfwd,
+ * jacobian, vmap, hessian...), linear algebra, and the renderers and graph diagrams that show them. The same
+ * API is in scope in every notebook cell; in a Node script, `import { tensor, jacrev } from "jaclab"`.
+ * @module jaclab
+ */
 // Wires the core together (rule tables into the trace, ops onto Tensor) before anything else runs.
 import "./setup.js";
 export { Tensor, isTensor, type TensorLike, type Dims, type GradNode, type NestedArray } from "./tensor.js";
@@ -7,6 +13,7 @@ export * from "./ops/index.js";
 export { backwardFrom } from "./core/backward.js";
 export { autograd, type GradOptions } from "./autograd.js";
 export { Primitive, type PrimitiveParams } from "./core/primitives.js";
+export type { NoParams, ReduceParams, CompareOp } from "./core/primitives.js";
 export {
   bind,
   noGrad,

@@ -19,7 +19,9 @@ export type Dims = number | number[];
 export interface GradNode {
   /** The primitive's name, e.g. "mul". */
   readonly name: string;
+  /** The primitive this node applied. */
   readonly prim: Primitive;
+  /** The primitive's params (see PrimitiveParams). */
   readonly params: unknown;
   /** The operands as the caller passed them (tensors that may have their own `gradFn`). */
   readonly inputs: readonly Tensor[];
@@ -69,8 +71,11 @@ export class Tensor {
   gradFn: GradNode | null = null;
   /** @internal Backward-sweep bookkeeping (epochs of the sweep that saw, needed, targeted, reached it). */
   _bwSeen = 0;
+  /** @internal */
   _bwNeeded = 0;
+  /** @internal */
   _bwTarget = 0;
+  /** @internal */
   _bwCt = 0;
   /** @internal The cotangent accumulated during the current backward sweep. */
   _ct: Tensor | null = null;

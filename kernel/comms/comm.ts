@@ -11,6 +11,7 @@ export interface CommMessage {
   data: Record<string, unknown>;
   /** Binary buffers that came with the message. */
   buffers: Uint8Array[];
+  /** The message's metadata (free-form, as the frontend sent it). */
   metadata: Record<string, unknown>;
   /** The msg_id of the frontend's message. */
   msgId: string;

@@ -30,3 +30,8 @@ export {
 } from "./styles.js";
 export { Interactive, interact, interactive } from "./interact.js";
 export { Widget, type Change, type Observer } from "./widget.js";
+export type { BoxOptions } from "./containers.js";
+export type { ControlSpec, InteractArgs, ValueOfSpec, ValueWidget } from "./interact.js";
+export type { LinkEnd } from "./link.js";
+export type { OutputRecord } from "./output.js";
+export type { SelectionOptions } from "./selection.js";

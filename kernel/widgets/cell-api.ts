@@ -25,7 +25,13 @@ export interface Comms {
    */
   open(targetName: string, data?: Record<string, unknown>, buffers?: (ArrayBufferView | ArrayBuffer)[]): Comm;
   /** The open comms by id, with their targets (what comm_info_request answers). */
-  list(targetName?: string): Record<string, { target_name: string }>;
+  list(targetName?: string): Record<
+    string,
+    {
+      /** The target the comm was opened on. */
+      target_name: string;
+    }
+  >;
 }
 
 /** The comms API of cells. */

@@ -13,7 +13,8 @@ const boxTraits = {
   boxStyle: oneOf(["success", "info", "warning", "danger", ""] as const, ""),
 };
 
-type BoxOptions = Partial<Omit<Traits<typeof boxTraits>, "children">>;
+/** Options of HBox and VBox besides their children: the layout, tooltip and box style. */
+export type BoxOptions = Partial<Omit<Traits<typeof boxTraits>, "children">>;
 
 /** Children in a row. @example new widgets.HBox([slider1, slider2]) */
 export class HBox extends widgetClass(controlsSpec("HBox"), boxTraits) {

@@ -22,9 +22,11 @@ const sliderCommon = {
   disabled: bool(false),
   /** Whether the value updates while the handle is dragged (else when it is released). */
   continuousUpdate: bool(true),
+  /** Horizontal or vertical. */
   orientation: oneOf(["horizontal", "vertical"] as const, "horizontal"),
   /** Whether the value is shown beside the slider. */
   readout: bool(true),
+  /** What dragging and clicking on the track do. */
   behavior: oneOf(["drag-tap", "drag-snap", "tap", "drag", "snap"] as const, "drag-tap"),
 };
 
@@ -80,9 +82,13 @@ export const intSliderTraits = {
   ...sliderCommon,
   /** The slider's value (an integer), kept inside [min, max]. */
   value: int(0),
+  /** The smallest value. */
   min: int(0),
+  /** The largest value. */
   max: int(100),
+  /** The step between values. */
   step: int(1),
+  /** The d3-format of the readout, e.g. "d". */
   readoutFormat: str("d"),
 };
 
@@ -111,7 +117,9 @@ export const floatLogSliderTraits = {
   max: float(4),
   /** The step of the exponent. */
   step: float(0.1),
+  /** The base of the logarithmic scale. */
   base: float(10),
+  /** The d3-format of the readout, e.g. ".3g". */
   readoutFormat: str(".3g"),
 };
 
@@ -135,9 +143,13 @@ export const floatRangeSliderTraits = {
   ...sliderCommon,
   /** The selected interval [low, high], inside [min, max]. */
   value: floatRange([25, 75]),
+  /** The smallest value. */
   min: float(0),
+  /** The largest value. */
   max: float(100),
+  /** The step between values. */
   step: float(0.1),
+  /** The d3-format of the readout, e.g. ".2f". */
   readoutFormat: str(".2f"),
 };
 
@@ -162,6 +174,7 @@ export class Checkbox extends widgetClass(controlsSpec("Checkbox"), {
   ...describedTraits(CheckboxStyle),
   /** Whether the box is checked. */
   value: bool(false),
+  /** Whether the control is greyed out and cannot be changed. */
   disabled: bool(false),
   /** Whether the box is indented to line up with other controls' values. */
   indent: bool(true),
@@ -173,6 +186,7 @@ const textTraits = {
   value: str(""),
   /** Shown greyed out while the field is empty. */
   placeholder: str("\u200b"),
+  /** Whether the control is greyed out and cannot be changed. */
   disabled: bool(false),
   /** Whether the value updates at each key stroke (else when the field loses focus or Enter is pressed). */
   continuousUpdate: bool(true),
@@ -193,6 +207,7 @@ export class Label extends widgetClass(controlsSpec("Label"), {
   ...describedTraits(LabelStyle),
   /** The text shown. */
   value: str(""),
+  /** Shown greyed out while there is no value. */
   placeholder: str("\u200b"),
 }) {}
 
@@ -201,6 +216,7 @@ export class HTML extends widgetClass(controlsSpec("HTML"), {
   ...describedTraits(HTMLStyle),
   /** The HTML shown. */
   value: str(""),
+  /** Shown greyed out while there is no value. */
   placeholder: str("\u200b"),
 }) {}
 
@@ -211,10 +227,13 @@ export const buttonTraits = {
   ...domTraits,
   /** The button's label. */
   description: str(""),
+  /** Whether the control is greyed out and cannot be changed. */
   disabled: bool(false),
   /** A Font Awesome icon name, e.g. "refresh". */
   icon: str(""),
+  /** A predefined look: "primary", "success", "info", "warning", "danger", or "" (plain). */
   buttonStyle: oneOf(buttonStyles, ""),
+  /** The button's style model (colours, font). */
   style: widgetRef(ButtonStyle, () => new ButtonStyle()),
 };
 
@@ -259,8 +278,11 @@ export class Play extends widgetClass(controlsSpec("Play"), {
   ...describedTraits(DescriptionStyle),
   /** The current step. */
   value: int(0),
+  /** The smallest value. */
   min: int(0),
+  /** The largest value. */
   max: int(100),
+  /** The step between values. */
   step: int(1),
   /** Milliseconds between steps. */
   interval: int(100),
@@ -268,7 +290,9 @@ export class Play extends widgetClass(controlsSpec("Play"), {
   playing: bool(false),
   /** Whether it starts again at min after max. */
   repeat: bool(false),
+  /** Whether the repeat button is shown. */
   showRepeat: bool(true),
+  /** Whether the control is greyed out and cannot be changed. */
   disabled: bool(false),
 }) {
   protected override adjust(name: string, value: unknown): unknown {

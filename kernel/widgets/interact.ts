@@ -11,7 +11,10 @@ import { TraitError } from "./traits.js";
 import { DISPLAY, Widget } from "./widget.js";
 
 /** A control interact can read: any widget with a `value`. */
-export type ValueWidget<V = unknown> = Widget & { value: V };
+export type ValueWidget<V = unknown> = Widget & {
+  /** The widget's current value. */
+  value: V;
+};
 
 /**
  * What each argument of `interact` may be: a widget with a value, or a shorthand that makes one:

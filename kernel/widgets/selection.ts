@@ -56,6 +56,7 @@ function selectionTraits<S extends TraitTable>(style: S) {
     ),
     /** The selected option's label. */
     label: kernelOnly(nullable(str(""))),
+    /** Whether the control is greyed out and cannot be changed. */
     disabled: bool(false),
   };
 }
@@ -146,6 +147,7 @@ const toggleButtonsTraits = {
   tooltips: strings(),
   /** A Font Awesome icon name per option. */
   icons: strings(),
+  /** A predefined look of the buttons: "primary", "success", "info", "warning", "danger", or "" (plain). */
   buttonStyle: oneOf(buttonStyles, ""),
 };
 

@@ -69,7 +69,10 @@ function styleSpec(name: string): ModelSpec {
   return { ...controlsSpec(name, "StyleView"), viewModule: "@jupyter-widgets/base" };
 }
 
-const description = { descriptionWidth: str("") };
+const description = {
+  /** The width of the description label: a CSS width such as "120px", or "initial". */
+  descriptionWidth: str(""),
+};
 const fonts = cssTraits([
   "fontFamily",
   "fontSize",

@@ -55,8 +55,11 @@ export type Traits<T extends TraitTable> = {
 export interface Change<V = unknown, W extends Widget = Widget> {
   /** The attribute's name (as the widget spells it, e.g. "value", "continuousUpdate"). */
   name: string;
+  /** The value before the change. */
   old: V;
+  /** The value after the change. */
   new: V;
+  /** The widget whose attribute changed. */
   owner: W;
 }
 
@@ -319,9 +322,13 @@ export class Widget {
 
   /** The model description that request_states answers with (model name, module, version and state). */
   describeModel(): {
+    /** The model's class name in the frontend's widget library, e.g. "FloatSliderModel". */
     model_name: string;
+    /** The JavaScript module that defines it, e.g. "@jupyter-widgets/controls". */
     model_module: string;
+    /** That module's version (semver range). */
     model_module_version: string;
+    /** The attributes, as the frontend names them. */
     state: Record<string, unknown>;
   } {
     return {
@@ -445,6 +452,7 @@ export class Widget {
     };
   }
 
+  /** How console.log and the notebook's text/plain show the widget: its class and attributes. */
   [inspect.custom](): string {
     return this.toString();
   }

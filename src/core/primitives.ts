@@ -105,7 +105,9 @@ export type CompareOp = "lt" | "le" | "gt" | "ge" | "eq" | "ne";
 
 /** Axes reduced by a reduction; `keepdim` keeps them as size-1 dims. Axes are non-negative and sorted. */
 export interface ReduceParams {
+  /** The axes reduced. */
   axes: number[];
+  /** Keep the reduced axes as dims of size 1. */
   keepdim: boolean;
 }
 

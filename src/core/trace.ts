@@ -174,13 +174,29 @@ export function unobserved<T>(fn: () => T): T {
 // ---- pass counter ----
 
 /** How many forward passes (transform evaluations of f) and backward passes ran since start-up. */
-export const passCounter = { forward: 0, backward: 0 };
+export const passCounter = {
+  /** Forward passes started so far. */
+  forward: 0,
+  /** Backward passes started so far. */
+  backward: 0,
+};
 
 /**
  * Runs `fn` and returns how many forward and backward passes it ran, with its value. jacrev is one
  * forward and one backward pass; jacfwd one (batched) forward pass; a loop of n grads is n of each.
+ * @example
+ * ```ts
+ * countPasses(() => jacrev(f)(x)); // { forward: 1, backward: 1, value: the Jacobian }
+ * ```
  */
-export function countPasses<T>(fn: () => T): { forward: number; backward: number; value: T } {
+export function countPasses<T>(fn: () => T): {
+  /** How many forward passes `fn` ran. */
+  forward: number;
+  /** How many backward passes `fn` ran. */
+  backward: number;
+  /** What `fn` returned. */
+  value: T;
+} {
   const f0 = passCounter.forward;
   const b0 = passCounter.backward;
   const value = fn();

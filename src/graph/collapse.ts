@@ -7,7 +7,7 @@ import { findRuns, linearChains, parallelChains, type RepeatRun } from "./repeat
  * How repeated structure is shown: `"clusters"` boxes each repeated block, `"collapse"` draws repeated
  * blocks and parallel chains once with ×k, `"none"` draws every op, and `"auto"` (the default)
  * collapses long runs (a block 4 times or more, one op 5 times or more) and boxes shorter ones, and
- * collapses everything it can when the graph is still larger than {@link autoCollapseAbove} nodes.
+ * collapses everything it can when the graph is still larger than 60 nodes.
  */
 export type RepeatMode = "auto" | "clusters" | "collapse" | "none";
 

@@ -3,6 +3,7 @@ import { adjacency, reachable, type GraphModel } from "./model.js";
 
 /** Raised when `highlight` names an output the graph does not have. */
 export class HighlightError extends RangeError {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "HighlightError";
 }
 

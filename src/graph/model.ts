@@ -19,6 +19,7 @@ export type Emphasis = "strong" | "dim";
 export interface GraphNode {
   /** Unique within its model; also the DOT node name. */
   id: string;
+  /** What the node stands for (input, op, output, a backward-pass role...). */
   kind: GraphNodeKind;
   /** Main text: the op name, the input's name, "+"... */
   label: string;
@@ -30,6 +31,7 @@ export interface GraphNode {
   detail?: string;
   /** How many identical repeated chains this node stands for (collapsed subgraphs). */
   repeat?: number;
+  /** Set by highlight: on the highlighted path (strong) or greyed out (dim). */
   emphasis?: Emphasis;
 }
 
@@ -38,25 +40,35 @@ export type GraphEdgeKind = "forward" | "backward" | "link";
 
 /** A directed edge `from -> to`, labelled with the shape of the value it carries. */
 export interface GraphEdge {
+  /** The id of the node the edge starts at. */
   from: string;
+  /** The id of the node the edge ends at. */
   to: string;
   /** Usually the shape, e.g. "[2,3]". */
   label?: string;
+  /** Forward data flow, or a backward-pass edge (drawn differently). */
   kind?: GraphEdgeKind;
+  /** Set by highlight: on the highlighted path (strong) or greyed out (dim). */
   emphasis?: Emphasis;
 }
 
 /** A group of nodes drawn inside one box (e.g. one layer of an MLP). */
 export interface GraphCluster {
+  /** Unique among the model's clusters. */
   id: string;
+  /** The text drawn at the top of the box. */
   label: string;
+  /** The ids of the nodes inside the box. */
   nodeIds: string[];
 }
 
 /** A computational graph, independent of how it is drawn. */
 export interface GraphModel {
+  /** Every node, in the order they were added. */
   nodes: GraphNode[];
+  /** Every edge, between nodes of this model. */
   edges: GraphEdge[];
+  /** Boxes grouping nodes (may be empty). */
   clusters: GraphCluster[];
   /** A caption drawn under the diagram. */
   title?: string;
@@ -64,6 +76,7 @@ export interface GraphModel {
 
 /** Raised when a graph model breaks its own invariants (an edge to an unknown node, a duplicate id). */
 export class GraphModelError extends RangeError {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "GraphModelError";
 }
 
@@ -79,6 +92,7 @@ export function emptyModel(): GraphModel {
 
 /** Builds a model node by node with fresh ids, checking that edges join known nodes. */
 export class GraphBuilder {
+  /** The model built so far. */
   readonly model: GraphModel = emptyModel();
   private readonly byId = new Map<string, GraphNode>();
   private counter = 0;
@@ -102,6 +116,7 @@ export class GraphBuilder {
     return edge;
   }
 
+  /** The node with this id, if the model has one. */
   node(id: string): GraphNode | undefined {
     return this.byId.get(id);
   }

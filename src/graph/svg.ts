@@ -3,6 +3,7 @@ import type { Viz } from "@viz-js/viz";
 
 /** Raised when Graphviz cannot lay out or render a DOT graph; the message carries Graphviz's errors. */
 export class GraphRenderError extends Error {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "GraphRenderError";
 }
 

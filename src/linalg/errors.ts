@@ -5,5 +5,6 @@
  * factor is; the message names the op and the pivot that failed (like torch.linalg.LinAlgError).
  */
 export class LinAlgError extends RangeError {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "LinAlgError";
 }

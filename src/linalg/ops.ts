@@ -106,7 +106,12 @@ export function det(A: Tensor): Tensor {
 }
 
 /** The result of {@link slogdet}: `[sign, logabsdet]`, also available by name. */
-export type SlogdetResult = [Tensor, Tensor] & { sign: Tensor; logabsdet: Tensor };
+export type SlogdetResult = [Tensor, Tensor] & {
+  /** The sign of the determinant: -1, 0 or 1. */
+  sign: Tensor;
+  /** The natural logarithm of the determinant's absolute value. */
+  logabsdet: Tensor;
+};
 
 /**
  * sign(det A) and log|det A| (torch.linalg.slogdet), accurate where det itself would overflow or

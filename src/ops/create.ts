@@ -67,6 +67,11 @@ function fill(
 /**
  * A new tensor from a number, nested arrays of numbers, a typed array or another tensor (copied).
  * `opts.shape` reshapes flat data; `opts.requiresGrad` makes it a leaf that records operations.
+ * @example
+ * ```ts
+ * const A = tensor([[1, 2], [3, 4]]);
+ * const q = tensor([1, 2], { requiresGrad: true }); // a leaf for autograd
+ * ```
  */
 export function tensor(data: NestedNumbers | ArrayLike<number> | Tensor, opts: TensorOptions = {}): Tensor {
   let values: Float64Array;
@@ -159,6 +164,7 @@ export function linspace(a: number, b: number, n: number): Tensor {
 
 /** Options of the random constructors: `seed` makes the numbers reproducible. */
 export interface RandomOptions {
+  /** The seed of the generator: the same seed gives the same numbers on every run and machine. */
   seed?: number;
 }
 
@@ -178,7 +184,13 @@ export function rand(shape: number[], opts: RandomOptions = {}): Tensor {
   return new Tensor(out, s);
 }
 
-/** Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers. */
+/**
+ * Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers.
+ * @example
+ * ```ts
+ * const W = randn([3, 4], { seed: 1 }); // the same numbers on every run
+ * ```
+ */
 export function randn(shape: number[], opts: RandomOptions = {}): Tensor {
   const s = checkShape(shape, "randn");
   const next = seededRandom(nextSeed(opts));

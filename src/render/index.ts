@@ -21,4 +21,5 @@ export {
   type FunctionChartOptions,
   type Numbers,
   type ScalarFunction,
+  type VegaLiteSpec,
 } from "./plot.js";

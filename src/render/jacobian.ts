@@ -17,6 +17,7 @@ export interface ShowJacobianOptions {
 
 /** Raised when labels do not match the Jacobian's rows or columns. */
 export class LabelError extends RangeError {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "LabelError";
 }
 

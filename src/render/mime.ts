@@ -8,11 +8,13 @@ export const displaySymbol: unique symbol = Symbol.for("Jupyter.display") as nev
 
 /** A value that knows how to show itself in a notebook. */
 export interface Displayable {
+  /** Returns the MIME bundle the notebook shows for this value. */
   [displaySymbol](): MaybePromise<MimeBundle>;
 }
 
 /** The read-only view of a tensor that renderers need: row-major float64 data and a shape. */
 export interface TensorView {
+  /** The size of each dimension. */
   readonly shape: readonly number[];
   /** Contiguous row-major values; `data.length` equals the product of `shape`. */
   readonly data: Float64Array;

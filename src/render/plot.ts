@@ -4,6 +4,7 @@ import { displaySymbol, type Displayable, type MimeBundle, type TensorView } fro
 
 /** Raised when a chart's data do not fit together (series of different lengths, an empty range). */
 export class PlotError extends RangeError {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "PlotError";
 }
 
@@ -12,8 +13,11 @@ export type Numbers = ArrayLike<number> | TensorView;
 
 /** What every chart accepts. */
 export interface ChartOptions {
+  /** A title above the chart. */
   title?: string;
+  /** The x axis title. */
   xLabel?: string;
+  /** The y axis title. */
   yLabel?: string;
   /** A logarithmic x axis (points with x ≤ 0 are left out). */
   logX?: boolean;
@@ -21,11 +25,13 @@ export interface ChartOptions {
   logY?: boolean;
   /** Plot size in pixels (default 480 × 280). */
   width?: number;
+  /** Plot height in pixels (default 280). */
   height?: number;
 }
 
 /** Data for {@link plot.line}: one x array and one y array per series. */
 export interface LineChartOptions extends ChartOptions {
+  /** The x coordinates, shared by every series. */
   x: Numbers;
   /** One series, or several by name: `{ jacrev: [...], jacfwd: [...] }`. */
   y: Numbers | Record<string, Numbers>;
@@ -37,6 +43,7 @@ export interface LineChartOptions extends ChartOptions {
 
 /** Data for {@link plot.bar}: one bar per label, grouped when there are several series. */
 export interface BarChartOptions extends ChartOptions {
+  /** The label under each bar (or group of bars). */
   labels: readonly string[];
   /** One value per label, or several series by name, drawn side by side. */
   values: Numbers | Record<string, Numbers>;
@@ -49,7 +56,12 @@ export interface FunctionChartOptions extends ChartOptions {
 }
 
 /** A scalar function to sample: it may return a number or a one-element tensor. */
-export type ScalarFunction = (x: number) => number | { item(): number };
+export type ScalarFunction = (x: number) =>
+  | number
+  | {
+      /** The value of a one-element tensor. */
+      item(): number;
+    };
 
 /**
  * A Vega-Lite v5 specification. Typed loosely on purpose: naming vega-lite's own types in the public API
@@ -89,6 +101,7 @@ export class Chart implements Displayable {
     return this.description;
   }
 
+  /** The chart's MIME bundle: Vega-Lite, SVG and a text description. */
   async [displaySymbol](): Promise<MimeBundle> {
     return {
       "application/vnd.vegalite.v5+json": this.spec,
@@ -276,4 +289,11 @@ function titled(opts: ChartOptions): string {
 }
 
 /** Charts for notebooks: `plot.line`, `plot.bar` and `plot.fn`, each returning a displayable {@link Chart}. */
-export const plot = { line, bar, fn };
+export const plot = {
+  /** A line chart of one or several series over shared x values; see {@link LineChartOptions}. */
+  line,
+  /** A bar chart, one bar per label, grouped when there are several series; see {@link BarChartOptions}. */
+  bar,
+  /** The graph of one or several scalar functions sampled over an interval. */
+  fn,
+};

@@ -16,7 +16,12 @@ export interface ProgressOptions {
   /** The notebook surface; by default the kernel's, if the code runs in one. `null` forces text. */
   host?: DisplayHost | null;
   /** The text stream used outside a notebook (default `process.stderr`). */
-  stream?: { write(text: string): unknown; isTTY?: boolean };
+  stream?: {
+    /** Writes text (no newline added). */
+    write(text: string): unknown;
+    /** True on a terminal: the bar then redraws in place; otherwise it prints a line at each quarter. */
+    isTTY?: boolean;
+  };
   /** The clock in milliseconds (default `performance.now`). */
   now?: () => number;
   /** The least time between two redraws (default 50 ms in a notebook, 100 ms on a terminal). */
@@ -155,6 +160,7 @@ export function durationText(ms: number): string {
 
 /** Options for {@link progress}. */
 export interface ProgressLoopOptions extends ProgressOptions {
+  /** The text before the bar (default "progress"). */
   label?: string;
   /** The number of items when the iterable does not say (arrays, sets and maps do). */
   total?: number;

@@ -3,6 +3,7 @@ import type { TensorView } from "./mime.js";
 
 /** Raised when a renderer is given a view whose data does not match its shape. */
 export class TensorViewError extends RangeError {
+  /** The class name, shown in tracebacks and error messages. */
   override name = "TensorViewError";
 }
 

@@ -11,6 +11,7 @@ import { sameShape } from "../ops/util.js";
 
 /** Options selecting which arguments to differentiate: a position or several (default 0). */
 export interface ArgnumsOptions {
+  /** Which arguments to differentiate with respect to: an index or several (default 0). */
   argnums?: number | number[];
 }
 
@@ -44,6 +45,10 @@ function gradAndValue(
 /**
  * The gradient of a scalar-valued f with respect to argument `argnums` (default 0): `grad(f)(x)` has x's
  * structure. Composes with every other transform (grad(grad(f)), vmap(grad(f)), jacfwd(grad(f))...).
+ * @example
+ * ```ts
+ * grad((x: Tensor) => x.square().sum())(tensor([1, 2])); // [2, 4]
+ * ```
  */
 export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
@@ -58,7 +63,13 @@ export function grad(f: AnyFn, opts: ArgnumsOptions = {}): (...args: unknown[]) 
   return (...args: unknown[]) => gradAndValue("grad", f, args, opts).grad;
 }
 
-/** Like {@link grad} but returns `[value, gradient]` from the same pass. */
+/**
+ * Like {@link grad} but returns `[value, gradient]` from the same pass.
+ * @example
+ * ```ts
+ * const [value, g] = valueAndGrad((x: Tensor) => x.square().sum())(tensor([1, 2])); // 5, [2, 4]
+ * ```
+ */
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: { argnums?: number },
@@ -91,6 +102,11 @@ function checkLike(given: Flat, expected: readonly Tensor[], op: string, what: s
 /**
  * Runs f at `primals` once and returns `[out, vjpFn]`; `vjpFn(ct)` pulls a cotangent shaped like `out`
  * back to one gradient per primal (an array), and may be called many times (or under vmap).
+ * @example
+ * ```ts
+ * const [y, pullback] = vjp((x: Tensor) => x.square(), tensor([1, 2]));
+ * pullback(tensor([1, 1])); // [tensor [2, 4]]
+ * ```
  */
 export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => A];
 export function vjp(f: AnyFn, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
@@ -113,6 +129,10 @@ export function vjp(f: AnyFn, ...primals: unknown[]): [unknown, (ct: unknown) =>
 /**
  * Forward mode: f at `primals` and the directional derivative along `tangents` (same structure),
  * returned as `[out, tangentOut]`.
+ * @example
+ * ```ts
+ * jvp((x: Tensor) => x.square(), [tensor([1, 2])], [tensor([1, 0])]); // [[1, 4], [2, 0]]
+ * ```
  */
 export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: A, tangents: A): [R, R];
 export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[]): [unknown, unknown] {
@@ -137,7 +157,13 @@ export function jvp(f: AnyFn, primals: unknown[], tangents: unknown[]): [unknown
   return [outFlat.rebuild(r.primals), outFlat.rebuild(tangentsOut)];
 }
 
-/** Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed). */
+/**
+ * Hessian-vector product H(f)(x) · v of a scalar f, by forward-over-reverse (no Hessian formed).
+ * @example
+ * ```ts
+ * hvp((x: Tensor) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 1])); // [6, 12]
+ * ```
+ */
 export function hvp<X>(f: (x: X) => Tensor, x: X, v: X): X;
 export function hvp(f: AnyFn, x: unknown, v: unknown): unknown {
   // Checked here so that errors name hvp, not the jvp it is made of.

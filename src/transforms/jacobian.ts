@@ -143,6 +143,10 @@ function reverseFromRecord(op: string, p: Prepared, rec: VjpRecord, opts: JacOpt
 /**
  * The Jacobian of f by reverse mode: one forward pass, then ONE backward pass carrying a batch of one-hot
  * cotangents (one per output element). Shape: output shape ++ input shape.
+ * @example
+ * ```ts
+ * jacrev((x: Tensor) => x.square())(tensor([1, 2])); // [[2, 0], [0, 4]]
+ * ```
  */
 export function jacrev<A extends unknown[]>(
   f: (...args: A) => Tensor,
@@ -194,6 +198,10 @@ function forwardJacobian(op: string, p: Prepared, opts: JacOptions): unknown {
 /**
  * The Jacobian of f by forward mode: ONE forward pass batched over one-hot tangents (one per input
  * element). Shape: output shape ++ input shape.
+ * @example
+ * ```ts
+ * jacfwd((x: Tensor) => x.sin())(tensor([0, 1])); // [[1, 0], [0, cos 1]]
+ * ```
  */
 export function jacfwd<A extends unknown[]>(
   f: (...args: A) => Tensor,
@@ -212,13 +220,20 @@ export function jacfwd(f: AnyFn, opts: JacOptions = {}): (...args: unknown[]) =>
 export interface JacobianOptions {
   /** "reverse" (jacrev), "forward" (jacfwd), or "auto": forward when the input is smaller than the output. */
   strategy?: "auto" | "reverse" | "forward";
+  /** Split the batch of tangents or cotangents into chunks of at most this many (bounds memory). */
   chunkSize?: number;
+  /** Show a progress bar over the chunks. */
   progress?: boolean;
 }
 
 /**
  * The Jacobian of f at x (a tensor or an array/object of tensors), shaped output ++ input. "auto" runs
  * the forward pass once, then finishes in reverse mode unless the input is smaller than the output.
+ * @example
+ * ```ts
+ * const f = (q: Tensor) => cat([q.mul(2), q.square().mul(4)], 0);
+ * jacobian(f, tensor([1, 2])); // [[2, 0], [0, 2], [8, 0], [0, 16]], forward mode (2 inputs < 4 outputs)
+ * ```
  */
 export function jacobian<X>(f: (x: X) => Tensor, x: X, opts?: JacobianOptions): Tensor;
 /** jacobian for trees: the output structure with each leaf replaced by the input structure of blocks. */
@@ -241,7 +256,13 @@ export function jacobian(f: AnyFn, x: unknown, opts: JacobianOptions = {}): unkn
   return reverseFromRecord("jacobian", p, rec, jacOpts);
 }
 
-/** The Hessian of a scalar f (forward over reverse: jacfwd(jacrev(f))), shaped input ++ input. */
+/**
+ * The Hessian of a scalar f (forward over reverse: jacfwd(jacrev(f))), shaped input ++ input.
+ * @example
+ * ```ts
+ * hessian((x: Tensor) => x.pow(3).sum())(tensor([1, 2])); // [[6, 0], [0, 12]]
+ * ```
+ */
 export function hessian<A extends unknown[]>(
   f: (...args: A) => Tensor,
   opts?: { argnums?: number },

@@ -23,6 +23,11 @@ export interface VmapOptions {
 /**
  * Vectorises f over a batch dim of its arguments: `vmap(f)(X)` equals stacking `f(x)` over the rows of X,
  * computed in one batched pass. Arguments may be tensors or arrays/objects of tensors.
+ * @example
+ * ```ts
+ * vmap((row: Tensor) => row.sum())(tensor([[1, 2], [3, 4]])); // [3, 7]
+ * vmap(jacrev(f))(batch); // one Jacobian per row of batch, in one pass
+ * ```
  */
 export function vmap<A extends unknown[], R>(f: (...args: A) => R, opts?: VmapOptions): (...args: A) => R;
 export function vmap(f: AnyFn, opts: VmapOptions = {}): (...args: unknown[]) => unknown {

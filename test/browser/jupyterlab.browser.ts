@@ -9,7 +9,8 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./chromium.js";
 import { startJupyterLab, type RunningJupyterLab } from "./jupyterlab-server.js";
 import {
   errorOutputTexts,
@@ -26,17 +27,16 @@ const fixtureName = "fixture.ipynb";
 const tutorialName = "01-the-original-question.ipynb";
 const kernelDisplayName = "TypeScript (jaclab)";
 
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 const timeouts = { serverStartMs: 90_000, notebookOpenMs: 90_000, runAllMs: 180_000, elementMs: 15_000 };
+
+/** A notebook's JSON with every code cell's outputs and execution count cleared. */
+function withoutOutputs(notebookJson: string): string {
+  const notebook = JSON.parse(notebookJson) as { cells: { cell_type: string; [key: string]: unknown }[] };
+  for (const cell of notebook.cells) {
+    if (cell.cell_type === "code") Object.assign(cell, { outputs: [], execution_count: null });
+  }
+  return JSON.stringify(notebook, null, 1);
+}
 
 /** Saves a screenshot of the first element matched and returns its path. */
 async function screenshotOf(page: Page, selector: string, file: string): Promise<string> {
@@ -49,7 +49,8 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
   await rm(artifacts, { recursive: true, force: true }); // no stale screenshot may pass for a new one
   await mkdir(artifacts, { recursive: true });
   const fixture = await readFile(join(repoRoot, "test", "browser", fixtureName), "utf8");
-  const tutorial = await readFile(join(repoRoot, "notebooks", tutorialName), "utf8");
+  // Tutorials are stored with their outputs: cleared here, so that what the checks see is what this run made.
+  const tutorial = withoutOutputs(await readFile(join(repoRoot, "notebooks", tutorialName), "utf8"));
   let server: RunningJupyterLab | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -61,7 +62,7 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       logPath: join(artifacts, "jupyterlab.log"),
       startTimeoutMs: timeouts.serverStartMs,
     });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+    browser = await launchChromium();
     // Tall enough that the largest output (the backward-pass diagram) fits: JupyterLab scrolls inside a panel,
     // so an element screenshot is clipped to the viewport.
     page = await browser.newPage({ viewport: { width: 1400, height: 2400 } });

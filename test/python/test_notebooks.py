@@ -1,42 +1,19 @@
 """Executes every tutorial notebook in notebooks/ through the real jaclab kernel (nbclient) and checks that no
 cell fails and that the outputs each tutorial is about are there: the original question's rows of [10, 18],
 the one-pass fixes, the graph diagram as SVG, heatmaps as HTML, a large Jacobian as PNG, the progress bar and
-the chart. The kernelspec named by JACLAB_KERNEL_NAME (default jaclab-test) must be installed (see
-scripts/test.sh)."""
+the chart. The tutorials are the notebooks named by the rule notebooks/NN-*.ipynb; the executions are shared with the
+reproduction check (tutorial_runs.py)."""
 
 import base64
-import functools
 import json
-import os
 import pathlib
 import re
 import struct
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
-KERNEL_NAME = os.environ.get("JACLAB_KERNEL_NAME", "jaclab-test")
-CELL_TIMEOUT_S = 180
-
-
-@functools.lru_cache(maxsize=None)
-def executed(name):
-    """The notebook after running all its cells once (shared by the tests of this module)."""
-    notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
-    client = NotebookClient(
-        notebook,
-        kernel_name=KERNEL_NAME,
-        timeout=CELL_TIMEOUT_S,
-        startup_timeout=60,
-        allow_errors=True,
-        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
-    )
-    client.execute()
-    return notebook
+from tutorial_runs import NOTEBOOK_DIR, ROOT, TUTORIALS, catalogue, executed, normalise
 
 
 def code_cells(notebook):
@@ -94,10 +71,10 @@ def test_the_tutorials_exist():
         "02-jacobians-and-hessians.ipynb",
         "03-seeing-derivatives.ipynb",
         "05-interactive.ipynb",
-    } <= set(NOTEBOOKS)
+    } <= set(TUTORIALS)
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", TUTORIALS)
 def test_notebook_runs_top_to_bottom_without_errors(name):
     notebook = executed(name)
     failures = [
@@ -112,13 +89,46 @@ def test_notebook_runs_top_to_bottom_without_errors(name):
     assert not not_run, f"cells that did not run: {not_run}"
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", TUTORIALS)
 def test_notebook_metadata_names_the_jaclab_kernel(name):
     notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
     nbformat.validate(notebook)
     spec = notebook.metadata.kernelspec
     assert (spec.name, spec.display_name, spec.language) == ("jaclab", "TypeScript (jaclab)", "typescript")
-    assert all(not cell.get("outputs") for cell in code_cells(notebook)), "tutorials are stored without outputs"
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_tutorial_is_stored_executed_in_its_normalised_form(name):
+    text = (NOTEBOOK_DIR / name).read_text(encoding="utf-8")
+    notebook = normalise.read(NOTEBOOK_DIR / name)
+    not_run = [cell.source for cell in code_cells(notebook) if cell.execution_count is None]
+    assert not not_run, f"{name} has cells stored without outputs; run `npm run notebooks`: {not_run}"
+    assert normalise.writes(normalise.normalise(notebook, name)) == text, (
+        f"{name} is not in the form `npm run notebooks` writes (execution timestamps, random ids?)"
+    )
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_stored_outputs_hold_no_absolute_paths(name):
+    texts = [
+        (index, value if isinstance(value, str) else json.dumps(value))
+        for index, cell in enumerate(code_cells(normalise.read(NOTEBOOK_DIR / name)))
+        for output in cell.outputs
+        for mime, value in [("text", output.get("text", ""))] + sorted(output.get("data", {}).items())
+        if mime != "image/png"  # base64 may spell anything
+    ]
+    texts = [(index, re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text)) for index, text in texts]
+    for path in {str(ROOT), str(pathlib.Path.home()), "/tmp/"}:
+        found = [index for index, text in texts if path in text]
+        assert not found, f"{name} stores the path {path} in the outputs of code cells {found}"
+
+
+def test_only_tutorials_by_the_naming_rule_are_tutorials(tmp_path):
+    for file in ["01-first.ipynb", "12-sparse-jacobians.ipynb", "Untitled.ipynb", "scratch.ipynb", "1-short.ipynb"]:
+        (tmp_path / file).write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "01-first-checkpoint.ipynb").write_text("{}")
+    assert [path.name for path in catalogue.tutorials(tmp_path)] == ["01-first.ipynb", "12-sparse-jacobians.ipynb"]
 
 
 class TestTheOriginalQuestion:
