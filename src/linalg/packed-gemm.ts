@@ -40,7 +40,7 @@ let packedB = new Float64Array(0);
 // Blocking inside WebAssembly memory: a k block of WASM_KC steps; A blocks of WASM_MC rows (a multiple of
 // MR) packed into strips that stay in L2 while the NR-wide B strips, one at a time, stay in L1.
 const WASM_KC = 256;
-const WASM_MC = MR * 20;
+const WASM_MC = MR * 32;
 // B is read as stored (row-major) up to this many columns; wider rows are packed so that the k steps of
 // a strip stay within a few pages.
 const RAW_B_MAX_COLUMNS = 0;
