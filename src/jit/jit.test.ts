@@ -243,3 +243,32 @@ test("graph() draws a jitted function as the program it compiled, constants fold
   const g = (x: Tensor) => f(x).mul(2);
   assert.match(graph(g, tensor([1, 2, 3])).text, /sin/);
 });
+
+test("a scaling along the inner dim is folded into the matrix product, on either side", () => {
+  const cases: [string, (x: Tensor, y: Tensor, s: Tensor) => Tensor][] = [
+    ["(X ⊙ s)·Y", (x, y, s) => matmul(mul(x, s), y)],
+    ["(s ⊙ X)·Y", (x, y, s) => matmul(mul(s, x), y)],
+    ["X·(Y ⊙ sᵀ)", (x, y, s) => matmul(x, mul(y, reshape(s, [5, 1])))],
+    ["batched", (x, y, s) => matmul(mul(reshape(x, [1, 3, 5]).add(reshape(x, [1, 3, 5])), s), y)],
+  ];
+  const x = randn([3, 5], { seed: 18 });
+  const y = randn([5, 4], { seed: 19 });
+  for (const [what, f] of cases) {
+    const s = randn([5], { seed: 20 });
+    const jf = jit(f);
+    assertClose(jf(x, y, s), f(x, y, s), 1e-14, what);
+    assert.doesNotMatch(
+      jf.plan(x, y, s).describe(),
+      /fused\[3,5\] mul|fused\[5,4\] mul/,
+      `${what}: no separate scaling`,
+    );
+    assertClose(jf(x.mul(2), y, s.neg()), f(x.mul(2), y, s.neg()), 1e-14, `${what}, second call`);
+  }
+  // A scaled operand read elsewhere too is not folded (its values are needed).
+  const g = jit((a: Tensor, b: Tensor, s: Tensor) => {
+    const scaled = mul(a, s);
+    return [matmul(scaled, b), scaled.sum()];
+  });
+  const want = [matmul(mul(x, randn([5], { seed: 20 })), y)];
+  assertClose((g(x, y, randn([5], { seed: 20 })) as Tensor[])[0], want[0], 1e-14, "shared scaling");
+});

@@ -75,6 +75,9 @@ export function intoKernel(spec: KernelSpec): IntoKernel | null {
   switch (prim) {
     case Primitive.Matmul: {
       const params = spec.params as PrimitiveParams[Primitive.Matmul];
+      // A product with k factors (a scaling folded in by absorb.ts): its third operand.
+      if (shapes.length === 3)
+        return (ins, out) => void matmulInto(ins[0], shapes[0], ins[1], shapes[1], params, out, ins[2]);
       // A product with a constant identity is the other operand (transposed if it is read transposed).
       for (const side of [0, 1]) {
         const c = consts[side];

@@ -12,7 +12,8 @@ import { sameShape } from "../ops/util.js";
 import { fuseGroup, isFusable } from "./fuse.js";
 import { intoKernel } from "./kernels.js";
 import { simplify } from "./rewrite.js";
-import type { Atom, Eqn, Program } from "./program.js";
+import { Program, type Atom, type Eqn } from "./program.js";
+import { absorbScalings } from "./absorb.js";
 
 /** A compiled program. */
 export interface Plan {
@@ -107,7 +108,10 @@ export function compilePlan(source: Program): Plan {
   const alias = new Map<number, Atom>();
   const resolve = (a: Atom): Atom => (a.kind === "var" ? (alias.get(a.id) ?? a) : a);
   for (const e of program.eqns) if (e.prim === Primitive.Reshape) alias.set(e.out, resolve(e.inputs[0]));
-  const groups = schedule(program, resolve);
+  // Scalings folded into the products that read them (see absorb.ts): the steps run these equations.
+  const shapeOfAtom = (a: Atom) => (a.kind === "var" ? shapes[a.id] : a.value.shape);
+  const eqns = absorbScalings(program.eqns, program.outputs, resolve, shapeOfAtom);
+  const groups = schedule(new Program(program.inputs, eqns, program.outputs, shapes), resolve);
 
   // The last step reading each storage root; outputs are never recycled.
   const lastUse = new Map<number, number>();

@@ -64,6 +64,32 @@ test("gemm matches the naive product for every path and transpose combination", 
   setMatmulSimd(true);
 });
 
+test("gemm with k factors computes op(A)·diag(s)·op(B) on every path", () => {
+  const rnd = centeredLcg(4);
+  for (const simd of [true, false]) {
+    setMatmulSimd(simd);
+    for (const [m, k, n] of shapes) {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          const a = randomArray(m * k, rnd);
+          const b = randomArray(k * n, rnd);
+          const s = randomArray(k, rnd);
+          // A·diag(s) as a plain matrix, stored like A.
+          const scaled = a.map((v, idx) => v * s[tA ? Math.floor(idx / m) : idx % k]);
+          const c = matmulKernel(a, b, m, k, n, { transA: tA, transB: tB, scaleK: s });
+          assertArrayClose(
+            c,
+            naive(scaled, b, m, k, n, tA, tB),
+            64e-12,
+            `scaled [${m},${k},${n}] ${tA} ${tB} ${simd}`,
+          );
+        }
+      }
+    }
+  }
+  setMatmulSimd(true);
+});
+
 test("the WebAssembly SIMD path is available on this runtime", () => {
   assert.equal(setMatmulSimd(true), true);
 });

@@ -24,6 +24,8 @@ export interface GemmOptions {
   offsetA?: number;
   offsetB?: number;
   offsetC?: number;
+  /** k factors: computes op(A)·diag(scaleK)·op(B) (the scaling happens while A is packed). */
+  scaleK?: Float64Array;
 }
 
 // Below this many multiply-adds packing costs more than it saves: tiles read the operands in place.
@@ -52,6 +54,7 @@ const layout: StridedGemm = {
   csB: 0,
   offC: 0,
   accumulate: false,
+  scale: null,
 };
 
 /** The large-size paths: WebAssembly SIMD with fused multiply-adds, with separate ones, or JavaScript. */
@@ -111,10 +114,18 @@ export function gemm(
   g.rsB = transB ? 1 : n;
   g.csB = transB ? k : 1;
   g.accumulate = opts.accumulate ?? false;
+  const scale = opts.scaleK;
   for (let t = 0; t < batch; t++) {
+    // (Reset for every item: scaleRows replaces A's description.)
+    g.a = a;
+    g.rsA = transA ? 1 : k;
+    g.csA = transA ? m : 1;
     g.offA = (opts.offsetA ?? 0) + t * strideA;
     g.offB = (opts.offsetB ?? 0) + t * strideB;
     g.offC = (opts.offsetC ?? 0) + t * strideC;
+    g.scale = scale ?? null;
+    const wasm = kernel !== null && k >= WASM_MIN_K && m >= 4 && n >= 4 && m * n * k > UNPACKED_FLOPS;
+    if (scale !== undefined && !wasm) scaleRows(g, scale);
     if (k === 0) {
       if (!g.accumulate) c.fill(0, g.offC, g.offC + m * n);
     } else if (n === 1 && !transA) {
@@ -122,15 +133,29 @@ export function gemm(
     } else if (m < 4 || n < 4) {
       gemmDirect(g);
     } else if (m * n * k <= UNPACKED_FLOPS) {
-      gemmUnpacked(g, a, b, c, m, k, n, g.offA, g.rsA, g.csA, g.offB, g.rsB, g.csB, g.offC, g.accumulate);
-    } else if (kernel !== null && k >= WASM_MIN_K) {
-      gemmWasm(kernel, g);
+      gemmUnpacked(g, g.a, b, c, m, k, n, g.offA, g.rsA, g.csA, g.offB, g.rsB, g.csB, g.offC, g.accumulate);
+    } else if (wasm) {
+      gemmWasm(kernel as WasmGemm, g);
     } else {
       gemmBlocked(g);
     }
   }
   // Drop the operands so that the shared description does not keep them alive.
   g.a = g.b = g.c = NO_DATA;
+  g.scale = null;
+}
+
+// For the JavaScript paths: op(A)·diag(s) formed as a new row-major A (its description updated).
+function scaleRows(g: StridedGemm, s: Float64Array): void {
+  const { a, m, k, offA, rsA, csA } = g;
+  const scaled = new Float64Array(m * k);
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) scaled[i * k + p] = a[offA + i * rsA + p * csA] * s[p];
+  g.a = scaled;
+  g.offA = 0;
+  g.rsA = k;
+  g.csA = 1;
+  g.scale = null;
 }
 
 /** Returns a new Float64Array holding op(A)·op(B) for (batched) row-major operands; see {@link gemm}. */

@@ -59,7 +59,8 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
 
 /**
  * op(A)·op(B) of operands with valid shapes (see matmulImpl) written into `out` (the broadcast batch of
- * n×m results), with no identity shortcut: the kernel behind the impl, and jit's matmul step.
+ * n×m results), with no identity shortcut: the kernel behind the impl, and jit's matmul step (which may
+ * pass k factors: op(A)·diag(scaleK)·op(B), an elementwise scaling folded into the product).
  */
 export function matmulInto(
   aData: Float64Array,
@@ -68,6 +69,7 @@ export function matmulInto(
   bShape: readonly number[],
   { transA, transB }: MatmulParams,
   out: Float64Array,
+  scaleK?: Float64Array,
 ): Float64Array {
   const r = aShape.length;
   const [n, k] = transA ? [aShape[r - 1], aShape[r - 2]] : [aShape[r - 2], aShape[r - 1]];
@@ -76,7 +78,7 @@ export function matmulInto(
   const bBatch = bShape.slice(0, -2);
   const batch = broadcastShapes(aBatch, bBatch) as number[];
   const count = sizeOf(batch);
-  const flags = { transA: transA === true, transB: transB === true };
+  const flags = { transA: transA === true, transB: transB === true, ...(scaleK ? { scaleK } : {}) };
   if (count === 1) {
     gemm(aData, bData, out, n, k, m, flags);
     return out;

@@ -30,6 +30,8 @@ export interface StridedGemm {
   offC: number;
   /** Add into C instead of overwriting it. */
   accumulate: boolean;
+  /** k factors, or null: the product is op(A)·diag(scale)·op(B) (wasm path only). */
+  scale: Float64Array | null;
 }
 
 const packedA = new Float64Array((MC + 4) * KC);
@@ -115,14 +117,17 @@ function chunk(
   const mPad = roundUp(mc, MR);
   const nPad = roundUp(nc, NR);
   const kb = Math.min(kc, WASM_KC);
-  // Layout in doubles: zero word(s), A as stored, B as stored, packed A block, packed B panel, C block.
-  const ra = ZERO_BYTES / 8;
+  // Layout in doubles: zero word(s), the k factors, A as stored, B as stored, packed A block, packed B
+  // panel, C block.
+  const rs0 = ZERO_BYTES / 8;
+  const ra = rs0 + (g.scale === null ? 0 : kc);
   const rb = ra + mc * kc + SLACK;
   const pa = rb + kc * nc + SLACK;
   const pb = pa + WASM_MC * kb;
   const rc = pb + (rawB ? 0 : kb * nPad);
   const mem = kernel.reserve((rc + mPad * nPad) * 8);
   // A as stored: mc×kc rows (row stride kc), or for op(A) = A^T the kc×mc rows of the stored matrix.
+  if (g.scale !== null) mem.set(g.scale.subarray(p0, p0 + kc), rs0);
   if (transA) copyRows(mem, ra, g.a, g.offA + p0 * g.csA + i0, g.csA, kc, mc);
   else copyRows(mem, ra, g.a, g.offA + i0 * g.rsA + p0, g.rsA, mc, kc);
   if (transB) copyRows(mem, rb, g.b, g.offB + j0 * g.csB + p0, g.csB, nc, kc);
@@ -142,7 +147,14 @@ function chunk(
     for (let ib = 0; ib < mc; ib += WASM_MC) {
       const rows = Math.min(WASM_MC, mc - ib);
       let ap: number, aStrip: number, lda: number;
-      if (transA) {
+      if (g.scale !== null) {
+        // Scaled: always packed, each element times its k factor.
+        const [src, rs, cs] = transA
+          ? [(ra + q0 * mc + ib) * 8, 8, mc * 8]
+          : [(ra + ib * kc + q0) * 8, kc * 8, 8];
+        kernel.packAScaled(src, rs, cs, pa * 8, rows, kq, (rs0 + q0) * 8);
+        [ap, aStrip, lda] = [pa * 8, kq * MR * 8, MR * 8];
+      } else if (transA) {
         [ap, aStrip, lda] = [(ra + q0 * mc + ib) * 8, MR * 8, mc * 8];
       } else {
         kernel.packA((ra + ib * kc + q0) * 8, kc * 8, 8, pa * 8, rows, kq);

@@ -60,6 +60,7 @@ export const op = {
   f64Load: (offset = 0) => [0x2b, ...mem(3, offset)],
   f64Store: (offset = 0) => [0x39, ...mem(3, offset)],
   f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  f64Mul: [0xa2],
   v128Load: (offset = 0) => [...simd(0x00), ...mem(4, offset)],
   v128Load64Splat: (offset = 0) => [...simd(0x0a), ...mem(3, offset)],
   v128Store: (offset = 0) => [...simd(0x0b), ...mem(4, offset)],

@@ -7,7 +7,7 @@
 // The multiply-add is the relaxed-SIMD fused f64x2.relaxed_madd where the runtime accepts it (Node 20
 // with --experimental-wasm-relaxed-simd, later runtimes by default), detected by validating a tiny module,
 // else a multiply and an add. Absent WebAssembly SIMD altogether, `wasmGemm` is null.
-import { FunctionBuilder, I32, V128, instantiate, moduleBytes, op, wasmApi } from "./wasm-encoder.js";
+import { F64, FunctionBuilder, I32, V128, instantiate, moduleBytes, op, wasmApi } from "./wasm-encoder.js";
 
 // The register tile: MR rows × NR columns of C in MR·NR/2 two-lane accumulators. V8 hoists every load of a
 // k step ahead of its multiply-adds, so accumulators + NR/2 B vectors + MR splats of A must fit in the 15
@@ -92,14 +92,16 @@ function tilesFunction(fused: boolean): FunctionBuilder {
 }
 
 /**
- * pack(src, rs, cs, dst, lines, kc): line l, element q is at src + l·rs + q·cs (bytes); writes strips of
- * `width` lines, dst[strip][q][w] contiguous, kc elements per line, zeros past the last line. Lines past
- * the end read the zero word at address 0 with step 0, so full and partial strips share one loop.
+ * pack(src, rs, cs, dst, lines, kc[, scale]): line l, element q is at src + l·rs + q·cs (bytes); writes
+ * strips of `width` lines, dst[strip][q][w] contiguous, kc elements per line, zeros past the last line.
+ * Lines past the end read the zero word at address 0 with step 0, so full and partial strips share one
+ * loop. The scaled variant multiplies element q by the double at scale + 8q.
  */
-function packFunction(exportName: string, width: number): FunctionBuilder {
-  const f = new FunctionBuilder(exportName, new Array(6).fill(I32));
-  const [src, rs, cs, dst, lines, kc] = f.params.map((_, i) => i);
-  const [line, q, d, left] = Array.from({ length: 4 }, () => f.local(I32));
+function packFunction(exportName: string, width: number, scaled = false): FunctionBuilder {
+  const f = new FunctionBuilder(exportName, new Array(scaled ? 7 : 6).fill(I32));
+  const [src, rs, cs, dst, lines, kc, scale] = f.params.map((_, i) => i);
+  const [line, q, d, left, sp] = Array.from({ length: 5 }, () => f.local(I32));
+  const factor = scaled ? f.local(F64) : -1;
   const ptr = Array.from({ length: width }, () => f.local(I32));
   const stepOf = Array.from({ length: width }, () => f.local(I32));
   f.emit(op.get(dst), op.set(d), op.i32(0), op.set(line));
@@ -113,12 +115,18 @@ function packFunction(exportName: string, width: number): FunctionBuilder {
       f.emit(op.set(ptr[w]), op.get(cs), op.set(stepOf[w]), op.end);
     }
     f.emit(op.i32(0), op.set(q));
+    if (scaled) f.emit(op.get(scale), op.set(sp));
     f.forLoop(q, op.get(kc), op.i32(1), () => {
+      // Scaled: element q of every line times scale[q] (op(A)·diag(scale), applied while packing A).
+      if (scaled) f.emit(op.get(sp), op.f64Load(), op.set(factor));
       for (let w = 0; w < width; w++) {
-        f.emit(op.get(d), op.get(ptr[w]), op.f64Load(), op.f64Store(8 * w));
+        f.emit(op.get(d), op.get(ptr[w]), op.f64Load());
+        if (scaled) f.emit(op.get(factor), op.f64Mul);
+        f.emit(op.f64Store(8 * w));
         f.addTo(ptr[w], op.get(stepOf[w]));
       }
       f.addTo(d, op.i32(8 * width));
+      if (scaled) f.addTo(sp, op.i32(8));
     });
   });
   return f;
@@ -149,6 +157,16 @@ export interface WasmGemm {
   packA(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
   /** Packs lines into NR-wide strips. */
   packB(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
+  /** Packs lines into MR-wide strips, element q times the double at `scale` + 8q. */
+  packAScaled(
+    src: number,
+    rs: number,
+    cs: number,
+    dst: number,
+    lines: number,
+    kc: number,
+    scale: number,
+  ): void;
 }
 
 /** Bytes at the start of the memory kept zero (the padding source of `pack`). */
@@ -178,7 +196,12 @@ export function relaxedSimdAvailable(): boolean {
 }
 
 function build(fused: boolean): WasmGemm | null {
-  const bytes = moduleBytes([tilesFunction(fused), packFunction("packA", MR), packFunction("packB", NR)]);
+  const bytes = moduleBytes([
+    tilesFunction(fused),
+    packFunction("packA", MR),
+    packFunction("packB", NR),
+    packFunction("packAScaled", MR, true),
+  ]);
   const made = instantiate(bytes);
   if (made === null) return null;
   const { exports, memory } = made;
@@ -193,6 +216,7 @@ function build(fused: boolean): WasmGemm | null {
     tiles: exports.tiles as WasmGemm["tiles"],
     packA: exports.packA as WasmGemm["packA"],
     packB: exports.packB as WasmGemm["packB"],
+    packAScaled: exports.packAScaled as WasmGemm["packAScaled"],
   };
 }
 
