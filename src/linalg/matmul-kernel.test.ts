@@ -38,6 +38,10 @@ const shapes: [number, number, number][] = [
   [130, 37, 9],
   [5, 260, 131],
   [9, 2, 2100],
+  // matrix-vector products large enough for the WebAssembly path, odd k and rows included
+  [40, 50, 1],
+  [33, 65, 1],
+  [5, 301, 1],
 ];
 
 test("gemm matches the naive product for every path and transpose combination", () => {
@@ -100,6 +104,7 @@ test("gemm accumulates into C when asked", () => {
     [6, 5, 4],
     [40, 40, 40],
     [100, 300, 90],
+    [33, 65, 1],
   ] as const) {
     const a = randomArray(m * k, rnd);
     const b = randomArray(k * n, rnd);

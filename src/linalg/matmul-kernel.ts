@@ -2,7 +2,7 @@
 // (direct loops for tiny and matrix-vector shapes, unpacked 4x4 tiles for small ones, the packed blocked
 // path of ./packed-gemm.ts for large ones), with transposed operands and a batch loop so autodiff rules
 // can form A^T·B and A·B^T without materialising a transpose.
-import { wasmGemm, wasmGemmFused, wasmGemmPlain, type WasmGemm } from "./wasm-gemm.js";
+import { ZERO_BYTES, wasmGemm, wasmGemmFused, wasmGemmPlain, type WasmGemm } from "./wasm-gemm.js";
 import { gemmBlocked, gemmWasm, type StridedGemm } from "./packed-gemm.js";
 
 /** Layout and batching options of {@link gemm}. All strides and offsets count elements, not bytes. */
@@ -33,6 +33,10 @@ const UNPACKED_FLOPS = 16 * 16 * 16;
 // WebAssembly tiles pay for loading and storing their accumulators once per tile: with fewer k steps
 // than this, plain JavaScript tiles are faster (the arm's 5-joint products measured 2.4x faster).
 const WASM_MIN_K = 8;
+// From this many elements of A on, a matrix-vector product copies A into WebAssembly memory and runs
+// there (JavaScript's typed-array loop re-checks each array on every access: 64×64 measured 9 µs in
+// JavaScript against 3 µs copy included).
+const GEMV_WASM_ELEMENTS = 1024;
 
 let kernel: WasmGemm | null = wasmGemm;
 
@@ -129,7 +133,8 @@ export function gemm(
     if (k === 0) {
       if (!g.accumulate) c.fill(0, g.offC, g.offC + m * n);
     } else if (n === 1 && !transA) {
-      gemvRows(g);
+      if (kernel !== null && m * k >= GEMV_WASM_ELEMENTS && g.rsB === 1) gemvWasm(kernel, g);
+      else gemvRows(g);
     } else if (m < 4 || n < 4) {
       gemmDirect(g);
     } else if (m * n * k <= UNPACKED_FLOPS) {
@@ -212,6 +217,20 @@ function gemvRows(g: StridedGemm): void {
     for (let p = 0, xi = offX; p < k; p++, xi += incX) s += a[row + p] * x[xi];
     y[offY + i] = accumulate ? y[offY + i] + s : s;
   }
+}
+
+// y = A·x in WebAssembly memory: A and x copied in, y copied (or added) out.
+function gemvWasm(kernel: WasmGemm, g: StridedGemm): void {
+  const { a, b: x, c: y, m, k, offA, offB, offC, accumulate } = g;
+  const ra = ZERO_BYTES / 8;
+  const rx = ra + m * k;
+  const ry = rx + k + 2;
+  const mem = kernel.reserve((ry + m + 2) * 8);
+  mem.set(a.subarray(offA, offA + m * k), ra);
+  mem.set(x.subarray(offB, offB + k), rx);
+  kernel.gemv(ra * 8, rx * 8, ry * 8, m, k);
+  if (!accumulate) y.set(mem.subarray(ry, ry + m), offC);
+  else for (let i = 0; i < m; i++) y[offC + i] += mem[ry + i];
 }
 
 // Small products: one pass over C; for plain row-major B the i-p-j order streams rows of B and C.

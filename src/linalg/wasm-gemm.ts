@@ -132,6 +132,76 @@ function packFunction(exportName: string, width: number, scaled = false): Functi
   return f;
 }
 
+/**
+ * gemv(a, x, y, m, k): y[i] = sum_p a[i·k + p]·x[p] for a row-major m×k A (byte offsets): four rows at a
+ * time, two k steps per multiply-add, the odd step and rows by themselves.
+ */
+function gemvFunction(fused: boolean): FunctionBuilder {
+  const f = new FunctionBuilder("gemv", new Array(5).fill(I32));
+  const [a, x, y, m, k] = f.params.map((_, i) => i);
+  const [i, p, xp, rowBytes] = Array.from({ length: 4 }, () => f.local(I32));
+  const ap = Array.from({ length: 4 }, () => f.local(I32));
+  const acc = Array.from({ length: 4 }, () => f.local(V128));
+  const xv = f.local(V128);
+  const sum = f.local(F64);
+  f.emit(op.get(k), op.i32(8), op.i32Mul, op.set(rowBytes), op.i32(0), op.set(i));
+  const rows = (count: number, step: number[]) => {
+    f.emit(op.block, op.loop, op.get(i), op.i32(count), op.i32Add, op.get(m), op.i32GtS, op.brIf(1));
+    // ap[r] = a + (i + r)·k·8
+    f.emit(op.get(a), op.get(i), op.get(rowBytes), op.i32Mul, op.i32Add, op.set(ap[0]));
+    for (let r = 1; r < count; r++) f.emit(op.get(ap[r - 1]), op.get(rowBytes), op.i32Add, op.set(ap[r]));
+    for (let r = 0; r < count; r++) f.emit(op.v128Zero, op.set(acc[r]));
+    f.emit(op.get(x), op.set(xp), op.i32(0), op.set(p));
+    f.emit(op.block, op.loop, op.get(p), op.i32(2), op.i32Add, op.get(k), op.i32GtS, op.brIf(1));
+    f.emit(op.get(xp), op.v128Load(), op.set(xv));
+    for (let r = 0; r < count; r++) {
+      if (fused)
+        f.emit(op.get(ap[r]), op.v128Load(), op.get(xv), op.get(acc[r]), op.f64x2RelaxedMadd, op.set(acc[r]));
+      else
+        f.emit(
+          op.get(acc[r]),
+          op.get(ap[r]),
+          op.v128Load(),
+          op.get(xv),
+          op.f64x2Mul,
+          op.f64x2Add,
+          op.set(acc[r]),
+        );
+      f.addTo(ap[r], op.i32(16));
+    }
+    f.addTo(xp, op.i32(16));
+    f.emit(op.get(p), op.i32(2), op.i32Add, op.set(p), op.br(0), op.end, op.end);
+    for (let r = 0; r < count; r++) {
+      f.emit(
+        op.get(acc[r]),
+        op.f64x2ExtractLane(0),
+        op.get(acc[r]),
+        op.f64x2ExtractLane(1),
+        op.f64Add,
+        op.set(sum),
+      );
+      // the odd last k step
+      f.emit(op.get(p), op.get(k), op.i32LtS, op.if);
+      f.emit(
+        op.get(sum),
+        op.get(ap[r]),
+        op.f64Load(),
+        op.get(xp),
+        op.f64Load(),
+        op.f64Mul,
+        op.f64Add,
+        op.set(sum),
+      );
+      f.emit(op.end);
+      f.emit(op.get(y), op.get(i), op.i32(8), op.i32Mul, op.i32Add, op.get(sum), op.f64Store(8 * r));
+    }
+    f.emit(step, op.br(0), op.end, op.end);
+  };
+  rows(4, [...op.get(i), ...op.i32(4), ...op.i32Add, ...op.set(i)]);
+  rows(1, [...op.get(i), ...op.i32(1), ...op.i32Add, ...op.set(i)]);
+  return f;
+}
+
 /** The generated kernels bound to their memory; views are re-created whenever the memory grows. */
 export interface WasmGemm {
   /** Whether the multiply-adds are fused (relaxed SIMD). */
@@ -157,6 +227,8 @@ export interface WasmGemm {
   packA(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
   /** Packs lines into NR-wide strips. */
   packB(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
+  /** See {@link gemvFunction}. */
+  gemv(a: number, x: number, y: number, m: number, k: number): void;
   /** Packs lines into MR-wide strips, element q times the double at `scale` + 8q. */
   packAScaled(
     src: number,
@@ -201,6 +273,7 @@ function build(fused: boolean): WasmGemm | null {
     packFunction("packA", MR),
     packFunction("packB", NR),
     packFunction("packAScaled", MR, true),
+    gemvFunction(fused),
   ]);
   const made = instantiate(bytes);
   if (made === null) return null;
@@ -217,6 +290,7 @@ function build(fused: boolean): WasmGemm | null {
     packA: exports.packA as WasmGemm["packA"],
     packB: exports.packB as WasmGemm["packB"],
     packAScaled: exports.packAScaled as WasmGemm["packAScaled"],
+    gemv: exports.gemv as WasmGemm["gemv"],
   };
 }
 
