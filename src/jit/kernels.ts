@@ -121,7 +121,10 @@ export function intoKernel(spec: KernelSpec): IntoKernel | null {
     }
     case Primitive.Concat: {
       const { axis } = spec.params as PrimitiveParams[Primitive.Concat];
-      const parts = shapes.map((shape) => ({ data: new Float64Array(0), shape }));
+      const parts: { data: Float64Array; shape: readonly number[] }[] = shapes.map((shape) => ({
+        data: new Float64Array(0),
+        shape,
+      }));
       return (ins, out) => {
         for (let j = 0; j < parts.length; j++) parts[j].data = ins[j];
         concatData(parts, axis, out);

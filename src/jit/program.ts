@@ -9,13 +9,29 @@ import { formatTensor } from "../format.js";
 import { displaySymbol, type MimeBundle } from "../render/index.js";
 
 /** An operand of an equation: a variable of the program, or a constant tensor. */
-export type Atom = { kind: "var"; id: number } | { kind: "const"; value: Tensor };
+export type Atom =
+  | {
+      /** A variable. */
+      kind: "var";
+      /** Its number (its shape is `program.shapes[id]`). */
+      id: number;
+    }
+  | {
+      /** A constant: a tensor captured from outside, or folded while tracing. */
+      kind: "const";
+      /** The constant's value. */
+      value: Tensor;
+    };
 
 /** One primitive application: `out = prim(inputs; params)`. */
 export interface Eqn {
+  /** The primitive applied. */
   prim: Primitive;
+  /** Its params (the metadata of the application, as `bind` takes them). */
   params: unknown;
+  /** Its operands. */
   inputs: Atom[];
+  /** The variable it defines. */
   out: number;
 }
 
@@ -24,7 +40,9 @@ export class Program {
   constructor(
     /** The variable of each input leaf, in order. */
     readonly inputs: number[],
+    /** The equations, in evaluation order. */
     readonly eqns: Eqn[],
+    /** What the program returns, one atom per output leaf. */
     readonly outputs: Atom[],
     /** The shape of each variable, by id. */
     readonly shapes: number[][],
