@@ -272,3 +272,16 @@ test("a scaling along the inner dim is folded into the matrix product, on either
   const want = [matmul(mul(x, randn([5], { seed: 20 })), y)];
   assertClose((g(x, y, randn([5], { seed: 20 })) as Tensor[])[0], want[0], 1e-14, "shared scaling");
 });
+
+test("repeated equations are computed once, and products with ones are reshapes", () => {
+  const f = jit((x: Tensor) => {
+    const a = mul(x, sin(x));
+    const b = mul(x, sin(x)); // the same as a
+    return add(add(a, b), mul(tensor([[1, 1, 1]]), x));
+  });
+  const x = tensor([0.5, 1, 2]);
+  assertClose(f(x), add(mul(x, sin(x)).mul(2), x).reshape([1, 3]), 1e-15);
+  const eqns = f.program(x).eqns.map((e) => e.prim);
+  assert.equal(eqns.filter((p) => p === "sin").length, 1, `one sin in ${eqns.join(" ")}`);
+  assert.equal(eqns.filter((p) => p === "mul").length, 1, `one mul in ${eqns.join(" ")}`);
+});

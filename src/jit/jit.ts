@@ -12,7 +12,10 @@ import { traceProgram } from "./trace.js";
 /** A jitted function: call it like f; `program(...args)` shows what it traced for such arguments. */
 export interface Jitted<A extends unknown[], R> {
   (...args: A): R;
-  /** The traced program for arguments like these, dead code removed (tracing them if no call has yet). */
+  /**
+   * The program jit runs for arguments like these (tracing them if no call has yet): the traced
+   * primitives with constants folded, dead code removed and the rewrites applied.
+   */
   program(...args: A): Program;
   /** How many argument structures have been traced (one plan each). */
   readonly traces: number;
@@ -35,7 +38,6 @@ export function isJitted(f: unknown): f is Jitted<unknown[], unknown> {
 }
 
 interface Entry {
-  program: Program;
   plan: Plan;
   rebuild: (leaves: readonly Tensor[]) => unknown;
 }
@@ -65,7 +67,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> 
         return out.leaves;
       }, leaves),
     );
-    const entry: Entry = { program, plan: compilePlan(program), rebuild: rebuildOut as Entry["rebuild"] };
+    const entry: Entry = { plan: compilePlan(program), rebuild: rebuildOut as Entry["rebuild"] };
     if (cache.size >= MAX_TRACES) cache.delete(cache.keys().next().value as string);
     cache.set(key, entry);
     return { entry, values };
@@ -89,7 +91,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> 
   };
   const program = (...args: A): Program => {
     const flat = flattenForJit(args);
-    return (cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry).program.live();
+    return (cache.get(flat.key) ?? trace(flat.key, flat.leaves, flat.rebuild).entry).plan.program;
   };
   const entryFor = (args: A): { entry: Entry; leaves: Tensor[] } => {
     const flat = flattenForJit(args);
