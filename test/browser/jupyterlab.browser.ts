@@ -155,6 +155,25 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       await bar.screenshot({ path: join(artifacts, "progress.png"), timeout: timeouts.elementMs });
     });
 
+    await t.test("a jitted gradient runs and graph() draws the program jit compiled", async () => {
+      const printed = openedPage
+        .locator(".jp-OutputArea-output")
+        .filter({ hasText: /jit gradient: tensor\(\[/ });
+      await printed.first().waitFor({ timeout: timeouts.elementMs });
+      const image = outputsOfType(openedPage, "image/svg+xml").locator("img").last();
+      await image.waitFor({ timeout: timeouts.elementMs });
+      assert.ok(await imageLoaded(image), "the SVG <img> did not load");
+      const svg = await imageSource(image);
+      assert.match(svg, /the program jit compiled/, "the last diagram is not the jit program's");
+      assert.match(svg, />sin</, "the program's sin is not drawn");
+      assert.match(svg, />cos</, "the program's cos (the derivative) is not drawn");
+      await screenshotOf(
+        openedPage,
+        '.jp-OutputArea-output[data-mime-type="image/svg+xml"]',
+        "jit-program.png",
+      );
+    });
+
     await t.test("the original-question tutorial runs in JupyterLab and shows rows of [10, 18]", async () => {
       await openNotebook(openedPage, { ...where, name: tutorialName }, timeouts.notebookOpenMs);
       await runAllCells(openedPage, kernelDisplayName, timeouts.runAllMs);
