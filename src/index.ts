@@ -41,3 +41,18 @@ export { Program, type Eqn, type Atom } from "./jit/program.js";
 export * from "./linalg/index.js";
 export * from "./render/index.js";
 export * from "./graph/index.js";
+// sparse differentiation: detection, sparse Jacobians and Hessians from one batched pass per colouring
+export { sparsity, hessianSparsity, type SparsityOptions } from "./sparse/sparsity.js";
+export {
+  sparseJacobian,
+  prepareSparseJacobian,
+  sparseHessian,
+  prepareSparseHessian,
+  type SparseJacobianOptions,
+  type SparseHessianOptions,
+  type SparseJacobianPlan,
+  type SparseHessianPlan,
+} from "./sparse/jacobian.js";
+export { SparseMatrix, type SparseMatrixSource } from "./sparse/matrix.js";
+export { showColoring, ColoringDiagram, type ShowColoringOptions } from "./sparse/coloring-diagram.js";
+export * from "./sparse/index.js";

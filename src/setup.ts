@@ -1,6 +1,7 @@
 // The one place that wires the core together: assembles the total rule tables from every family and
-// injects them into the trace, and installs the ops as the Tensor methods' implementation. Entry points
-// (src/index.ts, and tests that import core pieces directly) import this module once, for effect.
+// injects them into the trace (and the sparsity rules into the sparsity trace), and installs the ops as
+// the Tensor methods' implementation. Entry points (src/index.ts, and tests that import core pieces
+// directly) import this module once, for effect.
 // The tables are typed `FamilyRules<Primitive>` (a record over every Primitive per interpretation), so a
 // primitive without a rule does not compile. Families live in their own files and are spread in here.
 import { installTensorOps } from "./tensor.js";
@@ -16,6 +17,14 @@ import { shapeRules } from "./core/rules/shape.js";
 // matrix product and linear algebra: rules in src/linalg/
 import { matmulRules } from "./linalg/matmul-rules.js";
 import { linalgRules } from "./linalg/rules.js";
+// sparsity detection: one more interpretation, its families' rules in src/sparse/detect/rules/
+import type { SparsityTable } from "./sparse/detect/types.js";
+import { installSparsityRules } from "./sparse/detect/trace.js";
+import { elementwiseSparsity } from "./sparse/detect/rules/elementwise.js";
+import { reduceSparsity } from "./sparse/detect/rules/reduce.js";
+import { shapeSparsity } from "./sparse/detect/rules/shape.js";
+import { matmulSparsity } from "./sparse/detect/rules/matmul.js";
+import { linalgSparsity } from "./sparse/detect/rules/linalg.js";
 
 /** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
 const tables: FamilyRules<Primitive> = {
@@ -49,7 +58,17 @@ const tables: FamilyRules<Primitive> = {
   },
 };
 
+/** Sparsity rules (dependency sets per element), total over every Primitive like the tables above. */
+const sparsityTable: SparsityTable = {
+  ...elementwiseSparsity,
+  ...reduceSparsity,
+  ...shapeSparsity,
+  ...matmulSparsity,
+  ...linalgSparsity,
+};
+
 installRules(tables);
 // Batching rules on structured batches (one-hot seeds): partial, the dense rules cover the rest.
 installStructuredBatchRules(sparseRules as { [P in Primitive]?: StructuredBatchRule });
+installSparsityRules(sparsityTable);
 installTensorOps({ ...ops, backwardFrom });

@@ -42,8 +42,27 @@ def normalise(notebook, name):
         if cell.cell_type == "code":
             for output in cell.outputs:
                 output.pop("transient", None)
+            cell.outputs = merge_streams(cell.outputs)
     rename_widgets(notebook, name)
     return notebook
+
+
+def merge_streams(outputs):
+    """Consecutive stream outputs of one name joined into one, as JupyterLab shows them: how the kernel
+    batches its writes into stream messages depends on timing, what they say does not."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output.output_type == "stream"
+            and last.output_type == "stream"
+            and last.name == output.name
+        ):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def widget_ids(notebook):

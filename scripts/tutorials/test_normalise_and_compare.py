@@ -92,3 +92,15 @@ def test_a_timing_keeps_only_its_shape():
     assert compare.outputs_differences(cell, other) == []
     other.outputs[0].text = "4.7 ms\nand a second line\n"
     assert compare.outputs_differences(cell, other)
+
+
+def test_stream_writes_split_by_timing_compare_equal_to_one_write():
+    cell = new_code_cell("console.log(1); console.log(2)", execution_count=1)
+    cell.outputs = [
+        new_output("stream", name="stdout", text="1\n"),
+        new_output("stream", name="stdout", text="2\n"),
+        new_output("stream", name="stderr", text="warn\n"),
+        new_output("stream", name="stdout", text="3\n"),
+    ]
+    merged = normalise(nbformat.from_dict(new_notebook(cells=[cell])), "02.ipynb").cells[0].outputs
+    assert [(o.name, o.text) for o in merged] == [("stdout", "1\n2\n"), ("stderr", "warn\n"), ("stdout", "3\n")]

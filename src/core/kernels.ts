@@ -312,7 +312,13 @@ export function concatData(
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < parts.length; k++) {
       const len = blocks[k];
-      out.set(parts[k].data.subarray(o * len, (o + 1) * len), row);
+      const src = parts[k].data;
+      if (len >= 64) {
+        out.set(src.subarray(o * len, (o + 1) * len), row);
+      } else {
+        // Short runs (a concatenation along a late axis, e.g. a roll): a loop, not a subarray per run.
+        for (let t = 0, from = o * len; t < len; t++) out[row + t] = src[from + t];
+      }
       row += len;
     }
   }

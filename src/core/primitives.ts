@@ -14,6 +14,8 @@
 //  4. Spread that record into the tables of `src/setup.ts` (one import line + one spread per table).
 //     The tables there are typed `FamilyRules<Primitive>`, so a missing rule does not compile; setup
 //     injects them into the trace (`installRules`), so the core itself imports no family.
+//  5. Give each primitive a sparsity rule (src/sparse/detect/types.ts: operand dependency sets to the
+//     output's) in a family record spread into `sparsityTable` of `src/setup.ts`, also total.
 // Every primitive has exactly one output tensor. Rules call the public ops (src/ops/), never kernels of
 // other primitives directly, so that the backward pass is itself differentiable and batchable.
 import type { Tensor } from "../tensor.js";

@@ -1,17 +1,17 @@
-// Random operands and params for every primitive: the generated cases of the rule checks
-// (src/core/rules/rules.test.ts: finite differences, scalar references, batching, Hessian blocks) and of
-// the checks of jit and of structured seeds against plain evaluation (src/jit/jit.test.ts,
-// src/core/rules/sparse.test.ts). The tables are total over Primitive, so a new primitive does not
-// compile until it has a case here.
+// Random operands and params for every primitive: the generated checks of the derivative rules
+// (src/core/rules/rules.test.ts, all but linear algebra, whose rules are checked in src/linalg/), of the
+// sparsity rules (src/sparse/detect/rules.test.ts, all of them), and of jit and of structured seeds against
+// plain evaluation (src/jit/jit.test.ts, src/core/rules/sparse.test.ts) draw from these tables, which are
+// total, so a new primitive does not compile until it has a case here.
 import { Tensor } from "../tensor.js";
 import { Primitive, type CompareOp } from "../core/primitives.js";
 import type { linalgRules } from "../linalg/rules.js";
 import { randomTensor } from "./check.js";
 
-/** Numbers in [0, 1). */
+/** A source of uniform numbers in [0, 1). */
 export type Rand = () => number;
 
-/** How to draw one trial of a primitive. */
+/** How to draw one trial of a primitive, and what its checks need to know. */
 export interface Case {
   /** Random operands and params for one trial. */
   make(rand: Rand): { args: Tensor[]; params: unknown };
@@ -29,14 +29,13 @@ export interface Case {
   redraw?: (rand: Rand, i: number, args: Tensor[], params: unknown) => Tensor;
 }
 
-function int(rand: Rand, lo: number, hi: number): number {
+export function int(rand: Rand, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
 }
-/** Standard normal draws. */
 export function normal(rand: Rand): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
-function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
+export function shapeOf(rand: Rand, minRank: number, maxRank: number): number[] {
   return Array.from({ length: int(rand, minRank, maxRank) }, () => int(rand, 1, 3));
 }
 /** A shape that broadcasts to `shape`: some leading dims dropped, some dims set to 1. */
@@ -44,15 +43,14 @@ function partner(rand: Rand, shape: number[]): number[] {
   const drop = int(rand, 0, shape.length);
   return shape.slice(drop).map((d) => (rand() < 0.3 ? 1 : d));
 }
-/** A tensor of standard normal values. */
 export function gauss(rand: Rand, shape: number[]): Tensor {
   return randomTensor(shape, normal(rand));
 }
-function positive(rand: Rand, shape: number[]): Tensor {
+export function positive(rand: Rand, shape: number[]): Tensor {
   const g = normal(rand);
   return randomTensor(shape, () => Math.abs(g()) + 0.5);
 }
-function awayFromZero(rand: Rand, shape: number[]): Tensor {
+export function awayFromZero(rand: Rand, shape: number[]): Tensor {
   const g = normal(rand);
   return randomTensor(shape, () => {
     const v = g();
@@ -140,10 +138,34 @@ const compareScalar: { [op in CompareOp]: (a: number, b: number) => number } = {
   ne: (a, b) => Number(a !== b),
 };
 
+/** f applied elementwise to operands broadcast by NumPy rules, with plain index arithmetic. */
+export function broadcastReference(args: Tensor[], f: (...xs: number[]) => number): Tensor {
+  const rank = Math.max(0, ...args.map((a) => a.ndim));
+  const shape = Array.from({ length: rank }, (_, d) =>
+    Math.max(1, ...args.map((a) => a.shape[d - (rank - a.ndim)] ?? 1)),
+  );
+  const size = shape.reduce((p, q) => p * q, 1);
+  const out = new Float64Array(size);
+  const idx = new Array<number>(rank);
+  for (let flat = 0; flat < size; flat++) {
+    for (let d = rank - 1, r = flat; d >= 0; d--) {
+      idx[d] = r % shape[d];
+      r = Math.floor(r / shape[d]);
+    }
+    const xs = args.map((a) => {
+      let offset = 0;
+      for (let d = 0; d < a.ndim; d++)
+        offset = offset * a.shape[d] + (a.shape[d] === 1 ? 0 : idx[d + rank - a.ndim]);
+      return a.data[offset];
+    });
+    out[flat] = f(...xs);
+  }
+  return new Tensor(out, shape);
+}
+
 /** The linear-algebra primitives, whose cases live beside their rules in src/linalg/. */
 export type LinalgPrimitive = keyof typeof linalgRules.impl;
 
-/** The cases of every primitive outside linear algebra (whose rules are checked in src/linalg/). */
 export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
   [Primitive.Neg]: unaryCase(gauss, (x) => -x),
   [Primitive.Exp]: unaryCase(gauss, Math.exp),
@@ -301,57 +323,56 @@ export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
   },
 };
 
-/** A well-conditioned square matrix of size n: random entries plus (n + 2) on the diagonal. */
-function wellConditioned(rand: Rand, batch: number[], n: number): Tensor {
+/** A matrix batch [..., n, n] with a strong diagonal (well conditioned). */
+function conditioned(rand: Rand, batch: number[], n: number): Tensor {
   const t = gauss(rand, [...batch, n, n]);
   const d = t.data;
   for (let m = 0; m < d.length / (n * n); m++) for (let i = 0; i < n; i++) d[m * n * n + i * n + i] += n + 2;
   return t;
 }
 
-/** A symmetric positive-definite matrix M·Mᵀ + n·I. */
-function positiveDefinite(rand: Rand, n: number): Tensor {
-  const m = gauss(rand, [n, n]).data;
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = i === j ? n : 0;
-      for (let p = 0; p < n; p++) s += m[i * n + p] * m[j * n + p];
-      out[i * n + j] = s;
+/** A symmetric positive-definite matrix batch M·Mᵀ + n·I. */
+function positiveDefinite(rand: Rand, batch: number[], n: number): Tensor {
+  const m = gauss(rand, [...batch, n, n]).data;
+  const out = new Float64Array(m.length);
+  for (let b = 0; b < m.length / (n * n); b++) {
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? n : 0;
+        for (let p = 0; p < n; p++) s += m[o + i * n + p] * m[o + j * n + p];
+        out[o + i * n + j] = s;
+      }
     }
   }
-  return new Tensor(out, [n, n]);
+  return new Tensor(out, [...batch, n, n]);
 }
 
-function squareCase(make: (rand: Rand, n: number) => Tensor): Case {
-  return { make: (rand) => ({ args: [make(rand, int(rand, 1, 3))], params: {} }), diff: [0], smooth: true };
-}
-
-/** The cases of the linear-algebra primitives (their rules are checked in src/linalg/; jit uses these). */
-export const linalgCases: { [P in LinalgPrimitive]: Case } = {
-  [Primitive.Solve]: {
-    make: (rand) => {
-      const n = int(rand, 1, 3);
-      const batch = shapeOf(rand, 0, 1);
-      return {
-        args: [wellConditioned(rand, batch, n), gauss(rand, [...batch, n, int(rand, 1, 2)])],
-        params: {},
-      };
-    },
-    diff: [0, 1],
+function matrixCase(make: (rand: Rand, batch: number[], n: number) => Tensor[], diff: number[]): Case {
+  return {
+    make: (rand) => ({ args: make(rand, shapeOf(rand, 0, 1), int(rand, 1, 3)), params: {} }),
+    diff,
     smooth: true,
-  },
+  };
+}
+
+/** The cases of the linear-algebra primitives. */
+export const linalgCases: { [P in LinalgPrimitive]: Case } = {
+  [Primitive.Solve]: matrixCase(
+    (rand, batch, n) => [conditioned(rand, batch, n), gauss(rand, [...batch, n, int(rand, 1, 2)])],
+    [0, 1],
+  ),
   [Primitive.TriangularSolve]: {
     make: (rand) => {
-      const n = int(rand, 1, 3);
+      const [batch, n] = [shapeOf(rand, 0, 1), int(rand, 1, 3)];
       const params = { lower: rand() < 0.5, transpose: rand() < 0.5, unitDiagonal: rand() < 0.3 };
-      return { args: [wellConditioned(rand, [], n), gauss(rand, [n, int(rand, 1, 2)])], params };
+      return { args: [conditioned(rand, batch, n), gauss(rand, [...batch, n, 2])], params };
     },
     diff: [0, 1],
     smooth: true,
   },
-  [Primitive.Cholesky]: squareCase(positiveDefinite),
-  [Primitive.Det]: squareCase((rand, n) => wellConditioned(rand, [], n)),
-  [Primitive.LogAbsDet]: squareCase((rand, n) => wellConditioned(rand, [], n)),
-  [Primitive.Adjugate]: squareCase((rand, n) => wellConditioned(rand, [], n)),
+  [Primitive.Cholesky]: matrixCase((rand, batch, n) => [positiveDefinite(rand, batch, n)], [0]),
+  [Primitive.Det]: matrixCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
+  [Primitive.LogAbsDet]: matrixCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
+  [Primitive.Adjugate]: matrixCase((rand, batch, n) => [conditioned(rand, batch, n)], [0]),
 };

@@ -1,7 +1,8 @@
 // The end-to-end check that a person sees jaclab's rich outputs: a real JupyterLab from .venv with the jaclab
 // kernel, headless Chromium opening test/browser/fixture.ipynb, Run All Cells, then the heatmap table, the
 // Graphviz SVG, the rendered LaTeX matrix, the PNG heatmap and the progress bar asserted in the page's DOM,
-// each saved as a screenshot in test-artifacts/browser/. Run by `npm test` after scripts/setup-jupyterlab.sh:
+// then the sparse outputs of test/browser/sparse-fixture.ipynb (colouring diagram, coloured spy plot, sparse
+// heatmap), each saved as a screenshot in test-artifacts/browser/. Run by `npm test` after scripts/setup-jupyterlab.sh:
 //   node --test dist/test/browser/jupyterlab.browser.js
 
 import assert from "node:assert/strict";
@@ -25,6 +26,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", ".
 const artifacts = join(repoRoot, "test-artifacts", "browser");
 const fixtureName = "fixture.ipynb";
 const tutorialName = "01-the-original-question.ipynb";
+const sparseFixtureName = "sparse-fixture.ipynb";
 const kernelDisplayName = "TypeScript (jaclab)";
 
 const timeouts = { serverStartMs: 90_000, notebookOpenMs: 90_000, runAllMs: 180_000, elementMs: 15_000 };
@@ -51,6 +53,7 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
   const fixture = await readFile(join(repoRoot, "test", "browser", fixtureName), "utf8");
   // Tutorials are stored with their outputs: cleared here, so that what the checks see is what this run made.
   const tutorial = withoutOutputs(await readFile(join(repoRoot, "notebooks", tutorialName), "utf8"));
+  const sparseFixture = await readFile(join(repoRoot, "test", "browser", sparseFixtureName), "utf8");
   let server: RunningJupyterLab | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -58,7 +61,7 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
     server = await startJupyterLab({
       repoRoot,
       kernelName: "jaclab",
-      files: { [fixtureName]: fixture, [tutorialName]: tutorial },
+      files: { [fixtureName]: fixture, [tutorialName]: tutorial, [sparseFixtureName]: sparseFixture },
       logPath: join(artifacts, "jupyterlab.log"),
       startTimeoutMs: timeouts.serverStartMs,
     });
@@ -188,6 +191,41 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       assert.equal(diagrams, 1, "the tutorial shows one graph diagram");
       await openedPage.screenshot({ path: join(artifacts, "tutorial-01.png") });
     });
+
+    await t.test(
+      "sparse Jacobians show their colouring diagram, coloured spy plot and sparse heatmap",
+      async () => {
+        await openNotebook(openedPage, { ...where, name: sparseFixtureName }, timeouts.notebookOpenMs);
+        await runAllCells(openedPage, kernelDisplayName, timeouts.runAllMs);
+        assert.deepEqual(await errorOutputTexts(openedPage), []);
+        const diagram = outputsOfType(openedPage, "image/svg+xml").locator("img").first();
+        await diagram.waitFor({ timeout: timeouts.elementMs });
+        assert.ok(await imageLoaded(diagram), "the colouring diagram's SVG did not load");
+        const svg = await imageSource(diagram);
+        assert.ok(svg.includes("q0") && svg.includes("inputs (columns)"), svg.slice(0, 300));
+        await screenshotOf(
+          openedPage,
+          '.jp-OutputArea-output[data-mime-type="image/svg+xml"]',
+          "sparse-coloring.png",
+        );
+        const spy = outputsOfType(openedPage, "text/html")
+          .filter({ hasText: "column coloring: 2 colours" })
+          .first();
+        await spy.waitFor({ timeout: timeouts.elementMs });
+        assert.ok(
+          await imageLoaded(spy.locator('img[src^="data:image/png"]').first()),
+          "the spy plot PNG did not load",
+        );
+        await spy.screenshot({ path: join(artifacts, "sparse-spy.png"), timeout: timeouts.elementMs });
+        const matrix = outputsOfType(openedPage, "text/html").filter({ hasText: "SparseMatrix 4×2" }).first();
+        await matrix.waitFor({ timeout: timeouts.elementMs });
+        const caption = (await matrix.textContent()) ?? "";
+        assert.match(caption, /4 nonzeros \(50\.0%\) · 1 colour \(column colouring, forward mode/, caption);
+        const coloured = await matrix.locator("td[style*='background']").count();
+        assert.ok(coloured >= 4 && caption.includes("16"), `${coloured} coloured cells: ${caption}`);
+        await matrix.screenshot({ path: join(artifacts, "sparse-matrix.png"), timeout: timeouts.elementMs });
+      },
+    );
   } catch (error) {
     if (page !== undefined)
       await page

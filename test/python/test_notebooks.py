@@ -70,6 +70,7 @@ def test_the_tutorials_exist():
         "01-the-original-question.ipynb",
         "02-jacobians-and-hessians.ipynb",
         "03-seeing-derivatives.ipynb",
+        "04-sparse-jacobians.ipynb",
         "05-interactive.ipynb",
     } <= set(TUTORIALS)
 
@@ -275,3 +276,62 @@ class TestInteractive:
         assert with_mime(cell_with(self.notebook, "const ui = interact("), "application/vnd.jupyter.widget-view+json")
         (html,) = with_mime(cell_with(self.notebook, "ui.controls.q0.value = 1.5"), "text/html")
         assert ">12<" in html and "jacrev, q = [1.5, 1]" in html, html[:1500]
+
+
+class TestSparseJacobians:
+    notebook = property(lambda self: executed("04-sparse-jacobians.ipynb"))
+
+    def test_the_question_needs_one_colour_and_one_forward_pass(self):
+        assert "1 colour for 2 columns" in stdout_of(cell_with(self.notebook, "const c = coloring(pattern"))
+        out = stdout_of(cell_with(self.notebook, "countPasses(() => sparseJacobian(f, q"))
+        assert "J·(1, 1) = [2,2,8,16]" in out, out
+        assert "sparseJacobian: 1 forward pass, 0 backward passes" in out, out
+        assert numbers_after("one pass gives:", out) == JACOBIAN_OF_THE_QUESTION
+
+    def test_the_colouring_diagrams_are_svg_graphs(self):
+        (svg,) = with_mime(cell_with(self.notebook, "showColoring(pattern, c"), "image/svg+xml")
+        assert "<svg" in svg and "q0" in svg and "x3 = 4q1²" in svg, svg[:500]
+        (svg,) = with_mime(cell_with(self.notebook, "showColoring(tri"), "image/svg+xml")
+        assert svg.count('class="node"') == 7 + 9, svg[:500]
+
+    def test_the_brusselator_has_12_n_squared_nonzeros_and_a_spy_plot(self):
+        cell = cell_with(self.notebook, "const P = sparsity(rhs, u0)")
+        assert "nonzeros: 3072 = 12·N² = 3072" in stdout_of(cell)
+        (png,) = with_mime(cell, "image/png")
+        assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
+
+    def test_the_brusselator_colouring_and_the_sparse_jacobian(self):
+        (text,) = with_mime(cell_with(self.notebook, 'ordering: "best" });\nC'), "text/plain")
+        colours = int(re.search(r"(\d+) colours", text).group(1))
+        assert 6 <= colours <= 8, text
+        out = stdout_of(cell_with(self.notebook, "const plan = prepareSparseJacobian(rhs"))
+        assert max_difference("max |sparse - dense| / max |dense| =", out) < 1e-12
+        assert f"{colours} colours (forward mode" in out, out
+
+    def test_the_timing_chart_has_the_dense_and_sparse_series(self):
+        cell = cell_with(self.notebook, "plot.line(")
+        assert "timing" in cell.metadata.get("tags", []), "timing cells are tagged"
+        points = with_mime(cell, "application/vnd.vegalite.v5+json")[0]["data"]["values"]
+        assert {p["series"] for p in points} == {"dense jacrev", "dense jacfwd", "sparse plan"}, points
+        assert len(points) == 15 and all(p["y"] > 0 for p in points)
+
+    def test_newton_converges_quadratically(self):
+        out = stdout_of(cell_with(self.notebook, "const newtonPlan"))
+        residuals = [float(r) for r in out.split(":")[-1].split(",")]
+        assert residuals[-1] < 1e-10 and len(residuals) <= 6, out
+        assert all(b < a for a, b in zip(residuals, residuals[1:])), out
+
+    def test_rosenbrock_hessian_is_tridiagonal_with_three_colours(self):
+        out = stdout_of(cell_with(self.notebook, "const Hp = hessianSparsity"))
+        assert "298 nonzeros (tridiagonal: 298); star colouring: 3 colours" in out, out
+        out = stdout_of(cell_with(self.notebook, "const hessianPlan"))
+        assert out.startswith("3 Hessian-vector products in one batched pass"), out
+        assert max_difference("max |sparse - dense| / max |dense| =", out) < 1e-12
+
+    def test_global_detection_refuses_a_branch_and_local_follows_it(self):
+        out = stdout_of(cell_with(self.notebook, "sparsity(branchy, tensor([1, 2, 3]));"))
+        assert "TracerError: sparsity: item()" in out and "{ local: true }" in out, out
+        cell = cell_with(self.notebook, "const clipped")
+        assert "global: 5 nonzeros; local: 3 nonzeros" in stdout_of(cell)
+        (text,) = with_mime(cell, "text/plain")
+        assert text.startswith("SparsityPattern 2×3 · 2 nonzeros"), text

@@ -8,7 +8,7 @@ import "../../setup.js";
 import { test } from "node:test";
 import fc from "fast-check";
 import assert from "node:assert/strict";
-import { Tensor } from "../../tensor.js";
+import type { Tensor } from "../../tensor.js";
 import type { Primitive } from "../primitives.js";
 import { vmap } from "../../transforms/vmap.js";
 import { jacfwd, jacrev } from "../../transforms/jacobian.js";
@@ -21,32 +21,14 @@ import {
   randomTensor,
   seededRandom,
 } from "../../testing/check.js";
-import { type Case, type Rand, cases, gauss, normal } from "../../testing/primitive-cases.js";
-
-/** f applied elementwise to operands broadcast by NumPy rules, with plain index arithmetic. */
-function broadcastReference(args: Tensor[], f: (...xs: number[]) => number): Tensor {
-  const rank = Math.max(0, ...args.map((a) => a.ndim));
-  const shape = Array.from({ length: rank }, (_, d) =>
-    Math.max(1, ...args.map((a) => a.shape[d - (rank - a.ndim)] ?? 1)),
-  );
-  const size = shape.reduce((p, q) => p * q, 1);
-  const out = new Float64Array(size);
-  const idx = new Array<number>(rank);
-  for (let flat = 0; flat < size; flat++) {
-    for (let d = rank - 1, r = flat; d >= 0; d--) {
-      idx[d] = r % shape[d];
-      r = Math.floor(r / shape[d]);
-    }
-    const xs = args.map((a) => {
-      let offset = 0;
-      for (let d = 0; d < a.ndim; d++)
-        offset = offset * a.shape[d] + (a.shape[d] === 1 ? 0 : idx[d + rank - a.ndim]);
-      return a.data[offset];
-    });
-    out[flat] = f(...xs);
-  }
-  return new Tensor(out, shape);
-}
+import {
+  type Case,
+  type Rand,
+  broadcastReference,
+  cases,
+  gauss,
+  normal,
+} from "../../testing/primitive-cases.js";
 
 /** vmap of the primitive over `size` examples, the operands `choose` picks stacked, equals the loop. */
 function checkBatching(

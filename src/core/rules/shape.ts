@@ -38,7 +38,8 @@ function sliceLayout(shape: readonly number[], starts: readonly number[], steps:
   return { base, strides: st.map((s, d) => s * steps[d]) };
 }
 
-function checkIndices(index: Tensor, size: number, op: string, axis: number): void {
+/** Throws an IndexError naming op unless every index is an integer in [0, size). */
+export function checkIndices(index: Tensor, size: number, op: string, axis: number): void {
   const d = index.data;
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
