@@ -163,6 +163,15 @@ export function compilePlan(source: Program): Plan {
     sizes.push(size);
     return sizes.length - 1;
   };
+  // A program output gets a fresh array per call (the caller keeps it); anything else a pooled buffer.
+  const place = (id: number, slot: number) => {
+    if (outputRoots.has(id)) fresh.push({ slot, size: sizeOf(shapes[id]) });
+    else {
+      const b = take(sizeOf(shapes[id]));
+      holder.set(id, b);
+      pooled.push({ slot, buffer: b });
+    }
+  };
 
   const steps: SlotStep[] = [];
   groups.forEach((g, i) => {
@@ -186,12 +195,7 @@ export function compilePlan(source: Program): Plan {
       }
       const out = slotFor(e.out);
       const isFresh = outputRoots.has(e.out);
-      if (isFresh) fresh.push({ slot: out, size: sizeOf(shapes[e.out]) });
-      else {
-        const b = take(sizeOf(shapes[e.out]));
-        holder.set(e.out, b);
-        pooled.push({ slot: out, buffer: b });
-      }
+      place(e.out, out);
       release(dead);
       const reads = e.inputs.map(operand);
       const ins: Float64Array[] = new Array(reads.length);
@@ -228,12 +232,7 @@ export function compilePlan(source: Program): Plan {
     release(dead.filter((id) => sameIndex.has(id)));
     const outSlots = loop.outputs.map((id) => {
       const slot = slotFor(id);
-      if (outputRoots.has(id)) fresh.push({ slot, size: sizeOf(shapes[id]) });
-      else {
-        const b = take(sizeOf(shapes[id]));
-        holder.set(id, b);
-        pooled.push({ slot, buffer: b });
-      }
+      place(id, slot);
       return slot;
     });
     release(dead.filter((id) => !sameIndex.has(id)));
