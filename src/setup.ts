@@ -8,7 +8,7 @@ import { installTensorOps } from "./tensor.js";
 import type { Primitive, FamilyRules } from "./core/primitives.js";
 import { installRules } from "./core/trace.js";
 import { installStructuredBatchRules, type StructuredBatchRule } from "./core/vmap.js";
-import { sparseRules } from "./core/rules/sparse.js";
+import { structuredBatchRules } from "./core/rules/structured-batch.js";
 import { backwardFrom } from "./core/backward.js";
 import * as ops from "./ops/index.js";
 import { elementwiseRules } from "./core/rules/elementwise.js";
@@ -69,6 +69,6 @@ const sparsityTable: SparsityTable = {
 
 installRules(tables);
 // Batching rules on structured batches (one-hot seeds): partial, the dense rules cover the rest.
-installStructuredBatchRules(sparseRules as { [P in Primitive]?: StructuredBatchRule });
+installStructuredBatchRules(structuredBatchRules as { [P in Primitive]?: StructuredBatchRule });
 installSparsityRules(sparsityTable);
 installTensorOps({ ...ops, backwardFrom });

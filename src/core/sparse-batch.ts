@@ -1,7 +1,7 @@
 // A structured batched value for vmap: a batch of examples that are zero except at a few listed entries,
 // such as the one-hot seeds of jacrev/jacfwd (the rows of an identity) and what the derivative rules make
 // of them. The positions are static (known while tracing); the values are a tensor, possibly traced, so
-// the structure carries through jvp, vjp and jit. Batching rules that understand it (rules/sparse.ts)
+// the structure carries through jvp, vjp and jit. Batching rules that understand it (rules/structured-batch.ts)
 // compute on the entries alone, so a product with a basis is never formed; every other rule sees the
 // dense batch (`dense()`), the fallback that is always right.
 import { Tensor } from "../tensor.js";

@@ -263,7 +263,7 @@ function structuredMatmul(
 }
 
 /** The structured batching rules; primitives without one use the dense batch. */
-export const sparseRules: { [P in Primitive]?: SparseRule<P> } = {
+export const structuredBatchRules: { [P in Primitive]?: SparseRule<P> } = {
   [Primitive.Neg]: onSparse((sb) => sb.with(sb.rows, sb.cols, neg(sb.vals))),
   [Primitive.Mul]: (vals, batched) =>
     scaled(vals, batched, (v, o) => mul(v, o), vals[0] instanceof SparseBatch ? 0 : 1),
