@@ -1,7 +1,7 @@
 // The documentation site as a reader meets it: site/index.html (built by `npm run docs`) served on
 // 127.0.0.1 and opened in headless Chromium; every link followed, from page to page, to a page that exists
 // (and to the anchor it names); a tutorial page showing its graph diagram and a heatmap, the 03 page its
-// PNG heatmap and chart. Screenshots go to test-artifacts/site/. Run by `npm test` after `npm run docs`:
+// PNG heatmap and chart, formulas typeset and widget views drawn with the site's own scripts. Screenshots go to test-artifacts/site/. Run by `npm test` after `npm run docs`:
 //   node --test dist/docs/site.browser.js
 
 import assert from "node:assert/strict";
@@ -178,6 +178,40 @@ test(
         const shown = await shownImage(chart);
         assert.ok(shown.width > 100 && /class="marks"/.test(shown.source), "timing chart not shown");
         await chart.screenshot({ path: join(artifacts, "tutorial-chart.png") });
+      });
+
+      await t.test("tutorial pages typeset their mathematics and show their widgets, offline", async () => {
+        // Both come from site/vendor (docs/vendor.ts): the route above refuses every other host.
+        await page.goto(new URL("/tutorials/05-interactive.html", base).href);
+        const typeset = page.locator(".MathJax_CHTML").first();
+        await typeset.waitFor({ timeout: 60_000 });
+        const math = await page.locator(".MathJax_CHTML").count();
+        const source = await page
+          .locator(".jp-MarkdownOutput")
+          .evaluateAll(
+            (cells) => cells.filter((cell) => /\$[^$\s][^$]*\$/.test(cell.textContent ?? "")).length,
+          );
+        assert.equal(source, 0, "a Markdown cell still shows $...$ as source");
+        const slider = page.locator(".widget-slider").first();
+        await slider.waitFor({ timeout: 60_000 });
+        const widgets = await page.locator(".jupyter-widgets").count();
+        assert.ok(widgets >= 4, `only ${widgets} widget views rendered`);
+        // The arm (an HTML widget's SVG) and the Jacobian (an Output widget's heatmap) drawn, not as markup.
+        assert.ok(
+          (await page.locator(".widget-html-content svg polyline").count()) >= 1,
+          "the arm is not drawn",
+        );
+        assert.ok(
+          (await page.locator(".jupyter-widgets table.jaclab-heatmap td").count()) >= 4,
+          "no heatmap",
+        );
+        const markup = await page
+          .locator(".jupyter-widgets")
+          .evaluateAll((views) => views.filter((view) => /<svg|<table/.test(view.textContent ?? "")).length);
+        assert.equal(markup, 0, "a widget shows HTML markup as text");
+        t.diagnostic(`${math} typeset formulas, ${widgets} widget views`);
+        await slider.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(artifacts, "tutorial-widgets.png") });
       });
     } finally {
       await browser?.close();

@@ -1,9 +1,11 @@
 // The torch-style front end: backward() into leaves' .grad, and autograd.grad with torch.autograd.grad's
 // semantics (outputs summed into one cotangent pass, repeated inputs, retainGraph, createGraph,
 // allowUnused, isGradsBatched as ONE backward pass over a batch of cotangents).
-import { type Tensor, isTensor, type TensorLike } from "./tensor.js";
+import { type BackwardOptions, type Tensor, isTensor, type TensorLike } from "./tensor.js";
 import { ArgumentError, GradError, ShapeError, fmtShape } from "./errors.js";
-import { backwardFrom, defaultCotangent, runBackward } from "./core/backward.js";
+import { backwardInto, defaultCotangent, runBackward } from "./core/backward.js";
+import { boolOption, checkOptions } from "./core/options.js";
+import { AutogradFunction } from "./autograd-function.js";
 import { vmapCore } from "./core/vmap.js";
 import { withGradMode } from "./core/trace.js";
 import { expandToBatch } from "./core/transform-utils.js";
@@ -20,17 +22,31 @@ export interface GradOptions {
   createGraph?: boolean;
   /** Return null for inputs the outputs do not depend on, instead of throwing. */
   allowUnused?: boolean;
+  /**
+   * Return zeros instead of null for inputs the outputs do not depend on (torch's materialize_grads);
+   * implies allowUnused, and refuses an explicit `allowUnused: false`.
+   */
+  materializeGrads?: boolean;
   /** gradOutputs carry a leading batch dim: run ONE backward pass for the whole batch (like vmap). */
   isGradsBatched?: boolean;
 }
 
-function toList(x: unknown, what: string): Tensor[] {
+const GRAD_OPTIONS = [
+  "gradOutputs",
+  "retainGraph",
+  "createGraph",
+  "allowUnused",
+  "isGradsBatched",
+  "materializeGrads",
+];
+
+function toList(x: unknown, what: string, op = "autograd.grad"): Tensor[] {
   const list = isTensor(x) ? [x] : Array.isArray(x) ? (x as unknown[]) : null;
   if (list === null || list.length === 0) {
-    throw new ArgumentError(`autograd.grad: ${what} must be a Tensor or a non-empty array of tensors`);
+    throw new ArgumentError(`${op}: ${what} must be a Tensor or a non-empty array of tensors`);
   }
   return list.map((t, i) => {
-    if (!isTensor(t)) throw new ArgumentError(`autograd.grad: ${what}[${i}] is not a Tensor`);
+    if (!isTensor(t)) throw new ArgumentError(`${op}: ${what}[${i}] is not a Tensor`);
     return t;
   });
 }
@@ -91,13 +107,21 @@ function cotangents(
 function grad(
   outputs: Tensor | Tensor[],
   inputs: Tensor | Tensor[],
-  opts: GradOptions = {},
+  options?: GradOptions,
 ): (Tensor | null)[] {
+  const opts = checkOptions("autograd.grad", options, GRAD_OPTIONS);
   const outs = toList(outputs, "outputs");
   const ins = toList(inputs, "inputs");
-  const createGraph = opts.createGraph ?? false;
-  const retainGraph = opts.retainGraph ?? createGraph;
-  const batched = opts.isGradsBatched ?? false;
+  const createGraph = boolOption("autograd.grad", "createGraph", opts.createGraph);
+  const retainGraph = boolOption("autograd.grad", "retainGraph", opts.retainGraph, createGraph);
+  const batched = boolOption("autograd.grad", "isGradsBatched", opts.isGradsBatched);
+  const materialize = boolOption("autograd.grad", "materializeGrads", opts.materializeGrads);
+  if (materialize && opts.allowUnused === false) {
+    throw new ArgumentError(
+      "autograd.grad: materializeGrads: true returns zeros for unused inputs, so allowUnused must be true or not given, got false",
+    );
+  }
+  const allowUnused = boolOption("autograd.grad", "allowUnused", opts.allowUnused, materialize);
   ins.forEach((x, i) => {
     if (!x.requiresGrad) {
       throw new GradError(
@@ -136,25 +160,64 @@ function grad(
   );
   return results.map((g, i) => {
     if (!unused.has(i)) return g;
-    if (opts.allowUnused) return null;
+    // Materialized zeros can be differentiated again under createGraph (a leaf that requires grad), as torch.
+    if (materialize) return createGraph ? g.requiresGrad_() : g;
+    if (allowUnused) return null;
     throw new GradError(
       `autograd.grad: inputs[${i}] (shape ${fmtShape(ins[i].shape)}) was not used to compute the outputs; pass allowUnused: true to get null for it`,
     );
   });
 }
 
-/** torch.autograd: `autograd.grad(outputs, inputs, opts)` and `autograd.backward(tensors, grads?)`. */
+/** Options of {@link autograd.backward}, named as in torch.autograd.backward. */
+export interface AutogradBackwardOptions extends BackwardOptions {
+  /** The gradient for each tensor ("grad_tensors"); default 1 for one-element tensors. */
+  gradTensors?: TensorLike | (TensorLike | null)[] | null;
+}
+
+const BACKWARD_OPTIONS = ["gradTensors", "retainGraph", "createGraph", "inputs"];
+
+/**
+ * Backward from several tensors in ONE pass (torch.autograd.backward): the sum over tensors of
+ * d(tensor)/d(leaf) · gradTensor accumulates into each leaf's `.grad`, or only into `inputs`' `.grad`.
+ * The second argument is the options object, or (the older form) the gradients themselves.
+ */
+function backward(
+  tensors: Tensor | Tensor[],
+  gradTensorsOrOptions?: AutogradBackwardOptions | TensorLike | (TensorLike | null)[] | null,
+  legacy?: BackwardOptions,
+): void {
+  const ts = toList(tensors, "tensors", "autograd.backward");
+  const isOptions =
+    typeof gradTensorsOrOptions === "object" &&
+    gradTensorsOrOptions !== null &&
+    !Array.isArray(gradTensorsOrOptions) &&
+    !isTensor(gradTensorsOrOptions);
+  const opts = isOptions
+    ? checkOptions("autograd.backward", gradTensorsOrOptions, BACKWARD_OPTIONS)
+    : {
+        ...checkOptions("autograd.backward", legacy, BACKWARD_OPTIONS.slice(1)),
+        gradTensors: gradTensorsOrOptions,
+      };
+  const given = opts.gradTensors;
+  const gs = given === undefined || given === null ? [] : Array.isArray(given) ? given : [given];
+  if (gs.length > 0 && gs.length !== ts.length) {
+    throw new ArgumentError(
+      `autograd.backward: gradTensors has ${gs.length} entries for ${ts.length} tensors`,
+    );
+  }
+  backwardInto("autograd.backward", ts, gs, opts);
+}
+
+/**
+ * torch.autograd: `autograd.grad(outputs, inputs, opts)`, `autograd.backward(tensors, opts)`, and
+ * `autograd.Function`, the base class of functions with their own derivative.
+ */
 export const autograd = {
   /** The gradients of outputs with respect to inputs (torch.autograd.grad); see {@link GradOptions}. */
   grad,
-  /** Calls backward on each tensor with its gradient (torch.autograd.backward). */
-  backward(
-    tensors: Tensor | Tensor[],
-    gradTensors?: TensorLike | TensorLike[],
-    opts?: { retainGraph?: boolean },
-  ): void {
-    const ts = toList(tensors, "tensors");
-    const gs = gradTensors === undefined ? [] : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
-    ts.forEach((t, i) => backwardFrom(t, gs[i], { retainGraph: opts?.retainGraph ?? i < ts.length - 1 }));
-  },
+  /** Backward from several tensors in one pass (torch.autograd.backward); see {@link AutogradBackwardOptions}. */
+  backward,
+  /** The base class of functions with their own derivative (torch.autograd.Function). */
+  Function: AutogradFunction,
 };

@@ -7,16 +7,37 @@
  */
 // Wires the core together (rule tables into the trace, ops onto Tensor) before anything else runs.
 import "./setup.js";
-export { Tensor, isTensor, type TensorLike, type Dims, type GradNode, type NestedArray } from "./tensor.js";
+export {
+  Tensor,
+  isTensor,
+  type TensorLike,
+  type Dims,
+  type GradNode,
+  type GradHook,
+  type HookHandle,
+  type BackwardOptions,
+  type NestedArray,
+} from "./tensor.js";
 export * from "./errors.js";
 export * from "./ops/index.js";
 export { backwardFrom } from "./core/backward.js";
-export { autograd, type GradOptions } from "./autograd.js";
+export { autograd, type GradOptions, type AutogradBackwardOptions } from "./autograd.js";
+export {
+  AutogradFunction,
+  FunctionCtx,
+  type ApplyArgs,
+  type ApplyResult,
+  type ForwardOf,
+  type WithSetupContext,
+} from "./autograd-function.js";
+export type { CustomForward, CustomParams, CustomRule, CustomSaved } from "./core/custom-call.js";
 export { Primitive, type PrimitiveParams } from "./core/primitives.js";
 export type { NoParams, ReduceParams, CompareOp } from "./core/primitives.js";
 export {
   bind,
   noGrad,
+  enableGrad,
+  setGradEnabled,
   isGradEnabled,
   observeBinds,
   passCounter,
@@ -25,8 +46,20 @@ export {
 } from "./core/trace.js";
 /** A tensor, or arrays / plain objects of trees: what the function transforms accept and return. */
 export type { Tree } from "./core/pytree.js";
-export { grad, valueAndGrad, vjp, jvp, hvp, type ArgnumsOptions } from "./transforms/functional.js";
-export { vmap, type VmapOptions } from "./transforms/vmap.js";
+export {
+  grad,
+  valueAndGrad,
+  vjp,
+  jvp,
+  hvp,
+  vhp,
+  type ArgnumsOptions,
+  type AuxOptions,
+} from "./transforms/functional.js";
+export { vmap, type VmapOptions, type DimTree } from "./transforms/vmap.js";
+export { linearize, linearTranspose } from "./transforms/linearize.js";
+export { customVjp, customJvp, type CustomVjpRules, type Cotangents } from "./transforms/custom.js";
+export { checkpoint } from "./transforms/checkpoint.js";
 export {
   jacrev,
   jacfwd,
@@ -34,6 +67,8 @@ export {
   hessian,
   type JacOptions,
   type JacobianOptions,
+  type JacobianStrategy,
+  type HessianOptions,
 } from "./transforms/jacobian.js";
 export { jit, type Jitted } from "./jit/jit.js";
 export type { Plan } from "./jit/plan.js";

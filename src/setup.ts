@@ -17,6 +17,8 @@ import { shapeRules } from "./core/rules/shape.js";
 // matrix product and linear algebra: rules in src/linalg/
 import { matmulRules } from "./linalg/matmul-rules.js";
 import { linalgRules } from "./linalg/rules.js";
+// functions with their own derivative rules
+import { customRules } from "./core/rules/custom.js";
 // sparsity detection: one more interpretation, its families' rules in src/sparse/detect/rules/
 import type { SparsityTable } from "./sparse/detect/types.js";
 import { installSparsityRules } from "./sparse/detect/trace.js";
@@ -25,6 +27,7 @@ import { reduceSparsity } from "./sparse/detect/rules/reduce.js";
 import { shapeSparsity } from "./sparse/detect/rules/shape.js";
 import { matmulSparsity } from "./sparse/detect/rules/matmul.js";
 import { linalgSparsity } from "./sparse/detect/rules/linalg.js";
+import { customSparsity } from "./sparse/detect/rules/custom.js";
 
 /** The four total rule tables: forward kernels, JVP rules, VJP rules (written with ops), batching rules. */
 const tables: FamilyRules<Primitive> = {
@@ -34,6 +37,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.impl,
     ...matmulRules.impl,
     ...linalgRules.impl,
+    ...customRules.impl,
   },
   jvp: {
     ...elementwiseRules.jvp,
@@ -41,6 +45,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.jvp,
     ...matmulRules.jvp,
     ...linalgRules.jvp,
+    ...customRules.jvp,
   },
   vjp: {
     ...elementwiseRules.vjp,
@@ -48,6 +53,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.vjp,
     ...matmulRules.vjp,
     ...linalgRules.vjp,
+    ...customRules.vjp,
   },
   batch: {
     ...elementwiseRules.batch,
@@ -55,6 +61,7 @@ const tables: FamilyRules<Primitive> = {
     ...shapeRules.batch,
     ...matmulRules.batch,
     ...linalgRules.batch,
+    ...customRules.batch,
   },
 };
 
@@ -65,6 +72,7 @@ const sparsityTable: SparsityTable = {
   ...shapeSparsity,
   ...matmulSparsity,
   ...linalgSparsity,
+  ...customSparsity,
 };
 
 installRules(tables);

@@ -57,32 +57,50 @@ function op(): TensorOps {
  * Create one with `tensor(...)`, `zeros(...)`, `randn(...)` and friends.
  */
 export class Tensor {
+  // The fields are declared here and set in the constructor rather than written as class fields: class
+  // field definitions run in a per-class initializer whose define-property stores turn slow (several µs per
+  // object in V8 11) once more than four classes of tensors (the tracers) have gone through it.
   /** The size of each dimension. Do not mutate. */
-  readonly shape: number[];
+  declare readonly shape: number[];
   /** @internal Storage, or null for a tracer (whose values live in the transformation). */
-  _data: Float64Array | null;
+  declare _data: Float64Array | null;
   /** @internal The trace level: 0 for a concrete tensor. */
-  _level = 0;
+  declare _level: number;
   /** Whether operations on this tensor are recorded for backward(). */
-  requiresGrad = false;
+  declare requiresGrad: boolean;
   /** The gradient accumulated by backward() (leaves only). */
-  grad: Tensor | null = null;
+  declare grad: Tensor | null;
   /** The tape node that produced this tensor, or null for a leaf / a tensor outside autograd. */
-  gradFn: GradNode | null = null;
+  declare gradFn: GradNode | null;
   /** @internal Backward-sweep bookkeeping (epochs of the sweep that saw, needed, targeted, reached it). */
-  _bwSeen = 0;
+  declare _bwSeen: number;
   /** @internal */
-  _bwNeeded = 0;
+  declare _bwNeeded: number;
   /** @internal */
-  _bwTarget = 0;
+  declare _bwTarget: number;
   /** @internal */
-  _bwCt = 0;
+  declare _bwCt: number;
   /** @internal The cotangent accumulated during the current backward sweep. */
-  _ct: Tensor | null = null;
+  declare _ct: Tensor | null;
+  /** @internal Gradient hooks (registerHook), run on this tensor's complete gradient in each backward. */
+  declare _hooks: GradHook[] | null;
+  /** @internal Set by retainGrad(): a non-leaf that keeps its gradient in `.grad`. */
+  declare _retainsGrad: boolean;
 
   constructor(data: Float64Array | null, shape: number[]) {
     this._data = data;
     this.shape = shape;
+    this._level = 0;
+    this.requiresGrad = false;
+    this.grad = null;
+    this.gradFn = null;
+    this._bwSeen = 0;
+    this._bwNeeded = 0;
+    this._bwTarget = 0;
+    this._bwCt = 0;
+    this._ct = null;
+    this._hooks = null;
+    this._retainsGrad = false;
   }
 
   /** The values in row-major order (shared storage: do not mutate unless you own the tensor). */
@@ -187,6 +205,7 @@ export class Tensor {
 
   /** Sets requiresGrad in place (leaves only) and returns this tensor. */
   requiresGrad_(flag = true): this {
+    this._refuseInsideTransform("requiresGrad_");
     if (!flag && this.gradFn !== null) {
       throw new GradError("requiresGrad_: cannot clear requiresGrad on a non-leaf tensor; use detach()");
     }
@@ -194,9 +213,62 @@ export class Tensor {
     return this;
   }
 
-  /** Accumulates d(this)/d(leaf) · gradient into every leaf's `.grad` (gradient defaults to 1 for a scalar). */
-  backward(gradient?: TensorLike, opts?: { retainGraph?: boolean; createGraph?: boolean }): void {
+  /**
+   * Accumulates d(this)/d(leaf) · gradient into every leaf's `.grad` (gradient defaults to 1 for a scalar),
+   * or only into the `.grad` of `opts.inputs` (leaves or not) when given, as torch's backward.
+   */
+  backward(gradient?: TensorLike, opts?: BackwardOptions): void {
     op().backwardFrom(this, gradient, opts);
+  }
+
+  /**
+   * Keeps this non-leaf tensor's gradient in `.grad` during every backward pass through it (summed over
+   * passes, like a leaf's), as torch's retain_grad. A leaf keeps its gradient anyway.
+   */
+  retainGrad(): void {
+    this._refuseInsideTransform("retainGrad");
+    if (!this.requiresGrad) {
+      throw new GradError("retainGrad: the tensor does not require grad, so no gradient will reach it");
+    }
+    this._retainsGrad = true;
+  }
+
+  /** Whether this tensor keeps its gradient in `.grad` (leaves that require grad, and retainGrad). */
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+
+  /**
+   * Calls `hook(grad)` with this tensor's gradient each time a backward pass (backward, autograd.grad)
+   * computes it; a returned tensor replaces the gradient for the rest of the pass (and for a leaf's
+   * `.grad`). Returns a handle whose `remove()` unregisters the hook.
+   */
+  registerHook(hook: GradHook): HookHandle {
+    this._refuseInsideTransform("registerHook");
+    if (typeof hook !== "function") {
+      throw new GradError(`registerHook: the hook must be a function, got ${typeof hook}`);
+    }
+    if (!this.requiresGrad) {
+      throw new GradError("registerHook: cannot register a hook on a tensor that does not require grad");
+    }
+    (this._hooks ??= []).push(hook);
+    return {
+      remove: () => {
+        const i = this._hooks?.indexOf(hook) ?? -1;
+        if (i >= 0) this._hooks?.splice(i, 1);
+        if (this._hooks?.length === 0) this._hooks = null;
+      },
+    };
+  }
+
+  /** @internal torch-style autograd state belongs to concrete tensors: refuse it on a transform's value. */
+  _refuseInsideTransform(op: string): void {
+    if (this._level > 0) {
+      throw new GradError(
+        `${op}: not supported on a value inside a function transform (grad, vjp, jvp, vmap, jacrev...); ` +
+          `the transforms differentiate their arguments themselves (use argnums), as torch.func refuses it too`,
+      );
+    }
   }
 
   /** A tensor sharing this one's values, cut from the autograd graph (and from jvp/grad tracing). */
@@ -347,13 +419,28 @@ export class Tensor {
   prod(dim?: Dims, keepdim = false): Tensor {
     return op().prod(this, dim, keepdim);
   }
-  /** Maximum over `dim` (all dims when omitted). */
+  /**
+   * Maximum over `dim` (all dims when omitted): the values only (for indices use argmax); tied maxima
+   * share the gradient equally, as torch.amax.
+   */
   max(dim?: Dims, keepdim = false): Tensor {
     return op().max(this, dim, keepdim);
   }
-  /** Minimum over `dim` (all dims when omitted). */
+  /** Minimum over `dim` (all dims when omitted): the values only; tied minima share the gradient. */
   min(dim?: Dims, keepdim = false): Tensor {
     return op().min(this, dim, keepdim);
+  }
+  /** torch.amax: maximum over `dim`, the gradient shared equally among ties. */
+  amax(dim?: Dims, keepdim = false): Tensor {
+    return op().amax(this, dim, keepdim);
+  }
+  /** torch.amin: minimum over `dim`, the gradient shared equally among ties. */
+  amin(dim?: Dims, keepdim = false): Tensor {
+    return op().amin(this, dim, keepdim);
+  }
+  /** This tensor limited to [min, max] (either bound may be null); see the free function clamp. */
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return op().clamp(this, min, max);
   }
   /** Index of the largest entry along `dim` (all elements flattened when omitted). */
   argmax(dim?: number, keepdim = false): Tensor {
@@ -452,6 +539,25 @@ export class Tensor {
   split(size: number | number[], dim = 0): Tensor[] {
     return op().split(this, size, dim);
   }
+}
+
+/** What registerHook returns. */
+export interface HookHandle {
+  /** Unregisters the hook (a second call does nothing). */
+  remove: () => void;
+}
+
+/** A gradient hook: sees a tensor's gradient during backward and may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** Options of backward(): keep the graph, record the backward pass, or accumulate only into `inputs`. */
+export interface BackwardOptions {
+  /** Keep the graph's saved values for another backward pass (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself so the gradients can be differentiated again. */
+  createGraph?: boolean;
+  /** Accumulate only into these tensors' `.grad` (leaves or not) instead of every leaf's. */
+  inputs?: Tensor | Tensor[];
 }
 
 /** Nested arrays of numbers, as toArray() returns them. */

@@ -92,13 +92,28 @@ def svg_as_images(notebook):
     return notebook
 
 
+def json_for_script(value):
+    """JSON for a <script> element: nbconvert 6 HTML-escapes it after dumping, and a script's text is not
+    unescaped, so widget state arrived as `&lt;svg` and HTML widgets showed their markup. With < > & written
+    as JSON escapes there is nothing left to HTML-escape (and no `</script>` can end the element early)."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def html(args):
     """Renders every stored tutorial to OUTDIR/NAME.html, copies the .ipynb beside it, lists them in index.json."""
     from nbconvert import HTMLExporter
 
     out = pathlib.Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
+    # The page's scripts: nbconvert's defaults are file:///usr/share/javascript (Debian) and unpkg.com.
+    exporter = HTMLExporter(
+        template_name="lab",
+        mathjax_url=args.mathjax_url,
+        require_js_url=args.require_js_url,
+        widget_renderer_url=args.widget_renderer_url,
+        filters={"json_dumps": json_for_script},
+    )
     listing = []
     for path in catalogue.tutorials():
         notebook = svg_as_images(read(path))
@@ -122,6 +137,8 @@ def main(argv=None):
         sub.set_defaults(run=write, check=command == "check")
     sub = commands.add_parser("html")
     sub.add_argument("outdir")
+    for option in ("--mathjax-url", "--require-js-url", "--widget-renderer-url"):
+        sub.add_argument(option, required=True, help="where a rendered page loads this script from")
     sub.set_defaults(run=html)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -104,3 +104,17 @@ def test_stream_writes_split_by_timing_compare_equal_to_one_write():
     ]
     merged = normalise(nbformat.from_dict(new_notebook(cells=[cell])), "02.ipynb").cells[0].outputs
     assert [(o.name, o.text) for o in merged] == [("stdout", "1\n2\n"), ("stderr", "warn\n"), ("stdout", "3\n")]
+
+
+def test_widget_state_in_a_page_script_keeps_its_markup():
+    import json
+    from html import escape
+
+    from .__main__ import json_for_script
+
+    state = {"value": '<svg width="3"><circle/></svg> & </script>'}
+    text = json_for_script(state)
+    # What nbconvert 6 does next, and what the page's JSON.parse(script.innerHTML) then reads.
+    shown = escape(text, quote=False)
+    assert "</script>" not in shown
+    assert json.loads(shown) == state

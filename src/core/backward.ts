@@ -1,7 +1,8 @@
 // The backward engine shared by torch-style autograd (level-0 tape) and the functional vjp (tracer
 // tapes): one reverse sweep over the nodes that lie between the roots and the targets.
-import type { GradNode, Tensor, TensorLike } from "../tensor.js";
-import { GradError, InternalError, ShapeError, fmtShape } from "../errors.js";
+import type { BackwardOptions, GradNode, Tensor, TensorLike } from "../tensor.js";
+import { ArgumentError, GradError, InternalError, ShapeError, fmtShape } from "../errors.js";
+import { checkOptions } from "./options.js";
 import type { Primitive, VjpRule } from "./primitives.js";
 import { passCounter, ruleTables, withGradMode } from "./trace.js";
 import { add } from "../ops/elementwise.js";
@@ -52,6 +53,30 @@ function accumulate(k: Tensor, g: Tensor): void {
   k._ct = k._ct === null ? g : add(k._ct, g);
 }
 
+/** Runs t's gradient hooks (registerHook, retainGrad) on its complete cotangent g: the value to use. */
+function applyHooks(t: Tensor, g: Tensor): Tensor {
+  for (const hook of t._hooks ?? []) {
+    const r = hook(g);
+    if (r !== undefined) {
+      if (!sameShape(r.shape, g.shape)) {
+        throw new ShapeError(
+          `registerHook: the hook returned a gradient of shape ${fmtShape(r.shape)} for a tensor of shape ${fmtShape(g.shape)}`,
+        );
+      }
+      g = r;
+    }
+  }
+  // retainGrad's accumulation comes after every other hook, as in torch.
+  if (t._retainsGrad && t.gradFn !== null) t.grad = t.grad === null ? g : add(t.grad, g);
+  return g;
+}
+
+/** The final cotangent of a leaf target (its hooks applied; non-leaves had theirs during the sweep). */
+function leafCt(t: Tensor): Tensor | null {
+  const g = t._ct;
+  return g !== null && t.gradFn === null && t._hooks !== null ? applyHooks(t, g) : g;
+}
+
 /**
  * One reverse sweep: pulls `cts` of `roots` back to the tensors marked as targets of `epoch` (all leaves
  * when `leaves`), leaving each target's cotangent in its `_ct`. Returns the targets reached.
@@ -89,7 +114,11 @@ function sweep(
   for (let j = order.length - 1; j >= 0; j--) {
     const k = order[j];
     const node = k.gradFn as GradNode;
-    const ct = k._bwCt === epoch ? k._ct : null;
+    let ct = k._bwCt === epoch ? k._ct : null;
+    // Its cotangent is complete here (every consumer came later in the order): hooks see it now.
+    if (ct !== null && (k._hooks !== null || k._retainsGrad) && (k._bwNeeded === epoch || isTarget(k))) {
+      ct = k._ct = applyHooks(k, ct);
+    }
     if (k._bwNeeded === epoch && ct !== null) {
       const parents = node.parents;
       const needs = new Array<boolean>(parents.length);
@@ -141,7 +170,12 @@ export function runBackward(
   const epoch = ++epochCounter;
   for (const t of targets) t._bwTarget = epoch;
   sweep(roots, cts, epoch, false, retainGraph);
-  const out = targets.map((t) => (t._bwCt === epoch ? t._ct : null));
+  const seen = new Map<Tensor, Tensor | null>();
+  const out = targets.map((t) => {
+    if (t._bwCt !== epoch) return null;
+    if (!seen.has(t)) seen.set(t, leafCt(t));
+    return seen.get(t) as Tensor | null;
+  });
   for (const t of targets) t._ct = null;
   return out;
 }
@@ -156,7 +190,8 @@ export function runBackwardToLeaves(
   const reached = sweep(roots, cts, epoch, true, retainGraph);
   const out = new Map<Tensor, Tensor>();
   for (const t of reached) {
-    if (t._ct !== null) out.set(t, t._ct);
+    const g = leafCt(t);
+    if (g !== null) out.set(t, g);
     t._ct = null;
   }
   return out;
@@ -174,32 +209,57 @@ export function defaultCotangent(out: Tensor, op: string, which: string): Tensor
 }
 
 /**
- * torch-style backward from `t`: accumulates d(t)/d(leaf) · gradient into the `.grad` of every leaf that
- * requires grad (gradient defaults to 1 for a one-element t).
+ * torch-style backward from `roots` together (one sweep): accumulates d(roots)/d(leaf) · gradients into
+ * the `.grad` of every leaf that requires grad, or, with `opts.inputs`, into those tensors' `.grad` only.
+ * A gradient defaults to 1 for a one-element root. `op` names the caller in errors.
  */
-export function backwardFrom(
-  t: Tensor,
-  gradient?: TensorLike,
-  opts: { retainGraph?: boolean; createGraph?: boolean } = {},
+export function backwardInto(
+  op: string,
+  roots: readonly Tensor[],
+  gradients: readonly (TensorLike | null | undefined)[],
+  opts: BackwardOptions = {},
 ): void {
-  if (!t.requiresGrad) {
-    throw new GradError(
-      `backward: the tensor (shape ${fmtShape(t.shape)}) does not require grad and has no gradFn`,
-    );
-  }
-  const g =
-    gradient === undefined
-      ? defaultCotangent(t, "backward", "the tensor")
-      : asTensor(gradient, "backward", "gradient");
-  if (gradient !== undefined && !sameShape(g.shape, t.shape)) {
-    throw new ShapeError(
-      `backward: gradient has shape ${fmtShape(g.shape)} but the tensor has shape ${fmtShape(t.shape)}`,
-    );
-  }
+  const cts = roots.map((t, i) => {
+    const which = roots.length === 1 ? "the tensor" : `tensors[${i}]`;
+    if (!t.requiresGrad) {
+      throw new GradError(
+        `${op}: ${which} (shape ${fmtShape(t.shape)}) does not require grad and has no gradFn`,
+      );
+    }
+    const given = gradients[i];
+    if (given === undefined || given === null) return defaultCotangent(t, op, which);
+    const g = asTensor(given, op, "gradient");
+    if (!sameShape(g.shape, t.shape)) {
+      throw new ShapeError(
+        `${op}: the gradient for ${which} has shape ${fmtShape(g.shape)} but ${which} has shape ${fmtShape(t.shape)}`,
+      );
+    }
+    return g;
+  });
   const createGraph = opts.createGraph ?? false;
-  const got = withGradMode(createGraph, () => runBackwardToLeaves([t], [g], opts.retainGraph ?? createGraph));
-  for (const [leaf, lg] of got) {
-    if (leaf.gradFn !== null || !leaf.requiresGrad) continue;
-    leaf.grad = leaf.grad === null ? lg : add(leaf.grad, lg);
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const addTo = (t: Tensor, g: Tensor): void => {
+    t.grad = t.grad === null ? g : add(t.grad, g);
+  };
+  if (opts.inputs !== undefined) {
+    const inputs = Array.isArray(opts.inputs) ? opts.inputs : [opts.inputs];
+    if (inputs.length === 0) throw new ArgumentError(`${op}: inputs must not be empty`);
+    const got = withGradMode(createGraph, () => runBackward([...roots], cts, inputs, retainGraph));
+    new Set(inputs).forEach((t) => {
+      const g = got[inputs.indexOf(t)];
+      if (g !== null) addTo(t, g);
+    });
+    return;
   }
+  const got = withGradMode(createGraph, () => runBackwardToLeaves([...roots], cts, retainGraph));
+  for (const [leaf, lg] of got) if (leaf.gradFn === null && leaf.requiresGrad) addTo(leaf, lg);
+}
+
+/**
+ * torch-style backward from `t`: accumulates d(t)/d(leaf) · gradient into the `.grad` of every leaf that
+ * requires grad (gradient defaults to 1 for a one-element t), or into `opts.inputs`' `.grad` only.
+ */
+export function backwardFrom(t: Tensor, gradient?: TensorLike, opts?: BackwardOptions): void {
+  const o = checkOptions("backward", opts, ["retainGraph", "createGraph", "inputs"]);
+  backwardInto("backward", [t], [gradient], o);
 }

@@ -19,6 +19,7 @@
 // Every primitive has exactly one output tensor. Rules call the public ops (src/ops/), never kernels of
 // other primitives directly, so that the backward pass is itself differentiable and batchable.
 import type { Tensor } from "../tensor.js";
+import type { CustomParams } from "./custom-call.js";
 
 /** The primitive operations; everything else in jaclab is a composition of these. */
 export enum Primitive {
@@ -70,6 +71,8 @@ export enum Primitive {
   Det = "det",
   LogAbsDet = "logAbsDet",
   Adjugate = "adjugate",
+  // a function with its own derivative rules (customVjp, customJvp, autograd.Function, checkpoint)
+  CustomCall = "customCall",
 }
 
 /** The elementwise unary primitives (one input, same shape out, no params). */
@@ -165,6 +168,8 @@ export interface PrimitiveParams {
   [Primitive.Det]: NoParams;
   [Primitive.LogAbsDet]: NoParams;
   [Primitive.Adjugate]: NoParams;
+  /** The rule (how to evaluate and differentiate the function) and the residuals of its forward pass. */
+  [Primitive.CustomCall]: CustomParams;
 }
 
 /** Forward kernel: concrete inputs to a new concrete output. */

@@ -86,3 +86,79 @@ export function flattenArgs(args: readonly unknown[], what: string, positions?: 
   const parts = args.map((a, i) => build(a, `${what} ${positions?.[i] ?? i}`, "", leaves, true));
   return { leaves, rebuild: (ls) => parts.map((p) => p(ls)) };
 }
+
+/**
+ * Flattens any value into its tensor leaves (inside arrays and plain objects) and keeps everything else
+ * as it is: for values that pass through a transform undifferentiated, like `hasAux`'s aux.
+ */
+export function flattenLoose(x: unknown): Flat {
+  const leaves: Tensor[] = [];
+  const walk = (v: unknown): ((ls: readonly Tensor[]) => unknown) => {
+    if (isTensor(v)) {
+      const i = leaves.length;
+      leaves.push(v);
+      return (ls) => ls[i];
+    }
+    if (Array.isArray(v)) {
+      const parts = v.map(walk);
+      return (ls) => parts.map((p) => p(ls));
+    }
+    if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      const parts = keys.map((k) => walk(v[k]));
+      return (ls) => Object.fromEntries(keys.map((k, j) => [k, parts[j](ls)]));
+    }
+    return () => v;
+  };
+  const rebuild = walk(x);
+  return { leaves, rebuild };
+}
+
+/**
+ * f's result under `hasAux`: f must return `[output, aux]`; the aux is any value, whose tensors pass
+ * through the transform undifferentiated.
+ */
+export function splitAux(op: string, result: unknown): [unknown, unknown] {
+  if (!Array.isArray(result) || result.length !== 2) {
+    const got = Array.isArray(result)
+      ? `an array of ${result.length}`
+      : isTensor(result)
+        ? "a single tensor"
+        : describeNonTree(result).split(";")[0];
+    throw new ArgumentError(
+      `${op}: with hasAux: true, f must return [output, aux] (an array of two), got ${got}`,
+    );
+  }
+  return [result[0], result[1]];
+}
+
+/**
+ * The structure of a tree as text, its leaves written `*`: `[*,{a:*,b:[*,*]}]`. Two trees with the same
+ * spec have the same containers, in the same order, with the same keys.
+ */
+export function treeSpec(v: unknown): string {
+  if (isTensor(v) || typeof v === "number") return "*";
+  if (Array.isArray(v)) return `[${v.map(treeSpec).join(",")}]`;
+  if (isPlainObject(v))
+    return `{${Object.keys(v)
+      .map((k) => `${k}:${treeSpec(v[k])}`)
+      .join(",")}}`;
+  return "?";
+}
+
+/** Throws unless `given` has the structure of `expected` (see {@link treeSpec}); `what` names `given`. */
+export function checkSameStructure(
+  op: string,
+  what: string,
+  given: unknown,
+  expected: unknown,
+  of: string,
+): void {
+  const g = treeSpec(given);
+  const e = treeSpec(expected);
+  if (g !== e) {
+    throw new ArgumentError(
+      `${op}: the structure of ${what} is ${g}, but that of ${of} is ${e} (leaves written *); they must match`,
+    );
+  }
+}

@@ -3,7 +3,7 @@
 // The rule tables are injected by src/setup.ts (installRules), so that the core imports no rule family
 // and the rules, which call the ops, which call bind, form no import cycle.
 import { Tensor, type GradNode } from "../tensor.js";
-import { InternalError, TracerError } from "../errors.js";
+import { ArgumentError, InternalError, TracerError } from "../errors.js";
 import type { FamilyRules, ImplRule, Primitive, PrimitiveParams } from "./primitives.js";
 
 /** The four total rule tables (impl, jvp, vjp, batch), each a record over every primitive. */
@@ -42,7 +42,8 @@ export class MainTrace {
 
 /** A tensor standing for a value inside a transformation, tagged with the level that created it. */
 export abstract class Tracer extends Tensor {
-  readonly main: MainTrace;
+  // Declared, not a class field, for the reason given in Tensor: every kind of tracer passes through here.
+  declare readonly main: MainTrace;
   constructor(main: MainTrace, shape: number[]) {
     super(null, shape);
     this._level = main.level;
@@ -88,8 +89,8 @@ export function withMain<T>(makeTrace: (main: MainTrace) => Trace, fn: (main: Ma
   }
 }
 
-/** The number of transformations currently active (0 in plain eager code). */
-export function traceDepth(): number {
+/** How many transformation levels are active (0: plain eager evaluation). */
+export function transformDepth(): number {
   return stack.length - 1;
 }
 
@@ -130,9 +131,30 @@ export function gradEnabledSince(depth: number): boolean {
   return gradModes.length <= depth || gradEnabled;
 }
 
-/** Runs `fn` without recording any autograd history (torch.no_grad). */
+/**
+ * Runs `fn` without recording any autograd history (torch.no_grad) and returns its result: neither the
+ * tape nor grad/vjp/jacrev differentiate through what fn computes. Nests with {@link enableGrad} (the
+ * innermost wins); forward mode (jvp, jacfwd) ignores it, as torch's forward AD does. The scope ends when
+ * fn returns, so work fn leaves to a promise runs outside it.
+ */
 export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
+}
+
+/**
+ * Runs `fn` with autograd recording switched back on (torch.enable_grad), e.g. inside a {@link noGrad}
+ * scope; returns fn's result. The innermost of nested noGrad/enableGrad scopes wins.
+ */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+/** Runs `fn` with autograd recording on or off as `enabled` says (torch.set_grad_enabled as a scope). */
+export function setGradEnabled<T>(enabled: boolean, fn: () => T): T {
+  if (typeof enabled !== "boolean") {
+    throw new ArgumentError(`setGradEnabled: enabled must be true or false, got ${typeof enabled}`);
+  }
+  return withGradMode(enabled, fn);
 }
 
 // ---- observation (graph diagrams) ----
@@ -161,13 +183,16 @@ export function isObserved(): boolean {
   return observers.length > 0;
 }
 
-/** Runs `fn` unobserved: work that is not the user's computation (jit tracing a program) is not shown. */
+/**
+ * Runs `fn` with the bind observers suspended: a custom call shows as one operation, and jit's tracing
+ * (not the user's computation) is not shown.
+ */
 export function unobserved<T>(fn: () => T): T {
-  const saved = observers.splice(0, observers.length);
+  const saved = observers.splice(0);
   try {
     return fn();
   } finally {
-    observers.push(...saved);
+    observers.unshift(...saved);
   }
 }
 

@@ -118,12 +118,15 @@ export function expandToBatch(t: Tensor, size: number): Tensor {
   return broadcastTo(t, [size, ...t.shape]);
 }
 
-/** Pulls output cotangents back through a recorded forward pass: one gradient per input (zeros if unused). */
+/**
+ * Pulls output cotangents back through a recorded forward pass: one gradient per input (zeros if unused).
+ * Outputs after the first `cts.length` (a hasAux's aux) get no cotangent.
+ */
 export function pullback(rec: VjpRecord, cts: readonly Tensor[]): Tensor[] {
   const roots: Tensor[] = [];
   const rootCts: Tensor[] = [];
   rec.outputs.forEach((o, i) => {
-    if (rec.mine[i]) {
+    if (i < cts.length && rec.mine[i]) {
       roots.push(o);
       rootCts.push(cts[i]);
     }

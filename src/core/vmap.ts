@@ -6,6 +6,13 @@ import { TracerError } from "../errors.js";
 import type { BatchRule, Primitive, PrimitiveParams } from "./primitives.js";
 import { MainTrace, Trace, Tracer, ruleTables, withMain } from "./trace.js";
 import { SparseBatch } from "./sparse-batch.js";
+import {
+  type RandomScope,
+  type Randomness,
+  scopeOwnedBy,
+  withRandomScope,
+  withScopeReplaced,
+} from "./randomness.js";
 
 /** A structured batching rule: the batched result, or null when the dense rule should run instead. */
 export type StructuredBatchRule = (
@@ -49,6 +56,17 @@ export class BatchTracer extends Tracer {
   }
 }
 
+/** The trace whose batching rule is running (innermost), so that a rule can find its vmap's scope. */
+let batching: MainTrace | undefined;
+
+/**
+ * The randomness scope of the vmap whose batching rule is running now (undefined outside batching rules
+ * and for vmaps without a randomness, such as the transforms' own basis batches).
+ */
+export function batchingRandomScope(): RandomScope | undefined {
+  return batching === undefined ? undefined : scopeOwnedBy(batching);
+}
+
 class BatchTrace extends Trace {
   constructor(
     main: MainTrace,
@@ -68,24 +86,33 @@ class BatchTrace extends Trace {
       if (v instanceof SparseBatch) structured = true;
       vals[i] = v;
     }
-    if (structured) {
-      const result = structuredRules[p]?.(vals, batched, this.size, params as never) ?? null;
-      if (result !== null) return new BatchTracer(this.main, result);
-      for (let i = 0; i < vals.length; i++) {
-        const v = vals[i];
-        if (v instanceof SparseBatch) vals[i] = v.dense();
+    const outer = batching;
+    batching = this.main;
+    try {
+      if (structured) {
+        const result = structuredRules[p]?.(vals, batched, this.size, params as never) ?? null;
+        if (result !== null) return new BatchTracer(this.main, result);
+        for (let i = 0; i < vals.length; i++) {
+          const v = vals[i];
+          if (v instanceof SparseBatch) vals[i] = v.dense();
+        }
       }
+      const rule = ruleTables().batch[p] as BatchRule<P>;
+      const [out, outBatched] = rule(vals as Tensor[], batched, this.size, params);
+      return outBatched ? new BatchTracer(this.main, out) : out;
+    } finally {
+      batching = outer;
     }
-    const rule = ruleTables().batch[p] as BatchRule<P>;
-    const [out, outBatched] = rule(vals as Tensor[], batched, this.size, params);
-    return outBatched ? new BatchTracer(this.main, out) : out;
   }
 }
 
 /**
  * Runs `fn` on batch tracers over `inputs` (each batched along dim 0 with `size` examples, or a structured
  * batch, where `batchedInputs` says so; others are passed as they are) and returns each output dense,
- * with its batch dim at 0 (unbatched outputs are broadcast by `broadcast`).
+ * with its batch dim at 0 (unbatched outputs are broadcast by `broadcast`). With `randomness`, random
+ * constructors inside fn follow it (a user's vmap); without, they draw as if outside (the transforms' own
+ * batches of basis vectors). With `{ standsFor }` (a batching rule re-running user code), this vmap takes
+ * that user vmap's scope's place.
  */
 export function vmapCore(
   fn: (inputs: Tensor[]) => Tensor[],
@@ -93,8 +120,9 @@ export function vmapCore(
   batchedInputs: boolean[],
   size: number,
   broadcast: (t: Tensor, size: number) => Tensor,
+  randomness?: Randomness | { standsFor: RandomScope },
 ): Tensor[] {
-  return vmapCoreStructured(fn, inputs, batchedInputs, size, broadcast).map((o) =>
+  return vmapCoreStructured(fn, inputs, batchedInputs, size, broadcast, randomness).map((o) =>
     o instanceof SparseBatch ? o.dense() : o,
   );
 }
@@ -106,6 +134,7 @@ export function vmapCoreStructured(
   batchedInputs: boolean[],
   size: number,
   broadcast: (t: Tensor, size: number) => Tensor,
+  randomness?: Randomness | { standsFor: RandomScope },
 ): (Tensor | SparseBatch)[] {
   return withMain(
     (main) => new BatchTrace(main, size),
@@ -113,7 +142,18 @@ export function vmapCoreStructured(
       const ins = inputs.map((x, i) =>
         batchedInputs[i] || x instanceof SparseBatch ? new BatchTracer(main, x) : x,
       );
-      const outs = fn(ins);
+      const wrap = (val: Tensor): Tensor => new BatchTracer(main, val);
+      const run = (): Tensor[] => fn(ins);
+      const outs =
+        randomness === undefined
+          ? run()
+          : typeof randomness === "string"
+            ? withRandomScope({ randomness, size, wrap, owner: main }, run)
+            : withScopeReplaced(
+                randomness.standsFor,
+                { ...randomness.standsFor, size, wrap, owner: main },
+                run,
+              );
       return outs.map((o) =>
         o._level === main.level && (o as Tracer).main === main ? (o as BatchTracer).val : broadcast(o, size),
       );

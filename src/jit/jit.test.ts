@@ -1,6 +1,7 @@
-// jit against eager evaluation: every primitive's generated case (values, jacrev and jacfwd under jit),
-// re-tracing on new shapes and static arguments, the error for reading a traced value, composition with
-// the other transforms in both orders, buffer reuse across calls, and the fused loops' broadcasting.
+// jit against eager evaluation: every primitive's generated case (values, jacrev and jacfwd under jit, both
+// as traced and as replayed by the compiled plan), re-tracing on new shapes and static arguments, the error
+// for reading a traced value, composition with the other transforms in both orders, buffer reuse across
+// calls, and the fused loops' broadcasting.
 import "../setup.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,17 +25,36 @@ import { jit } from "./jit.js";
 
 const allCases = { ...cases, ...linalgCases } as Record<Primitive, Case>;
 
+/** jit(f) on `args` twice: the first call traces (and returns the trace's values), the second runs the plan. */
+function replayed(f: (...xs: Tensor[]) => Tensor, args: Tensor[]): Tensor {
+  const jf = jit(f);
+  const traced = jf(...args);
+  assertClose(jf(...args), traced, 1e-12, "the plan's replay against the trace");
+  assert.equal(jf.traces, 1, "one trace for one argument structure");
+  return jf(...args);
+}
+
 for (const [name, c] of Object.entries(allCases) as [Primitive, Case][]) {
   test(`${name}: jit gives eager's values, jacrev and jacfwd`, () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
         const { args, params } = c.make(seededRandom(seed));
         const f = (...xs: Tensor[]) => applyPrimitive(name, xs, params);
-        assertClose(jit(f)(...args), f(...args), 1e-12, `${name} values`);
+        assertClose(replayed(f, args), f(...args), 1e-12, `${name} values`);
         for (const k of c.diff) {
           const fk = (x: Tensor) => f(...args.map((a, i) => (i === k ? x : a)));
-          assertClose(jit(jacrev(fk))(args[k]), jacrev(fk)(args[k]), 1e-10, `${name} jit(jacrev) wrt ${k}`);
-          assertClose(jit(jacfwd(fk))(args[k]), jacfwd(fk)(args[k]), 1e-10, `${name} jit(jacfwd) wrt ${k}`);
+          assertClose(
+            replayed(jacrev(fk), [args[k]]),
+            jacrev(fk)(args[k]),
+            1e-10,
+            `${name} jit(jacrev) wrt ${k}`,
+          );
+          assertClose(
+            replayed(jacfwd(fk), [args[k]]),
+            jacfwd(fk)(args[k]),
+            1e-10,
+            `${name} jit(jacfwd) wrt ${k}`,
+          );
         }
       }),
       { numRuns: 6, includeErrorInReport: true },

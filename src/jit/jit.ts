@@ -3,7 +3,7 @@
 // transform: jit(jacrev(f)) traces the whole Jacobian computation; jacrev(jit(f)), vmap(jit(f)) and
 // jit(jit(f)) see through jit (f runs under the outer transformation and is traced by it).
 import type { Tensor } from "../tensor.js";
-import { isGradEnabled, isObserved, traceDepth, unobserved } from "../core/trace.js";
+import { isGradEnabled, isObserved, transformDepth, unobserved } from "../core/trace.js";
 import { flattenForJit } from "./args.js";
 import { compilePlan, type Plan } from "./plan.js";
 import type { Program } from "./program.js";
@@ -74,7 +74,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R): Jitted<A, R> 
   };
   const jitted = (...args: A): R => {
     // Inside another transformation, or recording a torch-style tape: run f itself, traced by that.
-    if (traceDepth() > 0) return f(...args);
+    if (transformDepth() > 0) return f(...args);
     const flat = flattenForJit(args);
     if (isGradEnabled() && flat.leaves.some((t) => t.requiresGrad)) return f(...args);
     const entry = cache.get(flat.key);

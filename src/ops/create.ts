@@ -2,7 +2,8 @@
 import { Tensor, isTensor } from "../tensor.js";
 import { ArgumentError, ShapeError, fmtShape } from "../errors.js";
 import { sizeOf } from "../core/kernels.js";
-import { seededRandom } from "../core/random.js";
+import { nextUnseededSeed, seededRandom } from "../core/random.js";
+import { drawRandom } from "../core/randomness.js";
 import { describe } from "./util.js";
 
 /** Nested arrays of numbers of any depth. */
@@ -168,16 +169,19 @@ export interface RandomOptions {
   seed?: number;
 }
 
-let autoSeed = 0x9e3779b9;
 function nextSeed(opts: RandomOptions): number {
-  if (opts.seed !== undefined) return opts.seed;
-  autoSeed = (Math.imul(autoSeed, 1664525) + 1013904223) >>> 0;
-  return autoSeed;
+  return opts.seed ?? nextUnseededSeed();
 }
 
-/** Uniform values in [0, 1); pass `{ seed }` for reproducible numbers. */
+/**
+ * Uniform values in [0, 1); pass `{ seed }` for reproducible numbers. Inside vmap, vmap's `randomness`
+ * option decides: an error (the default), one draw per example ("different") or one for all ("same").
+ */
 export function rand(shape: number[], opts: RandomOptions = {}): Tensor {
-  const s = checkShape(shape, "rand");
+  return drawRandom("rand", checkShape(shape, "rand"), (s) => uniform(s, opts));
+}
+
+function uniform(s: number[], opts: RandomOptions): Tensor {
   const next = seededRandom(nextSeed(opts));
   const out = new Float64Array(sizeOf(s));
   for (let i = 0; i < out.length; i++) out[i] = next();
@@ -185,14 +189,18 @@ export function rand(shape: number[], opts: RandomOptions = {}): Tensor {
 }
 
 /**
- * Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers.
+ * Standard normal values (Box-Muller); pass `{ seed }` for reproducible numbers. Inside vmap, vmap's
+ * `randomness` option decides, as for {@link rand}.
  * @example
  * ```ts
  * const W = randn([3, 4], { seed: 1 }); // the same numbers on every run
  * ```
  */
 export function randn(shape: number[], opts: RandomOptions = {}): Tensor {
-  const s = checkShape(shape, "randn");
+  return drawRandom("randn", checkShape(shape, "randn"), (s) => normal(s, opts));
+}
+
+function normal(s: number[], opts: RandomOptions): Tensor {
   const next = seededRandom(nextSeed(opts));
   const out = new Float64Array(sizeOf(s));
   for (let i = 0; i < out.length; i += 2) {

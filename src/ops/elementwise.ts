@@ -3,6 +3,7 @@ import type { Tensor, TensorLike } from "../tensor.js";
 import { bind } from "../core/trace.js";
 import { Primitive, type BinaryPrim, type CompareOp, type UnaryPrim } from "../core/primitives.js";
 import { NO_PARAMS, asTensor } from "./util.js";
+import { ArgumentError } from "../errors.js";
 
 function unary(p: UnaryPrim, x: TensorLike): Tensor {
   return bind(p, [asTensor(x, p, "x")], NO_PARAMS);
@@ -136,4 +137,19 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
     [asTensor(cond, "where", "cond"), asTensor(a, "where", "a"), asTensor(b, "where", "b")],
     NO_PARAMS,
   );
+}
+
+/**
+ * x limited to [min, max] (either bound may be null or omitted; torch.clamp): min(max(x, min), max), so
+ * max wins when min > max, as in torch. The gradient reaches x where min <= x <= max (bounds included)
+ * and a tensor bound where it is the value taken.
+ */
+export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  let out = asTensor(x, "clamp", "x");
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new ArgumentError("clamp: give at least one of min and max");
+  }
+  if (min !== undefined && min !== null) out = where(lt(out, min), min, out);
+  if (max !== undefined && max !== null) out = where(gt(out, max), max, out);
+  return out;
 }

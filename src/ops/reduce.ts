@@ -39,14 +39,29 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return reduce(Primitive.Prod, x, dim, keepdim);
 }
 
-/** Maximum over `dim` (all dims when omitted); the gradient is shared equally among ties. */
+/**
+ * Maximum over `dim` (one dim, several, or all when omitted). It returns the values only (torch's
+ * max(x, dim) also returns indices: use {@link argmax}), and its gradient is shared equally among tied
+ * maxima, as torch.amax (and torch.max without dim) do; torch.max(x, dim) instead sends it all to the one
+ * index it returns, which `gather(x, dim, argmax(x, dim, true))` reproduces.
+ */
 export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return reduce(Primitive.Max, x, dim, keepdim);
 }
 
-/** Minimum over `dim` (all dims when omitted). */
+/** Minimum over `dim` (all dims when omitted): values only, ties share the gradient (see {@link max}). */
 export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return neg(max(neg(x), dim, keepdim));
+}
+
+/** torch.amax: the maximum over `dim` (all dims when omitted), the gradient shared equally among ties. */
+export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return max(x, dim, keepdim);
+}
+
+/** torch.amin: the minimum over `dim` (all dims when omitted), the gradient shared equally among ties. */
+export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return min(x, dim, keepdim);
 }
 
 /** log(sum(exp(x))) over `dim`, shifted by the (constant) maximum for stability. */

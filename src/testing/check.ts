@@ -5,6 +5,8 @@ import { fmtShape } from "../errors.js";
 import type { Primitive } from "../core/primitives.js";
 import { bind } from "../core/trace.js";
 import { hessian, jacfwd, jacrev } from "../transforms/jacobian.js";
+import { vmap } from "../transforms/vmap.js";
+import { index, stack } from "../ops/shape.js";
 
 export { seededRandom } from "../core/random.js";
 
@@ -122,9 +124,7 @@ export function assertHessianBlocksMatchFiniteDiff(
       .mul(weights)
       .sum();
   const argnums = wrt.map((_, p) => p);
-  const blocks = (hessian as (f: unknown, o: unknown) => (...xs: Tensor[]) => unknown)(scalar, { argnums })(
-    ...primals,
-  ) as Tensor[][];
+  const blocks = hessian(scalar, { argnums })(...primals);
   wrt.forEach((kp, p) => {
     wrt.forEach((kq, q) => {
       const gradP = (xs: Tensor[]): Tensor =>
@@ -160,4 +160,28 @@ export function assertArrayClose(
       });
     }
   }
+}
+
+/**
+ * The composition checks every new function gets: jacrev and jacfwd of g against central differences,
+ * vmap(g) against a loop over a batch, jacfwd(jacrev(g)) against central differences of jacrev(g), and
+ * vmap(jacrev(g)) against a loop. `batch` holds examples along dim 0 (each shaped like x).
+ */
+export function assertComposes(
+  what: string,
+  g: (x: Tensor) => Tensor,
+  x: Tensor,
+  batch: Tensor,
+  tol = 1e-6,
+): void {
+  const fd = finiteDiffJacobian(([v]) => g(v), [x], 0);
+  assertClose(jacrev(g)(x), fd, tol, `${what}: jacrev`);
+  assertClose(jacfwd(g)(x), fd, tol, `${what}: jacfwd`);
+  const rows = Array.from({ length: batch.shape[0] }, (_, i) => g(index(batch, i)));
+  assertClose(vmap(g)(batch), stack(rows), 1e-12, `${what}: vmap`);
+  const jr = (v: Tensor): Tensor => jacrev(g)(v);
+  const second = finiteDiffJacobian(([v]) => jr(v), [x], 0, 1e-5);
+  assertClose(jacfwd(jr)(x), second, tol * 100, `${what}: jacfwd(jacrev)`);
+  const perRow = Array.from({ length: batch.shape[0] }, (_, i) => jr(index(batch, i)));
+  assertClose(vmap(jr)(batch), stack(perRow), 1e-10, `${what}: vmap(jacrev)`);
 }

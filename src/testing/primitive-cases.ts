@@ -7,6 +7,9 @@ import { Tensor } from "../tensor.js";
 import { Primitive, type CompareOp } from "../core/primitives.js";
 import type { linalgRules } from "../linalg/rules.js";
 import { randomTensor } from "./check.js";
+import { sumToShape } from "../ops/shape.js";
+import { observeBinds } from "../core/trace.js";
+import { customJvp, customVjp } from "../transforms/custom.js";
 
 /** A source of uniform numbers in [0, 1). */
 export type Rand = () => number;
@@ -317,6 +320,35 @@ export const cases: { [P in Exclude<Primitive, LinalgPrimitive>]: Case } = {
       const a = gauss(rand, [...batch, ...(transA ? [k, n] : [n, k])]);
       const b = gauss(rand, [...partner(rand, batch), ...(transB ? [m, k] : [k, m])]);
       return { args: [a, b], params: { transA, transB } };
+    },
+    diff: [0, 1],
+    smooth: true,
+  },
+  // sin(a) * b (broadcasting) with a hand-written VJP (forward mode: its transpose) or a hand-written JVP
+  // (reverse mode: its transpose); the params are those of a real call, captured by observing it.
+  [Primitive.CustomCall]: {
+    make: (rand) => {
+      const shape = shapeOf(rand, 0, 2);
+      const args = [gauss(rand, shape), gauss(rand, partner(rand, shape))];
+      const f = (a: Tensor, b: Tensor): Tensor => a.sin().mul(b);
+      const g =
+        rand() < 0.5
+          ? customVjp(f, {
+              fwd: (a, b) => [f(a, b), [a, b]],
+              bwd: ([a, b], ct) => [
+                sumToShape(ct.mul(b).mul(a.cos()), a.shape),
+                sumToShape(ct.mul(a.sin()), b.shape),
+              ],
+            })
+          : customJvp(f, ([a, b], [ta, tb]) => [f(a, b), ta.mul(a.cos()).mul(b).add(tb.mul(a.sin()))]);
+      let params: unknown;
+      observeBinds(
+        (name, _inputs, p) => {
+          if (name === Primitive.CustomCall) params = p;
+        },
+        () => g(args[0], args[1]),
+      );
+      return { args, params };
     },
     diff: [0, 1],
     smooth: true,

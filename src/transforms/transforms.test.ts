@@ -18,13 +18,14 @@ import {
   stack,
   tensor,
   valueAndGrad,
+  vhp,
   vjp,
   vmap,
   where,
   zeros,
   type Tensor,
 } from "../index.js";
-import { assertClose, finiteDiffJacobian } from "../testing/check.js";
+import { assertClose, assertComposes, finiteDiffJacobian } from "../testing/check.js";
 
 const n = 5;
 const W1 = randn([n, n], { seed: 1 });
@@ -195,7 +196,7 @@ test("errors name the transform and the problem", () => {
   );
   assert.throws(
     () => vmap((x: Tensor, y: Tensor) => x.add(y))(zeros([2, 3]), zeros([3, 3])),
-    /vmap: inconsistent batch sizes: 2 and 3/,
+    /vmap: inconsistent batch sizes: argument 0 \(shape \[2,3\], inDim 0\) has 2; argument 1 \(shape \[3,3\], inDim 0\) has 3/,
   );
   assert.throws(
     () => vmap((x: Tensor) => x.toArray())(zeros([2, 3])),
@@ -266,4 +267,13 @@ test("vmap nests and composes with jacrev, hessian, grad and batched indices", (
   assert.deepEqual(vmap((i: Tensor) => gather(src, 0, i))(idx).toArray(), [[[1, 4]], [[5, 2]]]);
   const w = grad((s: Tensor) => vmap((x: Tensor) => x.mul(s).sum())(X.index(0)).sum())(tensor(2));
   assertClose(w, X.index(0).sum(), 1e-12, "grad of a vmapped sum");
+});
+
+test("vhp (reverse over reverse) equals hvp for a smooth f, and composes", () => {
+  const f = (v: Tensor): Tensor => v.sin().mul(v.sum()).sum();
+  const x = tensor([0.2, -0.5, 1.3]);
+  const v = tensor([1, 2, -1]);
+  assertClose(vhp(f, x, v), hvp(f, x, v), 1e-12, "vhp = hvp");
+  assertClose(vhp(f, x, v), hessian(f)(x).matmul(v), 1e-12, "vhp = H v");
+  assertComposes("vhp", (y) => vhp(f, y, v), x, randn([3, 3], { seed: 12 }));
 });

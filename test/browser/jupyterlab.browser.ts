@@ -159,6 +159,18 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
       await bar.screenshot({ path: join(artifacts, "progress.png"), timeout: timeouts.elementMs });
     });
 
+    await t.test(
+      "custom derivatives run in a cell: jacobian auto in one forward pass, the custom bwd used",
+      async () => {
+        const printed = await outputsOfType(openedPage, "application/vnd.jupyter.stdout").allTextContents();
+        const line = printed.find((text) => text.includes("custom rules:"));
+        assert.ok(
+          line?.includes('{"passes":[1,1],"diagonal":["2.0000","1.0806","-0.8323"],"forwardMode":"1.0806"}'),
+          `printed: ${JSON.stringify(printed)}`,
+        );
+      },
+    );
+
     await t.test("a jitted gradient runs and graph() draws the program jit compiled", async () => {
       const printed = openedPage
         .locator(".jp-OutputArea-output")
