@@ -114,17 +114,8 @@ class BatchTrace extends Trace {
  * batches of basis vectors). With `{ standsFor }` (a batching rule re-running user code), this vmap takes
  * that user vmap's scope's place.
  */
-export function vmapCore(
-  fn: (inputs: Tensor[]) => Tensor[],
-  inputs: (Tensor | SparseBatch)[],
-  batchedInputs: boolean[],
-  size: number,
-  broadcast: (t: Tensor, size: number) => Tensor,
-  randomness?: Randomness | { standsFor: RandomScope },
-): Tensor[] {
-  return vmapCoreStructured(fn, inputs, batchedInputs, size, broadcast, randomness).map((o) =>
-    o instanceof SparseBatch ? o.dense() : o,
-  );
+export function vmapCore(...args: Parameters<typeof vmapCoreStructured>): Tensor[] {
+  return vmapCoreStructured(...args).map((o) => (o instanceof SparseBatch ? o.dense() : o));
 }
 
 /** Like {@link vmapCore}, but structured outputs are returned as they are (for the caller to lay out). */

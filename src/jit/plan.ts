@@ -201,10 +201,7 @@ export function compilePlan(source: Program): Plan {
       const ins: Float64Array[] = new Array(reads.length);
       steps.push({
         run: (slots) => {
-          for (let j = 0; j < reads.length; j++) {
-            const r = reads[j];
-            ins[j] = r.value !== null ? r.value.data : slots[r.slot];
-          }
+          readInto(ins, reads, slots);
           kernel(ins, slots[out], isFresh);
         },
         text: `${e.prim} ${e.inputs.map((a) => (a.kind === "var" ? `v${a.id}` : "const")).join(" ")} -> v${e.out}`,
@@ -240,10 +237,7 @@ export function compilePlan(source: Program): Plan {
     const outs: Float64Array[] = new Array(outSlots.length);
     steps.push({
       run: (slots) => {
-        for (let j = 0; j < reads.length; j++) {
-          const r = reads[j];
-          ins[j] = r.value !== null ? r.value.data : slots[r.slot];
-        }
+        readInto(ins, reads, slots);
         for (let q = 0; q < outs.length; q++) outs[q] = slots[outSlots[q]];
         loop.run(ins, outs);
       },
@@ -292,6 +286,17 @@ export function compilePlan(source: Program): Plan {
   };
 }
 
+/** The operands' storage for one run of a step: a constant's data, or the slot a variable lives in. */
+function readInto(
+  ins: Float64Array[],
+  reads: readonly { slot: number; value: Tensor | null }[],
+  slots: readonly Float64Array[],
+): void {
+  for (let j = 0; j < reads.length; j++) {
+    const r = reads[j];
+    ins[j] = r.value !== null ? r.value.data : slots[r.slot];
+  }
+}
 /** A step that runs one equation with its primitive's kernel (which allocates the result). */
 function primStep(
   e: Eqn,
