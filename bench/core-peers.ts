@@ -22,6 +22,8 @@ export interface JacobianCase {
   run: () => Float64Array;
   /** Frees what the case allocated outside the garbage collector (jax-js arrays, tfjs tensors). */
   dispose: () => void;
+  /** For a jitted case: the bytes its plan keeps between calls and allocates per call. */
+  planBytes?: () => { buffers: number; outputs: number };
 }
 
 /** Builds the peers' cases for one problem; a peer that fails to load yields a single failed case. */

@@ -19,15 +19,15 @@ function now(clock: Clock): number {
 }
 
 /**
- * Times `fn` for about `budgetMs` after a warm-up of the same length (at least three calls; V8 optimises
- * hot functions on a background thread, which takes a while on a busy machine), in batches of enough
- * calls to last about a tenth of the budget, and returns the median per-call time.
+ * Times `fn` for about `budgetMs` after a warm-up of `warmMs` (default: the budget; at least three calls;
+ * V8 optimises hot functions on a background thread, which takes a while on a busy machine), in batches
+ * of enough calls to last about a tenth of the budget, and returns the median per-call time.
  */
-export function timeCase(fn: () => void, budgetMs = 300, clock: Clock = "wall"): Timing {
+export function timeCase(fn: () => void, budgetMs = 300, clock: Clock = "wall", warmMs = budgetMs): Timing {
   const warmStart = now(clock);
   let warmCalls = 0;
   let perCall = Infinity;
-  while (warmCalls < 3 || now(clock) - warmStart < budgetMs) {
+  while (warmCalls < 3 || now(clock) - warmStart < warmMs) {
     const t = now(clock);
     fn();
     perCall = Math.min(perCall, now(clock) - t);

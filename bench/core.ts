@@ -1,203 +1,92 @@
-// `npm run bench:core`: microseconds per Jacobian of y = W2·tanh(W1·x + b1) + b2 (R^n -> R^n) for
-// jaclab's Jacobian front ends and the JavaScript peers, ratios against them, and matmul GFLOP/s.
-import { gemm, setMatmulSimd } from "../src/linalg/matmul-kernel.js";
-import { timeCase, type Clock } from "./core-timing.js";
+// `npm run bench:core`: Jacobians with jaclab against JAX (jit, XLA CPU) and PyTorch (torch.func), one
+// thread, float64, all measured in this run: an MLP (jacrev/jacfwd), the Hessian of Rosenbrock's function,
+// per-sample Jacobians of a robot arm (vmap of jacrev) and a tall network (jacfwd); then speed-ups against
+// the issue's targets, peak memory per case, matmul GFLOP/s against numpy and PyTorch, and a kernel cell
+// running the benchmark loop against a plain Node script. Every case is checked against the analytic
+// Jacobian before it is timed.
+//
+// Environment: BENCH_WARM_MS (warm-up per case, default 1200), BENCH_BUDGET_MS (timed calls per case,
+// default 500), BENCH_CLOCK=wall (default: process CPU time), BENCH_ONLY=mlp,arm (families),
+// BENCH_JS_PEERS=0 (skip jax-js and TensorFlow.js), BENCH_PYTHON=0, BENCH_MEMORY=0, BENCH_CELL=0.
+import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../kernel/paths.js";
+import { gemm, matmulPath, setMatmulPath, type MatmulPath } from "../src/linalg/matmul-kernel.js";
+import { timeCase, type Clock } from "./core-timing.js";
 import { loadJax, loadTf, type JacobianCase, type MlpProblem, type PeerFactory } from "./core-peers.js";
 import { jaclabCases } from "./core-jaclab.js";
+import { SIZES, lcg, makeProblem, maxRelError, type Problem, type ProblemKind } from "./core-problems.js";
+import { peersPython, runPythonPeers, type PeerReport } from "./core-python.js";
+import {
+  printMatmul,
+  printMemory,
+  printTarget,
+  printTimes,
+  type MatmulRate,
+  type Measurement,
+} from "./core-report.js";
+import { compareKernelCell, printKernelCell } from "./core-cell.js";
+import type { MemoryResult } from "./core-memory.js";
 
-const SIZES = [8, 64, 256];
-// PyTorch 2.13 CPU float64, one thread, torch.func.jacrev, measured on this machine before (issue 3).
-const TORCH_REFERENCE_US: Record<number, number> = { 8: 218, 64: 260, 256: 2218 };
+const env = process.env;
+const warmMs = Number(env.BENCH_WARM_MS ?? 1200);
+const budgetMs = Number(env.BENCH_BUDGET_MS ?? 500);
+const clock: Clock = env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
+const families = (env.BENCH_ONLY?.split(",") ?? Object.keys(SIZES)) as ProblemKind[];
+const enabled = (name: string) => env[name] !== "0";
+const MATMUL_SIZES = [64, 128, 256, 512, 1024];
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
+function loads(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
 }
 
-/** Deterministic weights scaled by 1/sqrt(n) so that tanh stays away from saturation. */
-function makeProblem(n: number): MlpProblem {
-  const rnd = lcg(1234 + n);
-  const scale = 2 / Math.sqrt(n);
-  const fill = (len: number, s: number) => Float64Array.from({ length: len }, () => rnd() * s);
-  return { n, w1: fill(n * n, scale), b1: fill(n, 1), w2: fill(n * n, scale), b2: fill(n, 1), x: fill(n, 2) };
+/** The tolerance a case is checked at: float32 peers at float32 accuracy, jax-js (whose float64 tanh is
+ * accurate to about 1e-8) at 1e-6, jaclab and the Python peers near float64 precision. */
+function tolerance(c: JacobianCase): number {
+  if (c.note.includes("float32")) return 1e-4;
+  return c.library === "jax-js" ? 1e-6 : 1e-10;
 }
 
-/** The analytic Jacobian W2·diag(1 - tanh²(W1·x + b1))·W1, the oracle every case is checked against. */
-function referenceJacobian(p: MlpProblem): Float64Array {
-  const { n } = p;
-  const d = new Float64Array(n);
-  gemm(p.w1, p.x, d, n, n, 1);
-  const scaledW1 = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const t = Math.tanh(d[i] + p.b1[i]);
-    for (let j = 0; j < n; j++) scaledW1[i * n + j] = (1 - t * t) * p.w1[i * n + j];
-  }
-  const jac = new Float64Array(n * n);
-  gemm(p.w2, scaledW1, jac, n, n, n);
-  return jac;
-}
-
-function maxRelError(got: Float64Array, want: Float64Array): number {
-  if (got.length !== want.length) return Infinity;
-  let worst = 0;
-  let scale = 0;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
-  return worst;
-}
-
-interface Row {
-  label: string;
-  note: string;
-  us: Map<number, number>;
-  /** Worst relative error of the Jacobian against the analytic one, over the sizes. */
-  worstErr: number;
-  transposed: boolean;
-  failures: string[];
-}
-
-function rowFor(rows: Row[], c: JacobianCase): Row {
-  const label = `${c.library} ${c.method}`;
-  let row = rows.find((r) => r.label === label);
-  if (row === undefined) {
-    row = { label, note: c.note, us: new Map(), worstErr: 0, transposed: false, failures: [] };
-    rows.push(row);
-  }
-  return row;
-}
-
-function measureCases(
-  rows: Row[],
-  cases: JacobianCase[],
-  p: MlpProblem,
-  budgetMs: number,
-  clock: Clock,
-): void {
-  const want = referenceJacobian(p);
-  for (const c of cases) {
-    const row = rowFor(rows, c);
-    try {
-      const got = c.run();
-      let err = maxRelError(got, want);
-      const errT = maxRelError(transposeSquare(got, p.n), want);
-      if (errT < err) {
-        row.transposed = true;
-        err = errT;
-      }
-      row.worstErr = Math.max(row.worstErr, err);
-      row.us.set(p.n, timeCase(() => void c.run(), budgetMs, clock).us);
-    } catch (e) {
-      row.failures.push(`n=${p.n} failed: ${(e as Error).message.split("\n")[0]}`);
-    }
-  }
-  for (const c of cases) c.dispose();
-}
-
-function warmUp(c: JacobianCase, ms: number): void {
-  const start = performance.now();
-  try {
-    do c.run();
-    while (performance.now() - start < ms);
-  } catch (e) {
-    // measureCases reports the failure with the case's row; here it only ends the warm-up.
-    void e;
-  }
-}
-
-function transposeSquare(m: Float64Array, n: number): Float64Array {
-  const t = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = m[i * n + j];
+function transposed(m: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(m.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
   return t;
 }
 
-function fmtUs(us: number | undefined): string {
-  if (us === undefined) return "-";
-  return us >= 100 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2);
+/** Checks a case against the reference, then warms it up and times it. */
+function measure(c: JacobianCase, p: Problem, into: Measurement[]): void {
+  const m: Measurement = { kind: p.kind, size: p.size, library: c.library, method: c.method, note: c.note };
+  into.push(m);
+  try {
+    const got = c.run();
+    let err = maxRelError(got, p.reference.data);
+    // A peer may lay the Jacobian out transposed (input-major): accepted, and said.
+    const [rows, cols] = p.reference.shape.slice(-2);
+    if (p.reference.shape.length === 2 && err > tolerance(c)) {
+      const errT = maxRelError(transposed(got, cols, rows), p.reference.data);
+      if (errT < err) {
+        err = errT;
+        m.note = `${c.note}; returns J transposed`;
+      }
+    }
+    m.err = err;
+    if (!(err <= tolerance(c))) {
+      m.failure = `wrong result (max rel err ${err.toExponential(1)}), not timed`;
+      return;
+    }
+    m.us = timeCase(() => void c.run(), budgetMs, clock, warmMs).us;
+  } catch (e) {
+    m.failure = `failed: ${(e as Error).message.split("\n")[0]}`;
+  }
 }
 
-function pad(s: string, w: number, right = false): string {
-  return right ? s.padStart(w) : s.padEnd(w);
-}
-
-function printTable(rows: Row[]): void {
-  const w0 = Math.max(...rows.map((r) => r.label.length), 40) + 2;
-  const header = pad("case", w0) + SIZES.map((n) => pad(`n=${n}`, 10, true)).join("") + "   notes";
-  console.log(header);
-  console.log("-".repeat(header.length + 20));
-  for (const r of rows) {
-    const checks = [...r.failures];
-    // float32 peers are checked at float32 accuracy, float64 cases near machine precision.
-    const tol = r.note.includes("float32") ? 1e-4 : 1e-12;
-    if (r.worstErr > tol) checks.push(`max rel err ${r.worstErr.toExponential(1)}`);
-    if (r.transposed) checks.push("returns J transposed");
-    const notes = [r.note, ...checks].join("; ");
-    console.log(
-      pad(r.label, w0) + SIZES.map((n) => pad(fmtUs(r.us.get(n)), 10, true)).join("") + `   ${notes}`,
-    );
-  }
-  const torchLabel = "PyTorch torch.func.jacrev";
-  const torch = SIZES.map((n) => pad(fmtUs(TORCH_REFERENCE_US[n]), 10, true)).join("");
-  console.log(
-    pad(torchLabel, w0) + torch + "   float64, 1 thread; reference, measured earlier, not this run",
-  );
-}
-
-function printRatios(rows: Row[]): void {
-  const ours = rows.filter((r) => r.label.startsWith("jaclab"));
-  const peers = rows.filter((r) => !r.label.startsWith("jaclab"));
-  const jacrevRow = ours.find((r) => r.label === "jaclab jacrev");
-  if (ours.length === 0 || jacrevRow === undefined) return;
-  console.log(
-    "\nSpeed-up over each peer, peer µs / jaclab µs (> 1 = jaclab faster): jaclab jacrev / jaclab's fastest",
-  );
-  const best = new Map<number, number>();
-  for (const n of SIZES) {
-    const times = ours.map((r) => r.us.get(n)).filter((v): v is number => v !== undefined);
-    if (times.length > 0) best.set(n, Math.min(...times));
-  }
-  const w0 = Math.max(...peers.map((r) => r.label.length), 40) + 2;
-  const ratio = (peerUs: number | undefined, n: number) => {
-    const b = best.get(n);
-    const j = jacrevRow.us.get(n);
-    if (peerUs === undefined || b === undefined || j === undefined) return "-";
-    return `${(peerUs / j).toFixed(1)}x / ${(peerUs / b).toFixed(1)}x`;
-  };
-  console.log(pad("peer", w0) + SIZES.map((n) => pad(`n=${n}`, 16, true)).join(""));
-  for (const r of peers) {
-    console.log(pad(r.label, w0) + SIZES.map((n) => pad(ratio(r.us.get(n), n), 16, true)).join(""));
-  }
-  const torch = SIZES.map((n) => pad(ratio(TORCH_REFERENCE_US[n], n), 16, true)).join("");
-  console.log(pad("PyTorch torch.func.jacrev (reference)", w0) + torch);
-}
-
-function benchMatmul(clock: Clock): void {
-  const simd = setMatmulSimd(true);
-  console.log(
-    `\nmatmul, jaclab's float64 kernel, C = A·B with n×n operands (${simd ? "WebAssembly SIMD tiles" : "JS tiles"}):`,
-  );
-  const rnd = lcg(99);
-  const rate = (n: number) => {
-    const a = Float64Array.from({ length: n * n }, rnd);
-    const b = Float64Array.from({ length: n * n }, rnd);
-    const c = new Float64Array(n * n);
-    const t = timeCase(() => gemm(a, b, c, n, n, n), 400, clock);
-    return { gflops: (2 * n * n * n) / (t.us * 1e3), us: t.us };
-  };
-  for (const n of [64, 256, 512]) {
-    const { gflops, us } = rate(n);
-    console.log(`  n=${String(n).padEnd(4)} ${gflops.toFixed(2).padStart(6)} GFLOP/s  (${fmtUs(us)} µs)`);
-  }
-  setMatmulSimd(false);
-  const js = rate(256);
-  setMatmulSimd(true);
-  console.log(
-    `  n=256  ${js.gflops.toFixed(2).padStart(6)} GFLOP/s  with plain JavaScript 4x4 tiles instead (for comparison)`,
-  );
-  console.log("  PyTorch float64 matmul, one thread, on this machine: 42 GFLOP/s (reference, not this run)");
+/** The MLP problem as the JavaScript peers take it. */
+function mlpOf(p: Problem): MlpProblem {
+  const a = p.arrays;
+  return { n: p.size, w1: a.w1.data, b1: a.b1.data, w2: a.w2.data, b2: a.b2.data, x: a.x.data };
 }
 
 async function loadPeer(name: string, load: () => Promise<PeerFactory>): Promise<PeerFactory | null> {
@@ -209,35 +98,170 @@ async function loadPeer(name: string, load: () => Promise<PeerFactory>): Promise
   }
 }
 
+function fromPeers(report: PeerReport, problems: Problem[], into: Measurement[], memory: boolean): void {
+  for (const r of report.results) {
+    const p = problems.find((q) => q.kind === r.case && q.size === r.size);
+    const note = `float64, one thread (${r.library === "JAX" ? `jax ${report.versions.jax}` : `torch ${report.versions.torch}`})`;
+    const key = { kind: r.case as ProblemKind, size: r.size, library: r.library, method: r.method };
+    const existing = into.find(
+      (m) =>
+        m.kind === key.kind && m.size === key.size && m.library === key.library && m.method === key.method,
+    );
+    const m: Measurement = existing ?? { ...key, note };
+    if (existing === undefined) into.push(m);
+    if (memory) {
+      m.peakBytes = r.peak_bytes;
+      m.jacobianBytes = p === undefined ? undefined : p.jacobianSize * 8;
+    } else {
+      m.us = r.us;
+      m.err = r.max_rel_err;
+      if (r.error !== undefined) m.failure = r.error;
+      else if (r.max_rel_err !== undefined && !(r.max_rel_err <= 1e-10)) m.failure = "wrong result";
+    }
+  }
+}
+
+function jaclabMemory(into: Measurement[], problems: Problem[]): void {
+  const script = join(packageRoot(), "dist", "bench", "core-memory.js");
+  const flags = process.execArgv.filter((f) => f.startsWith("--experimental-wasm"));
+  const out = execFileSync(process.execPath, ["--expose-gc", ...flags, script, ...families], {
+    encoding: "utf8",
+    maxBuffer: 16 << 20,
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: "65536" },
+  });
+  for (const r of (JSON.parse(out) as { results: MemoryResult[] }).results) {
+    const m = into.find(
+      (q) => q.kind === r.kind && q.size === r.size && q.library === "jaclab" && q.method === r.method,
+    );
+    const p = problems.find((q) => q.kind === r.kind && q.size === r.size);
+    if (m === undefined || p === undefined) continue;
+    m.peakBytes = r.peakBytes;
+    m.jacobianBytes = p.jacobianSize * 8;
+    m.plan = r.plan;
+  }
+}
+
+function jaclabMatmul(): MatmulRate[] {
+  const rates: MatmulRate[] = [];
+  const before = matmulPath();
+  const rnd = lcg(99);
+  const paths: [MatmulPath, string][] = [
+    ["fused", "jaclab Wasm relaxed-SIMD FMA"],
+    ["simd", "jaclab Wasm SIMD mul+add"],
+    ["js", "jaclab JavaScript 4x4 tiles"],
+  ];
+  for (const [path, library] of paths) {
+    if (!setMatmulPath(path)) continue;
+    for (const n of MATMUL_SIZES) {
+      if (path === "js" && n > 256) continue;
+      const a = Float64Array.from({ length: n * n }, rnd);
+      const b = Float64Array.from({ length: n * n }, rnd);
+      const c = new Float64Array(n * n);
+      const t = timeCase(() => gemm(a, b, c, n, n, n), budgetMs, clock, warmMs);
+      rates.push({ library, n, gflops: (2 * n * n * n) / (t.us * 1e3) });
+    }
+  }
+  setMatmulPath(before);
+  return rates;
+}
+
+function section(title: string): void {
+  console.log(`\n== ${title} (load average ${loads()})`);
+}
+
 async function main(): Promise<void> {
-  const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 300);
-  // CPU time by default: the machine is often shared, and wall time then counts other processes' turns.
-  const clock: Clock = process.env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
-  const clockName = clock === "cpu" ? "process CPU time (BENCH_CLOCK=wall for wall time)" : "wall time";
-  console.log("jaclab core benchmark: Jacobian of y = W2·tanh(W1·x + b1) + b2, R^n -> R^n, one thread");
-  console.log(`µs per Jacobian, median of batches, ~${budgetMs} ms per case, ${clockName}`);
-  const load = loadavg()[0].toFixed(1);
-  console.log(`node ${process.version}, load average ${load} at start\n`);
-  const jax = await loadPeer("@jax-js/jax", loadJax);
-  const tf = await loadPeer("@tensorflow/tfjs", loadTf);
-  const rows: Row[] = [];
-  // One pass over every case and size first, so that no case is timed while V8 is still optimising code
-  // it shares with the cases after it (the first case measured would otherwise look slower).
-  for (const n of SIZES) {
-    const p = makeProblem(n);
-    const all = [jaclabCases(p), jax?.(p) ?? [], tf?.(p) ?? []].flat();
-    for (const c of all) warmUp(c, budgetMs / 3);
-    for (const c of all) c.dispose();
+  console.log("jaclab core benchmark: Jacobians, one thread, float64, every peer measured in this run");
+  console.log(
+    `warm-up ${warmMs} ms then ~${budgetMs} ms of timed calls per case, median of batches, ` +
+      `${clock === "cpu" ? "process CPU time (BENCH_CLOCK=wall for wall time)" : "wall time"}`,
+  );
+  console.log(
+    `node ${process.version}, matmul path ${matmulPath()}` +
+      `${matmulPath() === "fused" ? "" : " (run node with --experimental-wasm-relaxed-simd for the fused path)"}, ` +
+      `load average ${loads()} (1 / 5 / 15 min) at start`,
+  );
+  const problems = families.flatMap((kind) => SIZES[kind].map((size) => makeProblem(kind, size)));
+  const results: Measurement[] = [];
+
+  section("jaclab");
+  for (const p of problems) {
+    for (const c of jaclabCases(p)) measure(c, p, results);
+    process.stderr.write(`  jaclab ${p.kind} ${p.size}\n`);
   }
-  for (const n of SIZES) {
-    const p = makeProblem(n);
-    measureCases(rows, jaclabCases(p), p, budgetMs, clock);
-    if (jax !== null) measureCases(rows, jax(p), p, budgetMs, clock);
-    if (tf !== null) measureCases(rows, tf(p), p, budgetMs, clock);
+  if (enabled("BENCH_JS_PEERS") && families.includes("mlp")) {
+    section("JavaScript peers (MLP only)");
+    const jax = await loadPeer("@jax-js/jax", loadJax);
+    const tf = await loadPeer("@tensorflow/tfjs", loadTf);
+    for (const p of problems.filter((q) => q.kind === "mlp")) {
+      for (const factory of [jax, tf]) {
+        if (factory === null) continue;
+        const cases = factory(mlpOf(p));
+        for (const c of cases) measure(c, p, results);
+        for (const c of cases) c.dispose();
+      }
+    }
   }
-  printTable(rows);
-  printRatios(rows);
-  benchMatmul(clock);
+  const python = enabled("BENCH_PYTHON") ? peersPython() : null;
+  let matmul: MatmulRate[] = [];
+  if (python === null) {
+    console.log("\n(Python peers not run: no .venv-peers; `bash scripts/setup-peers.sh` creates it)");
+  } else {
+    section("Python peers: JAX jit and PyTorch");
+    const report = runPythonPeers(python, problems, {
+      budgetS: budgetMs / 1000,
+      warmS: warmMs / 1000,
+      clock,
+      matmul: MATMUL_SIZES,
+    });
+    fromPeers(report, problems, results, false);
+    matmul = report.matmul.map((r) => ({ library: `${r.library} (one thread)`, n: r.n, gflops: r.gflops }));
+    console.log(
+      `  versions: ${Object.entries(report.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
+  }
+  section("results");
+  const verdicts: boolean[] = [];
+  for (const kind of families) {
+    printTimes(results, kind);
+    if (kind === "mlp") {
+      verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4));
+      verdicts.push(printTarget(results, kind, "PyTorch", "torch.func.jacrev", 1, 1));
+    } else {
+      verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4));
+      verdicts.push(printTarget(results, kind, "PyTorch", undefined, 1, 1));
+    }
+  }
+  if (enabled("BENCH_MEMORY")) {
+    section("peak memory");
+    jaclabMemory(results, problems);
+    if (python !== null) {
+      fromPeers(
+        runPythonPeers(python, problems, { budgetS: 0, warmS: 0, clock, memory: true }),
+        problems,
+        results,
+        true,
+      );
+    }
+    printMemory(results);
+  }
+  section("matmul");
+  printMatmul([...jaclabMatmul(), ...matmul]);
+  if (enabled("BENCH_CELL")) {
+    section("kernel cell");
+    const driver = env.JACLAB_PYTHON ?? "/usr/bin/python3";
+    try {
+      verdicts.push(
+        printKernelCell(compareKernelCell(driver, 64, ["jacrev", "jit(jacrev)"], warmMs, budgetMs)),
+      );
+    } catch (e) {
+      console.log(`  not measured: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
+  console.log(
+    `\n${verdicts.every((v) => v) ? "all targets met" : "some targets missed"} (load average ${loads()} at the end)`,
+  );
 }
 
 await main();

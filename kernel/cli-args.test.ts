@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "./cli-args.js";
 import { UsageError } from "./errors.js";
-import { installKernelspec, kernelspecDirectory } from "./install.js";
+import { installKernelspec, kernelNodeFlags, kernelspecDirectory } from "./install.js";
 import { historyFilePath, jupyterDataDir } from "./paths.js";
 
 test("install flags", () => {
@@ -79,8 +79,11 @@ test("install writes kernel.json pointing at this node and bin/jaclab.js, plus b
   const spec = JSON.parse(readFileSync(join(directory, "kernel.json"), "utf8")) as Record<string, unknown>;
   const argv = spec.argv as string[];
   assert.equal(argv[0], process.execPath);
-  assert.match(argv[1] as string, /bin[/\\]jaclab\.js$/);
-  assert.deepEqual(argv.slice(2), ["kernel", "{connection_file}"]);
+  // Node flags for relaxed SIMD where this Node needs them, then the entry point.
+  const flags = argv.slice(1, -3);
+  assert.deepEqual(flags, kernelNodeFlags());
+  assert.match(argv[argv.length - 3] as string, /bin[/\\]jaclab\.js$/);
+  assert.deepEqual(argv.slice(-2), ["kernel", "{connection_file}"]);
   assert.equal(spec.display_name, "My TS");
   assert.equal(spec.language, "typescript");
   assert.equal(spec.interrupt_mode, "message");

@@ -1,12 +1,13 @@
 // `jaclab install`: writes a kernelspec directory (kernel.json from the template, plus the logos) where
 // `jupyter kernelspec list` finds it.
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InstallLocation } from "./cli-args.js";
 import { UsageError } from "./errors.js";
 import { jupyterDataDir, packageRoot } from "./paths.js";
+import { relaxedSimdProbe } from "../src/linalg/wasm-gemm.js";
 
 /** The files of a kernelspec besides kernel.json. */
 export const logoFiles = ["logo-32x32.png", "logo-64x64.png"] as const;
@@ -38,12 +39,32 @@ export function kernelspecDirectory(
   }
 }
 
+/**
+ * Node flags the kernel needs for the core's fastest kernels: `--experimental-wasm-relaxed-simd` where
+ * this Node has relaxed SIMD only behind that flag (Node 20: the fused multiply-add of the matmul tiles),
+ * none where it has it already or does not know the flag.
+ */
+export function kernelNodeFlags(): string[] {
+  const probe = `process.exit(WebAssembly.validate(Buffer.from("${relaxedSimdProbe()}", "hex")) ? 0 : 1)`;
+  const plain = spawnSync(process.execPath, ["-e", probe], { stdio: "ignore" });
+  if (plain.status === 0) return [];
+  const flag = "--experimental-wasm-relaxed-simd";
+  const flagged = spawnSync(process.execPath, [flag, "-e", probe], { stdio: "ignore" });
+  return flagged.status === 0 ? [flag] : [];
+}
+
 /** The kernel.json for this installation: the template with this node and this package's entry point. */
 export function kernelSpec(root: string, displayName: string | undefined): Record<string, unknown> {
   const template = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")) as Record<string, unknown>;
   return {
     ...template,
-    argv: [process.execPath, join(root, "bin", "jaclab.js"), "kernel", "{connection_file}"],
+    argv: [
+      process.execPath,
+      ...kernelNodeFlags(),
+      join(root, "bin", "jaclab.js"),
+      "kernel",
+      "{connection_file}",
+    ],
     display_name: displayName ?? template.display_name ?? "TypeScript (jaclab)",
     language: "typescript",
     interrupt_mode: "message",

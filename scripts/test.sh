@@ -25,7 +25,11 @@ npx prettier --check .
 
 step "unit tests (node --test)"
 mapfile -t unit_tests < <(find dist -name '*.test.js' | sort)
-node --test --test-concurrency=2 "${unit_tests[@]}"
+# With the Node flags the kernelspec gets (relaxed SIMD on Node 20: the fused GEMM path; the matmul tests
+# cover the other paths too).
+read -ra node_flags < <(node --input-type=module -e \
+  'import { kernelNodeFlags } from "./dist/kernel/install.js"; console.log(kernelNodeFlags().join(" "))')
+node "${node_flags[@]}" --test --test-concurrency=2 "${unit_tests[@]}"
 
 step "kernel tests through jupyter_client (pytest)"
 rm -rf .jaclab-test

@@ -70,6 +70,9 @@ export {
   type JacobianStrategy,
   type HessianOptions,
 } from "./transforms/jacobian.js";
+export { jit, type Jitted } from "./jit/jit.js";
+export type { Plan } from "./jit/plan.js";
+export { Program, type Eqn, type Atom } from "./jit/program.js";
 export * from "./linalg/index.js";
 export * from "./render/index.js";
 export * from "./graph/index.js";

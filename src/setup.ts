@@ -7,6 +7,8 @@
 import { installTensorOps } from "./tensor.js";
 import type { Primitive, FamilyRules } from "./core/primitives.js";
 import { installRules } from "./core/trace.js";
+import { installStructuredBatchRules, type StructuredBatchRule } from "./core/vmap.js";
+import { structuredBatchRules } from "./core/rules/structured-batch.js";
 import { backwardFrom } from "./core/backward.js";
 import * as ops from "./ops/index.js";
 import { elementwiseRules } from "./core/rules/elementwise.js";
@@ -74,5 +76,7 @@ const sparsityTable: SparsityTable = {
 };
 
 installRules(tables);
+// Batching rules on structured batches (one-hot seeds): partial, the dense rules cover the rest.
+installStructuredBatchRules(structuredBatchRules as { [P in Primitive]?: StructuredBatchRule });
 installSparsityRules(sparsityTable);
 installTensorOps({ ...ops, backwardFrom });

@@ -85,16 +85,16 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 
 /**
  * out[k] = src[base + sum_d idx_d * strides[d]] over the multi-index idx of `outShape`: the one loop
- * behind permute, slice and broadcastTo.
+ * behind permute, slice and broadcastTo (into `out` when given, else a new array).
  */
 export function stridedGather(
   src: Float64Array,
   base: number,
   strides: readonly number[],
   outShape: readonly number[],
+  out: Float64Array = alloc(sizeOf(outShape)),
 ): Float64Array {
   const n = sizeOf(outShape);
-  const out = alloc(n);
   const r = outShape.length;
   if (n === 0) return out;
   if (r === 0) {
@@ -116,6 +116,46 @@ export function stridedGather(
     }
   }
   return out;
+}
+
+// Transposes go through tiles of this many rows and columns, so that both sides stay in cache.
+const TILE = 32;
+
+/** out[outOff + j*rows + i] = src[srcOff + i*cols + j]: a rows×cols matrix transposed, tile by tile. */
+export function transposeInto(
+  src: Float64Array,
+  srcOff: number,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+  outOff: number,
+): void {
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(rows, i0 + TILE);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(cols, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        const from = srcOff + i * cols;
+        for (let j = j0; j < j1; j++) out[outOff + j * rows + i] = src[from + j];
+      }
+    }
+  }
+}
+
+/**
+ * When `perm` only swaps the last two dims, the number of matrices and their rows and columns (a batch of
+ * transposes); else null.
+ */
+export function batchedTranspose(
+  shape: readonly number[],
+  perm: readonly number[],
+): { count: number; rows: number; cols: number } | null {
+  const r = perm.length;
+  if (r < 2 || perm[r - 2] !== r - 1 || perm[r - 1] !== r - 2) return null;
+  for (let d = 0; d < r - 2; d++) if (perm[d] !== d) return null;
+  let count = 1;
+  for (let d = 0; d < r - 2; d++) count *= shape[d];
+  return { count, rows: shape[r - 2], cols: shape[r - 1] };
 }
 
 /** dst[base + sum_d idx_d * strides[d]] += src[k] over the multi-index of `srcShape` (the transpose). */
@@ -214,16 +254,17 @@ export function keptShape(shape: readonly number[], axes: readonly number[]): nu
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-/** Reduces over `axes` into the kept shape with `init` and `combine` (sum, max, prod). */
+/** Reduces over `axes` into the kept shape with `init` and `combine` (sum, max, prod), into `out` if given. */
 export function reduceData(
   src: Float64Array,
   shape: readonly number[],
   axes: readonly number[],
   init: number,
   combine: "sum" | "max" | "prod",
+  out: Float64Array = alloc(sizeOf(keptShape(shape, axes))),
 ): Float64Array {
   const kept = keptShape(shape, axes);
-  const out = alloc(sizeOf(kept)).fill(init);
+  out.fill(init);
   const n = src.length;
   if (out.length === 1) {
     let acc = init;
@@ -254,17 +295,18 @@ export function reduceData(
   return out;
 }
 
-/** Concatenates row-major blocks along `axis`. */
+/** Concatenates row-major blocks along `axis` (into `out` when given). */
 export function concatData(
   parts: { data: Float64Array; shape: readonly number[] }[],
   axis: number,
+  out?: Float64Array,
 ): Float64Array {
   const shape0 = parts[0].shape;
   let outer = 1;
   for (let d = 0; d < axis; d++) outer *= shape0[d];
   let total = 0;
   for (const p of parts) total += p.data.length;
-  const out = alloc(total);
+  out ??= alloc(total);
   const blocks = parts.map((p) => (outer === 0 ? 0 : p.data.length / outer));
   let row = 0;
   for (let o = 0; o < outer; o++) {

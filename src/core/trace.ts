@@ -178,7 +178,15 @@ export function observeBinds<T>(callback: BindObserver, fn: () => T): T {
   }
 }
 
-/** Runs `fn` with the bind observers suspended, so that a custom call shows as one operation. */
+/** Whether an observeBinds callback is listening. */
+export function isObserved(): boolean {
+  return observers.length > 0;
+}
+
+/**
+ * Runs `fn` with the bind observers suspended: a custom call shows as one operation, and jit's tracing
+ * (not the user's computation) is not shown.
+ */
 export function unobserved<T>(fn: () => T): T {
   const saved = observers.splice(0);
   try {

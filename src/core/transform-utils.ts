@@ -6,6 +6,7 @@ import { Tensor as TensorClass } from "../tensor.js";
 import { alloc, sizeOf } from "./kernels.js";
 import { runBackward } from "./backward.js";
 import type { VjpRecord } from "./vjp.js";
+import { type SparseBatch, oneHotBatch } from "./sparse-batch.js";
 import { permute, broadcastTo } from "../ops/shape.js";
 import { zeros } from "../ops/create.js";
 
@@ -58,19 +59,33 @@ export function withArgs(
 }
 
 /**
- * One-hot seeds for rows start..start+count-1 of an identity over the concatenated leaves of `shapes`:
- * for each leaf j a tensor [count, ...shapes[j]] (a batched basis, never an identity matrix to multiply).
+ * @internal From `structuredFrom` elements of a seed batch on, seeds are structured (their entries
+ * only): smaller dense batches cost less than building the index operands of the structured rules.
+ * Tests lower it to run every rule on structured seeds.
  */
-export function oneHotRows(shapes: readonly number[][], start: number, count: number): Tensor[] {
+export const seedLayout = { structuredFrom: 1024 };
+
+/**
+ * One-hot seeds for rows start..start+count-1 of an identity over the concatenated leaves of `shapes`:
+ * for each leaf j a batch [count, ...shapes[j]], structured (a SparseBatch of its ones) when large, so
+ * that rules never multiply by the basis, else a dense tensor.
+ */
+export function oneHotRows(
+  shapes: readonly number[][],
+  start: number,
+  count: number,
+): (Tensor | SparseBatch)[] {
   let offset = 0;
   return shapes.map((shape) => {
     const m = sizeOf(shape);
+    const first = start - offset;
+    offset += m;
+    if (count * m >= seedLayout.structuredFrom) return oneHotBatch(shape, first, count);
     const data = alloc(count * m);
     for (let r = 0; r < count; r++) {
-      const col = start + r - offset;
+      const col = first + r;
       if (col >= 0 && col < m) data[r * m + col] = 1;
     }
-    offset += m;
     return new TensorClass(data, [count, ...shape]);
   });
 }

@@ -1,8 +1,11 @@
 // Batching: batch tracers carry a value with a leading batch dim through every primitive's batching rule.
+// A batched value may also be structured (a SparseBatch: one-hot seeds and what rules make of them); the
+// structured rules (injected by src/setup.ts) handle it where they can, else the dense rule sees it dense.
 import type { Tensor } from "../tensor.js";
 import { TracerError } from "../errors.js";
 import type { BatchRule, Primitive, PrimitiveParams } from "./primitives.js";
 import { MainTrace, Trace, Tracer, ruleTables, withMain } from "./trace.js";
+import { SparseBatch } from "./sparse-batch.js";
 import {
   type RandomScope,
   type Randomness,
@@ -11,13 +14,32 @@ import {
   withScopeReplaced,
 } from "./randomness.js";
 
-/** A value inside a vmap: `val` holds all examples along dim 0; the tracer's shape is one example's. */
+/** A structured batching rule: the batched result, or null when the dense rule should run instead. */
+export type StructuredBatchRule = (
+  vals: (Tensor | SparseBatch)[],
+  batched: boolean[],
+  size: number,
+  params: never,
+) => Tensor | SparseBatch | null;
+
+let structuredRules: { [P in Primitive]?: StructuredBatchRule } = {};
+
+/** Installs the structured batching rules; called once by src/setup.ts. */
+export function installStructuredBatchRules(rules: { [P in Primitive]?: StructuredBatchRule }): void {
+  structuredRules = rules;
+}
+
+/** A value inside a vmap: `val` holds all examples (along dim 0 when dense); the tracer's shape is one example's. */
 export class BatchTracer extends Tracer {
   constructor(
     main: MainTrace,
-    readonly val: Tensor,
+    readonly val: Tensor | SparseBatch,
   ) {
-    super(main, val.shape.slice(1));
+    super(main, val instanceof SparseBatch ? [...val.shape] : val.shape.slice(1));
+  }
+  /** The batch as a dense tensor [size, ...shape]. */
+  dense(): Tensor {
+    return this.val instanceof SparseBatch ? this.val.dense() : this.val;
   }
   override _concreteData(): Float64Array {
     throw new TracerError(
@@ -26,7 +48,11 @@ export class BatchTracer extends Tracer {
     );
   }
   override _detach(): Tensor {
-    return new BatchTracer(this.main, this.val._detach());
+    const v = this.val;
+    return new BatchTracer(
+      this.main,
+      v instanceof SparseBatch ? v.with(v.rows, v.cols, v.vals._detach()) : v._detach(),
+    );
   }
 }
 
@@ -50,45 +76,63 @@ class BatchTrace extends Trace {
   }
   process<P extends Primitive>(p: P, args: Tensor[], params: PrimitiveParams[P]): Tensor {
     const level = this.main.level;
-    const vals = new Array<Tensor>(args.length);
+    const vals = new Array<Tensor | SparseBatch>(args.length);
     const batched = new Array<boolean>(args.length);
+    let structured = false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       batched[i] = a._level === level;
-      vals[i] = batched[i] ? (a as BatchTracer).val : a;
+      const v = batched[i] ? (a as BatchTracer).val : a;
+      if (v instanceof SparseBatch) structured = true;
+      vals[i] = v;
     }
     const outer = batching;
     batching = this.main;
-    let result: [Tensor, boolean];
     try {
-      result = (ruleTables().batch[p] as BatchRule<P>)(vals, batched, this.size, params);
+      if (structured) {
+        const result = structuredRules[p]?.(vals, batched, this.size, params as never) ?? null;
+        if (result !== null) return new BatchTracer(this.main, result);
+        for (let i = 0; i < vals.length; i++) {
+          const v = vals[i];
+          if (v instanceof SparseBatch) vals[i] = v.dense();
+        }
+      }
+      const rule = ruleTables().batch[p] as BatchRule<P>;
+      const [out, outBatched] = rule(vals as Tensor[], batched, this.size, params);
+      return outBatched ? new BatchTracer(this.main, out) : out;
     } finally {
       batching = outer;
     }
-    const [out, outBatched] = result;
-    return outBatched ? new BatchTracer(this.main, out) : out;
   }
 }
 
 /**
- * Runs `fn` on batch tracers over `inputs` (each batched along dim 0 with `size` examples, or null for an
- * unbatched input given in `unbatched`) and returns each output with its batch dim at 0 (unbatched
- * outputs are broadcast by `broadcast`). With `randomness`, random constructors inside fn follow it (a
- * user's vmap); without, they draw as if outside (the transforms' own batches of basis vectors). With
- * `{ standsFor }` (a batching rule re-running user code), this vmap takes that user vmap's scope's place.
+ * Runs `fn` on batch tracers over `inputs` (each batched along dim 0 with `size` examples, or a structured
+ * batch, where `batchedInputs` says so; others are passed as they are) and returns each output dense,
+ * with its batch dim at 0 (unbatched outputs are broadcast by `broadcast`). With `randomness`, random
+ * constructors inside fn follow it (a user's vmap); without, they draw as if outside (the transforms' own
+ * batches of basis vectors). With `{ standsFor }` (a batching rule re-running user code), this vmap takes
+ * that user vmap's scope's place.
  */
-export function vmapCore(
+export function vmapCore(...args: Parameters<typeof vmapCoreStructured>): Tensor[] {
+  return vmapCoreStructured(...args).map((o) => (o instanceof SparseBatch ? o.dense() : o));
+}
+
+/** Like {@link vmapCore}, but structured outputs are returned as they are (for the caller to lay out). */
+export function vmapCoreStructured(
   fn: (inputs: Tensor[]) => Tensor[],
-  inputs: Tensor[],
+  inputs: (Tensor | SparseBatch)[],
   batchedInputs: boolean[],
   size: number,
   broadcast: (t: Tensor, size: number) => Tensor,
   randomness?: Randomness | { standsFor: RandomScope },
-): Tensor[] {
+): (Tensor | SparseBatch)[] {
   return withMain(
     (main) => new BatchTrace(main, size),
     (main) => {
-      const ins = inputs.map((x, i) => (batchedInputs[i] ? new BatchTracer(main, x) : x));
+      const ins = inputs.map((x, i) =>
+        batchedInputs[i] || x instanceof SparseBatch ? new BatchTracer(main, x) : x,
+      );
       const wrap = (val: Tensor): Tensor => new BatchTracer(main, val);
       const run = (): Tensor[] => fn(ins);
       const outs =

@@ -12,6 +12,7 @@ import type { GraphModel } from "./model.js";
 import { parameterNames } from "./param-names.js";
 import { tapeModel } from "./tape.js";
 import { traceModel } from "./tracer.js";
+import { isJitted } from "../jit/jit.js";
 
 /** Options of {@link graph}. */
 export interface GraphOptions {
@@ -121,7 +122,9 @@ function functionGraph(f: (...args: never[]) => unknown, rest: readonly unknown[
   const last = rest[rest.length - 1];
   const options = rest.length > 0 && isOptions(last) ? last : {};
   const inputs = options === last ? rest.slice(0, -1) : rest;
-  const declared = parameterNames(f);
+  // A jitted function is drawn as the program it compiled (the IR it replays), with f's parameter names.
+  const declared = parameterNames(isJitted(f) ? f.fn : f);
+  if (isJitted(f)) f = f.interpret as (...args: never[]) => unknown;
   const given = Array.isArray(options.names) ? (options.names as readonly string[]) : [];
   const argNames = inputs.map((_, i) => given[i] ?? declared[i] ?? `x${i}`);
   const forward = traceModel(f, inputs, {
@@ -137,7 +140,8 @@ function functionGraph(f: (...args: never[]) => unknown, rest: readonly unknown[
  *
  * - `graph(y)` / `graph([y0, y1])`: the recorded history of tensors, back to their leaves.
  * - `graph(f, ...inputs)`: traces `f` on the inputs; inputs take `f`'s parameter names. Options may be
- *   given as a last argument.
+ *   given as a last argument. For a jitted function (`jit(f)`), draws the program jit compiled for
+ *   such inputs: the primitives it replays, constants folded.
  *
  * Options: `{ backward: true }` adds the backward pass (cotangent seeds, VJPs, and orange `+` nodes where
  * cotangents from several paths are summed), `{ highlight: i }` marks what output i depends on,

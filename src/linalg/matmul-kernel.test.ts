@@ -1,7 +1,7 @@
 // Checks the matmul kernels against a naive triple loop over every path: tiny, unpacked, blocked, GEMV.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemm, matmulKernel, setMatmulSimd } from "./matmul-kernel.js";
+import { gemm, matmulKernel, setMatmulPath, setMatmulSimd } from "./matmul-kernel.js";
 import { assertArrayClose, centeredLcg } from "../testing/check.js";
 
 function randomArray(len: number, rnd: () => number): Float64Array {
@@ -38,34 +38,64 @@ const shapes: [number, number, number][] = [
   [130, 37, 9],
   [5, 260, 131],
   [9, 2, 2100],
+  // matrix-vector products large enough for the WebAssembly path, odd k and rows included
+  [40, 50, 1],
+  [33, 65, 1],
+  [5, 301, 1],
 ];
 
-test("gemm matches the naive product for every path and transpose combination", () => {
-  const rnd = centeredLcg(1);
-  // Both large-size paths: WebAssembly SIMD tiles and plain JavaScript tiles.
-  for (const simd of [true, false]) {
-    setMatmulSimd(simd);
-    for (const [m, k, n] of shapes) {
-      for (const tA of [false, true]) {
-        for (const tB of [false, true]) {
-          const a = randomArray(m * k, rnd);
-          const b = randomArray(k * n, rnd);
-          const c = matmulKernel(a, b, m, k, n, { transA: tA, transB: tB });
-          assertArrayClose(
-            c,
-            naive(a, b, m, k, n, tA, tB),
-            64e-12,
-            `[${m},${k},${n}] tA=${tA} tB=${tB} simd=${simd}`,
-          );
-        }
-      }
+// The large-size paths this runtime has: fused multiply-adds need relaxed SIMD (scripts/test.sh runs the
+// unit tests with --experimental-wasm-relaxed-simd, as the kernelspec runs the kernel), plain SIMD, JavaScript.
+const paths = (["fused", "simd", "js"] as const).filter((path) => setMatmulPath(path));
+setMatmulSimd(true);
+
+/** Calls `check` for every path, shape in the table and transpose combination, on fresh random operands. */
+function forEveryPath(
+  seed: number,
+  check: (path: string, m: number, k: number, n: number, tA: boolean, tB: boolean, rnd: () => number) => void,
+): void {
+  const rnd = centeredLcg(seed);
+  try {
+    for (const path of paths) {
+      setMatmulPath(path);
+      for (const [m, k, n] of shapes)
+        for (const tA of [false, true]) for (const tB of [false, true]) check(path, m, k, n, tA, tB, rnd);
     }
+  } finally {
+    setMatmulSimd(true);
   }
-  setMatmulSimd(true);
+}
+
+test("gemm matches the naive product for every path and transpose combination", () => {
+  forEveryPath(1, (path, m, k, n, tA, tB, rnd) => {
+    const a = randomArray(m * k, rnd);
+    const b = randomArray(k * n, rnd);
+    const c = matmulKernel(a, b, m, k, n, { transA: tA, transB: tB });
+    assertArrayClose(c, naive(a, b, m, k, n, tA, tB), 64e-12, `[${m},${k},${n}] tA=${tA} tB=${tB} ${path}`);
+  });
 });
 
-test("the WebAssembly SIMD path is available on this runtime", () => {
+test("gemm with k factors computes op(A)·diag(s)·op(B) on every path", () => {
+  forEveryPath(4, (path, m, k, n, tA, tB, rnd) => {
+    const a = randomArray(m * k, rnd);
+    const b = randomArray(k * n, rnd);
+    const s = randomArray(k, rnd);
+    // A·diag(s) as a plain matrix, stored like A.
+    const scaled = a.map((v, idx) => v * s[tA ? Math.floor(idx / m) : idx % k]);
+    const c = matmulKernel(a, b, m, k, n, { transA: tA, transB: tB, scaleK: s });
+    assertArrayClose(
+      c,
+      naive(scaled, b, m, k, n, tA, tB),
+      64e-12,
+      `scaled [${m},${k},${n}] ${tA} ${tB} ${path}`,
+    );
+  });
+});
+
+test("the WebAssembly SIMD path is available on this runtime, and relaxed SIMD where the flag turns it on", () => {
   assert.equal(setMatmulSimd(true), true);
+  const flagged = process.execArgv.includes("--experimental-wasm-relaxed-simd");
+  if (flagged) assert.ok(paths.includes("fused"), "relaxed SIMD was asked for but the fused path is missing");
 });
 
 test("gemm accumulates into C when asked", () => {
@@ -74,6 +104,7 @@ test("gemm accumulates into C when asked", () => {
     [6, 5, 4],
     [40, 40, 40],
     [100, 300, 90],
+    [33, 65, 1],
   ] as const) {
     const a = randomArray(m * k, rnd);
     const b = randomArray(k * n, rnd);

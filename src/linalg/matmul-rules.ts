@@ -51,23 +51,49 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
   // An identity (e.g. the one-hot seed batch of jacrev/jacfwd) is never multiplied: I·B = B, A·I = A.
   if (count === 1 && isIdentityData(a.data, n, k)) return new Tensor(materialise(b, transB), shape);
   if (count === 1 && isIdentityData(b.data, k, m)) return new Tensor(materialise(a, transA), shape);
-  const out = alloc(count * n * m);
-  const flags = { transA: transA === true, transB: transB === true };
+  return new Tensor(
+    matmulInto(a.data, a.shape, b.data, b.shape, { transA, transB }, alloc(count * n * m)),
+    shape,
+  );
+}
+
+/**
+ * op(A)·op(B) of operands with valid shapes (see matmulImpl) written into `out` (the broadcast batch of
+ * n×m results), with no identity shortcut: the kernel behind the impl, and jit's matmul step (which may
+ * pass k factors: op(A)·diag(scaleK)·op(B), an elementwise scaling folded into the product).
+ */
+export function matmulInto(
+  aData: Float64Array,
+  aShape: readonly number[],
+  bData: Float64Array,
+  bShape: readonly number[],
+  { transA, transB }: MatmulParams,
+  out: Float64Array,
+  scaleK?: Float64Array,
+): Float64Array {
+  const r = aShape.length;
+  const [n, k] = transA ? [aShape[r - 1], aShape[r - 2]] : [aShape[r - 2], aShape[r - 1]];
+  const m = transB ? bShape[bShape.length - 2] : bShape[bShape.length - 1];
+  const aBatch = aShape.slice(0, -2);
+  const bBatch = bShape.slice(0, -2);
+  const batch = broadcastShapes(aBatch, bBatch) as number[];
+  const count = sizeOf(batch);
+  const flags = { transA: transA === true, transB: transB === true, ...(scaleK ? { scaleK } : {}) };
   if (count === 1) {
-    gemm(a.data, b.data, out, n, k, m, flags);
-    return new Tensor(out, shape);
+    gemm(aData, bData, out, n, k, m, flags);
+    return out;
   }
   const aCount = sizeOf(aBatch);
   const bCount = sizeOf(bBatch);
   if ((aCount === count || aCount === 1) && (bCount === count || bCount === 1)) {
     // One operand's batch is all-or-nothing: a single strided batch call.
-    gemm(a.data, b.data, out, n, k, m, {
+    gemm(aData, bData, out, n, k, m, {
       ...flags,
       batch: count,
       strideA: aCount === 1 ? 0 : n * k,
       strideB: bCount === 1 ? 0 : k * m,
     });
-    return new Tensor(out, shape);
+    return out;
   }
   // General broadcasting: walk the batch index and locate each operand's matrix.
   const sa = broadcastStrides(aBatch, batch);
@@ -80,7 +106,7 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
       ia += idx[d] * sa[d];
       ib += idx[d] * sb[d];
     }
-    gemm(a.data, b.data, out, n, k, m, {
+    gemm(aData, bData, out, n, k, m, {
       ...flags,
       offsetA: ia * n * k,
       offsetB: ib * k * m,
@@ -91,7 +117,7 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
       idx[d] = 0;
     }
   }
-  return new Tensor(out, shape);
+  return out;
 }
 
 function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {

@@ -1,18 +1,18 @@
-// The packed, cache-blocked matmul paths for large products (GotoBLAS loops): operands packed into 4-wide
-// strips, then 4x4 tiles computed by WebAssembly SIMD (./wasm-gemm.ts) or by plain JavaScript.
-import type { WasmGemm } from "./wasm-gemm.js";
+// The cache-blocked matmul paths for large products (GotoBLAS loops): operands copied into WebAssembly
+// memory and multiplied by the SIMD kernels of ./wasm-gemm.ts (packing only what the layout needs), or
+// packed into 4-wide strips and multiplied by plain JavaScript 4x4 tiles.
+import { MR, NR, ZERO_BYTES, type WasmGemm } from "./wasm-gemm.js";
 
-// Cache blocking: a packed A block (MC×KC) stays in L2, a packed B micro-panel (KC×4) in L1.
+// Cache blocking of the JavaScript path: a packed A block (MC×KC) stays in L2, a B micro-panel (KC×4) in L1.
 const KC = 256;
 const MC = 128;
 const NC = 2048;
-// The SIMD path keeps an m×nc block of C in WebAssembly memory (which never shrinks): at most 16 MB.
-const WASM_C_DOUBLES = 1 << 21;
 
 /**
  * One product C (+)= op(A)·op(B) of an m×k by a k×n matrix. Element (i, p) of op(A) is
  * `a[offA + i*rsA + p*csA]`, element (p, j) of op(B) is `b[offB + p*rsB + j*csB]`; C is row-major m×n
- * from `offC`. All strides and offsets count elements.
+ * from `offC`. All strides and offsets count elements. Each operand is either row-major (column
+ * stride 1) or transposed (row stride 1).
  */
 export interface StridedGemm {
   a: Float64Array;
@@ -30,54 +30,166 @@ export interface StridedGemm {
   offC: number;
   /** Add into C instead of overwriting it. */
   accumulate: boolean;
+  /** k factors, or null: the product is op(A)·diag(scale)·op(B) (wasm path only). */
+  scale: Float64Array | null;
 }
 
 const packedA = new Float64Array((MC + 4) * KC);
 let packedB = new Float64Array(0);
 
-// The same blocking with WebAssembly SIMD tiles: operands are packed into the module's memory, the
-// kernel accumulates a whole m×nc block of C there across the k blocks, and JS copies it out once.
-/** C (+)= op(A)·op(B) with the blocked loops and WebAssembly SIMD tiles. */
+// ---- the WebAssembly path ----
+
+// Blocking inside WebAssembly memory: a k block of WASM_KC steps; A blocks of WASM_MC rows (a multiple of
+// MR) packed into strips that stay in L2 while the NR-wide B strips, one at a time, stay in L1.
+const WASM_KC = 256;
+const WASM_MC = MR * 32;
+// B is read as stored (row-major) up to this many columns; wider rows are packed so that the k steps of
+// a strip stay within a few pages.
+const RAW_B_MAX_COLUMNS = 0;
+// The operands, packed blocks and C of one chunk stay below this many doubles (the memory never shrinks).
+const WASM_CHUNK_DOUBLES = 1 << 21;
+// Doubles after each region: strips read up to MR-1 rows or NR-1 columns past an operand's end.
+const SLACK = 8;
+
+const roundUp = (x: number, q: number) => Math.ceil(x / q) * q;
+
+/**
+ * Copies the r×c block of `src` whose element (i, j) is src[off + i*rs + j] (row-major, row stride rs)
+ * to contiguous rows of c elements at dst[at..]: one set() per row, or one in all when rows are adjacent.
+ */
+function copyRows(
+  dst: Float64Array,
+  at: number,
+  src: Float64Array,
+  off: number,
+  rs: number,
+  r: number,
+  c: number,
+) {
+  if (rs === c) {
+    dst.set(src.subarray(off, off + r * c), at);
+    return;
+  }
+  for (let i = 0; i < r; i++) dst.set(src.subarray(off + i * rs, off + i * rs + c), at + i * c);
+}
+
+/** C (+)= op(A)·op(B) with the operands copied into WebAssembly memory and the SIMD kernels of ./wasm-gemm.ts. */
 export function gemmWasm(kernel: WasmGemm, g: StridedGemm): void {
-  const { a, b, c, m, k, n, offA, rsA, csA, offB, rsB, csB, offC, accumulate } = g;
-  const mPad = (m + 3) & ~3;
-  // Narrower column panels for tall C, so that the C block in wasm memory stays within its budget.
-  const ncMax = Math.max(4, Math.min(NC, Math.floor(WASM_C_DOUBLES / mPad) & ~3));
-  for (let j0 = 0; j0 < n; j0 += ncMax) {
-    const nc = Math.min(ncMax, n - j0);
-    const ncPad = (nc + 3) & ~3;
-    // Layout in doubles: packed A block, packed B panel, then the C block.
-    const aAt = 0;
-    const bAt = MC * KC;
-    const cAt = bAt + KC * ncPad;
-    const mem = kernel.reserve((cAt + mPad * ncPad) * 8);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      packStrips(mem, bAt, b, offB + p0 * rsB + j0 * csB, csB, rsB, nc, kc);
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = Math.min(MC, m - i0);
-        packStrips(mem, aAt, a, offA + i0 * rsA + p0 * csA, rsA, csA, mc, kc);
-        kernel.panel(
-          aAt * 8,
-          bAt * 8,
-          (cAt + i0 * ncPad) * 8,
-          (mc + 3) & ~3,
-          ncPad,
-          kc,
-          ncPad,
-          p0 > 0 ? 1 : 0,
+  const { m, k, n } = g;
+  // Chunks keep the memory bounded: k first, then rows and columns.
+  const kChunk = Math.min(k, 4 * WASM_KC);
+  const quarter = WASM_CHUNK_DOUBLES / 4;
+  const mChunk = Math.min(m, Math.max(MR, roundUp(Math.floor(quarter / kChunk), MR)));
+  const nChunk = Math.min(n, Math.max(NR, roundUp(Math.floor(quarter / Math.max(kChunk, mChunk)), NR)));
+  for (let p0 = 0; p0 < k; p0 += kChunk) {
+    for (let i0 = 0; i0 < m; i0 += mChunk) {
+      for (let j0 = 0; j0 < n; j0 += nChunk) {
+        chunk(
+          kernel,
+          g,
+          i0,
+          Math.min(mChunk, m - i0),
+          p0,
+          Math.min(kChunk, k - p0),
+          j0,
+          Math.min(nChunk, n - j0),
         );
       }
     }
-    for (let i = 0; i < m; i++) {
-      const src = cAt + i * ncPad;
-      const dst = offC + i * n + j0;
-      if (accumulate) {
-        for (let j = 0; j < nc; j++) c[dst + j] += mem[src + j];
-      } else {
-        c.set(mem.subarray(src, src + nc), dst);
-      }
+  }
+}
+
+// One chunk: rows i0.., k steps p0.., columns j0.. of the product, added into C unless it is the first
+// k chunk of a non-accumulating product.
+function chunk(
+  kernel: WasmGemm,
+  g: StridedGemm,
+  i0: number,
+  mc: number,
+  p0: number,
+  kc: number,
+  j0: number,
+  nc: number,
+): void {
+  const transA = g.csA !== 1;
+  const transB = g.csB !== 1;
+  const rawB = !transB && nc <= RAW_B_MAX_COLUMNS;
+  const mPad = roundUp(mc, MR);
+  const nPad = roundUp(nc, NR);
+  const kb = Math.min(kc, WASM_KC);
+  // Layout in doubles: zero word(s), the k factors, A as stored, B as stored, packed A block, packed B
+  // panel, C block.
+  const rs0 = ZERO_BYTES / 8;
+  const ra = rs0 + (g.scale === null ? 0 : kc);
+  const rb = ra + mc * kc + SLACK;
+  const pa = rb + kc * nc + SLACK;
+  const pb = pa + WASM_MC * kb;
+  const rc = pb + (rawB ? 0 : kb * nPad);
+  const mem = kernel.reserve((rc + mPad * nPad) * 8);
+  // A as stored: mc×kc rows (row stride kc), or for op(A) = A^T the kc×mc rows of the stored matrix.
+  if (g.scale !== null) mem.set(g.scale.subarray(p0, p0 + kc), rs0);
+  if (transA) copyRows(mem, ra, g.a, g.offA + p0 * g.csA + i0, g.csA, kc, mc);
+  else copyRows(mem, ra, g.a, g.offA + i0 * g.rsA + p0, g.rsA, mc, kc);
+  if (transB) copyRows(mem, rb, g.b, g.offB + j0 * g.csB + p0, g.csB, nc, kc);
+  else copyRows(mem, rb, g.b, g.offB + p0 * g.rsB + j0, g.rsB, kc, nc);
+  for (let q0 = 0; q0 < kc; q0 += WASM_KC) {
+    const kq = Math.min(WASM_KC, kc - q0);
+    // B strips: as stored (row q at rb + q·nc), or packed from its columns.
+    let bp: number, bStrip: number, ldb: number;
+    if (rawB) {
+      [bp, bStrip, ldb] = [(rb + q0 * nc) * 8, NR * 8, nc * 8];
+    } else {
+      const src = transB ? (rb + q0) * 8 : (rb + q0 * nc) * 8;
+      const [rs, cs] = transB ? [kc * 8, 8] : [8, nc * 8];
+      kernel.packB(src, rs, cs, pb * 8, nc, kq);
+      [bp, bStrip, ldb] = [pb * 8, kq * NR * 8, NR * 8];
     }
+    for (let ib = 0; ib < mc; ib += WASM_MC) {
+      const rows = Math.min(WASM_MC, mc - ib);
+      let ap: number, aStrip: number, lda: number;
+      if (g.scale !== null) {
+        // Scaled: always packed, each element times its k factor.
+        const [src, rs, cs] = transA
+          ? [(ra + q0 * mc + ib) * 8, 8, mc * 8]
+          : [(ra + ib * kc + q0) * 8, kc * 8, 8];
+        kernel.packAScaled(src, rs, cs, pa * 8, rows, kq, (rs0 + q0) * 8);
+        [ap, aStrip, lda] = [pa * 8, kq * MR * 8, MR * 8];
+      } else if (transA) {
+        [ap, aStrip, lda] = [(ra + q0 * mc + ib) * 8, MR * 8, mc * 8];
+      } else {
+        kernel.packA((ra + ib * kc + q0) * 8, kc * 8, 8, pa * 8, rows, kq);
+        [ap, aStrip, lda] = [pa * 8, kq * MR * 8, MR * 8];
+      }
+      const cp = (rc + ib * nPad) * 8;
+      kernel.tiles(
+        ap,
+        aStrip,
+        lda,
+        bp,
+        bStrip,
+        ldb,
+        cp,
+        nPad * 8,
+        roundUp(rows, MR),
+        nPad,
+        kq,
+        q0 > 0 ? 1 : 0,
+      );
+    }
+  }
+  // Copy the block out of WebAssembly memory (the memory may have grown: use the view reserve returned).
+  const { c, n } = g;
+  const add = g.accumulate || p0 > 0;
+  const at = g.offC + i0 * n + j0;
+  if (!add && nPad === nc && nc === n) {
+    c.set(mem.subarray(rc, rc + mc * nc), at);
+    return;
+  }
+  for (let i = 0; i < mc; i++) {
+    const src = rc + i * nPad;
+    const dst = at + i * n;
+    if (add) for (let j = 0; j < nc; j++) c[dst + j] += mem[src + j];
+    else c.set(mem.subarray(src, src + nc), dst);
   }
 }
 

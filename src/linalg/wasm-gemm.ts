@@ -1,217 +1,302 @@
-// A WebAssembly SIMD (f64x2) micro-kernel for the blocked matmul, assembled at load time from the readable
-// instruction list below: it multiplies a packed A block by a packed B panel into a C scratch block,
-// 4x4 tiles at a time with eight two-lane accumulators. Absent SIMD support, `wasmGemm` is null.
+// The WebAssembly SIMD (f64x2) kernels of the blocked matmul, generated at load time:
+//  - `tiles` multiplies MR-row strips of A by NR-column strips of B into a block of C, MR×NR at a time
+//    with MR·NR/2 two-lane accumulators held in registers. Strips are addressed by a start, a stride
+//    between strips and a stride per k step, so the same code reads packed strips and, where the layout
+//    already suits it, the operand as stored (row-major B, transposed A) without packing.
+//  - `packA` / `packB` copy lines (rows of A, columns of B) into MR- / NR-wide interleaved strips.
+// The multiply-add is the relaxed-SIMD fused f64x2.relaxed_madd where the runtime accepts it (Node 20
+// with --experimental-wasm-relaxed-simd, later runtimes by default), detected by validating a tiny module,
+// else a multiply and an add. Absent WebAssembly SIMD altogether, `wasmGemm` is null.
+import { F64, FunctionBuilder, I32, V128, instantiate, moduleBytes, op, wasmApi } from "./wasm-encoder.js";
 
-// ---- a minimal WebAssembly encoder: just the opcodes this kernel uses ----
+// The register tile: MR rows × NR columns of C in MR·NR/2 two-lane accumulators. V8 hoists every load of a
+// k step ahead of its multiply-adds, so accumulators + NR/2 B vectors + MR splats of A must fit in the 15
+// vector registers it allocates: 4×4 (14) runs without spills; 6×4 (20) spilled three accumulators per
+// step and measured 11.5 GFLOP/s against 4×4's 16-19 at n = 64 to 256. Unrolling the k loop adds a second
+// step's loads to the hoisted set, so it is not unrolled.
+/** Rows of the register tile (A strip width). */
+export const MR = 4;
+/** Columns of the register tile (B strip width), a multiple of 2. */
+export const NR = 4;
+// k steps per iteration of the tile's inner loop.
+const UNROLL = 1;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
+/**
+ * tiles(ap, aStrip, lda, bp, bStrip, ldb, cp, ldc, mc, nc, kc, add), all byte offsets and strides:
+ * for each MR-row strip i (at ap + i·aStrip, next k step +lda) and NR-column strip j (at bp + j·bStrip,
+ * next k step +ldb), C[i-th MR rows, j-th NR columns] (+)= the strips' product over kc steps, where C is
+ * row-major from cp with ldc bytes per row. mc and nc are multiples of MR and NR; add != 0 accumulates.
+ */
+function tilesFunction(fused: boolean): FunctionBuilder {
+  const f = new FunctionBuilder("tiles", new Array(12).fill(I32));
+  const [ap, aStrip, lda, bp, bStrip, ldb, cp, ldc, mc, nc, kc, add] = f.params.map((_, i) => i);
+  const [jr, ir, p, a, b, c, t, bcol, ccol, acur, cStep] = Array.from({ length: 11 }, () => f.local(I32));
+  const nv = NR / 2;
+  const acc = Array.from({ length: MR * nv }, () => f.local(V128));
+  const bv = Array.from({ length: nv }, () => f.local(V128));
+  const av = f.local(V128);
+  const accOf = (r: number, h: number) => acc[r * nv + h];
 
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  return vec([...s].map((c) => [c.charCodeAt(0)]));
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  if: [0x04, 0x40],
-  else: [0x05],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, ...uleb(depth)],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  i32Add: [0x6a],
-  i32Mul: [0x6c],
-  i32GeU: [0x4f],
-  // SIMD opcodes (prefix 0xfd): memarg = alignment log2, byte offset
-  v128Load: (offset: number) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
-  v128Load64Splat: (offset: number) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)],
-  v128Store: (offset: number) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
-  v128Zero: [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)],
-  f64x2Add: [0xfd, ...uleb(0xf0)],
-  f64x2Mul: [0xfd, ...uleb(0xf2)],
-};
-
-// Parameters of `panel(aOff, bOff, cOff, mc, nc, kc, ldc, add)`: byte offsets of the packed A block
-// (mc×kc in 4-row strips), the packed B panel (kc×nc in 4-column strips) and the C scratch block
-// (row-major, ldc doubles per row); mc and nc are multiples of 4; add != 0 accumulates into C.
-const [A_OFF, B_OFF, C_OFF, MC, NC, KC, LDC, ADD] = [0, 1, 2, 3, 4, 5, 6, 7];
-// i32 locals
-const [JR, IR, P, AP, BP, CP, ROWBYTES] = [8, 9, 10, 11, 12, 13, 14];
-// v128 locals: accumulators c[r][h] (row r, lanes 2h..2h+1), then b01, b23, a
-const ACC = 15;
-const B01 = ACC + 8;
-const B23 = B01 + 1;
-const AV = B23 + 1;
-
-function acc(r: number, h: number): number {
-  return ACC + 2 * r + h;
-}
-
-function panelBody(): number[] {
-  const code: number[][] = [];
-  const emit = (...parts: number[][]) => code.push(...parts);
-  emit(op.get(LDC), op.i32(8), [op.i32Mul].flat(), op.set(ROWBYTES));
-  emit(op.i32(0), op.set(JR));
-  emit(op.block, op.loop); // over column strips jr
-  emit(op.get(JR), op.get(NC), op.i32GeU, op.brIf(1));
-  emit(op.i32(0), op.set(IR));
-  emit(op.block, op.loop); // over row strips ir
-  emit(op.get(IR), op.get(MC), op.i32GeU, op.brIf(1));
-  // cp = cOff + (ir*ldc + jr)*8; ap = aOff + ir*kc*8; bp = bOff + jr*kc*8
-  emit(op.get(C_OFF), op.get(IR), op.get(ROWBYTES), op.i32Mul, op.i32Add, op.get(JR), op.i32(8), op.i32Mul);
-  emit(op.i32Add, op.set(CP));
-  emit(op.get(A_OFF), op.get(IR), op.get(KC), op.i32Mul, op.i32(8), op.i32Mul, op.i32Add, op.set(AP));
-  emit(op.get(B_OFF), op.get(JR), op.get(KC), op.i32Mul, op.i32(8), op.i32Mul, op.i32Add, op.set(BP));
-  // Accumulators start from C (add) or zero.
-  // The address of row r of the C tile: cp + r*rowBytes.
-  const cRow = (r: number): number[][] => [op.get(CP), op.get(ROWBYTES), op.i32(r), op.i32Mul, op.i32Add];
-  emit(op.get(ADD), op.if);
-  for (let r = 0; r < 4; r++) {
-    for (let h = 0; h < 2; h++) emit(...cRow(r), op.v128Load(16 * h), op.set(acc(r, h)));
-  }
-  emit(op.else);
-  for (let i = 0; i < 8; i++) emit(op.v128Zero, op.set(ACC + i));
-  emit(op.end);
-  // k loop: c[r] += splat(a[p, r]) * b[p, 0:4]
-  emit(op.i32(0), op.set(P));
-  emit(op.block, op.loop);
-  emit(op.get(P), op.get(KC), op.i32GeU, op.brIf(1));
-  emit(op.get(BP), op.v128Load(0), op.set(B01), op.get(BP), op.v128Load(16), op.set(B23));
-  for (let r = 0; r < 4; r++) {
-    emit(op.get(AP), op.v128Load64Splat(8 * r), op.set(AV));
-    for (let h = 0; h < 2; h++) {
-      emit(
-        op.get(acc(r, h)),
-        op.get(AV),
-        op.get(h === 0 ? B01 : B23),
-        op.f64x2Mul,
-        op.f64x2Add,
-        op.set(acc(r, h)),
-      );
+  const step = () => {
+    for (let h = 0; h < nv; h++) f.emit(op.get(b), op.v128Load(16 * h), op.set(bv[h]));
+    for (let r = 0; r < MR; r++) {
+      f.emit(op.get(a), op.v128Load64Splat(8 * r), op.set(av));
+      for (let h = 0; h < nv; h++) {
+        const x = accOf(r, h);
+        if (fused) f.emit(op.get(av), op.get(bv[h]), op.get(x), op.f64x2RelaxedMadd, op.set(x));
+        else f.emit(op.get(x), op.get(av), op.get(bv[h]), op.f64x2Mul, op.f64x2Add, op.set(x));
+      }
     }
-  }
-  emit(op.get(AP), op.i32(32), op.i32Add, op.set(AP), op.get(BP), op.i32(32), op.i32Add, op.set(BP));
-  emit(op.get(P), op.i32(1), op.i32Add, op.set(P), op.br(0));
-  emit(op.end, op.end);
-  // Store the tile.
-  for (let r = 0; r < 4; r++) {
-    for (let h = 0; h < 2; h++) emit(...cRow(r), op.get(acc(r, h)), op.v128Store(16 * h));
-  }
-  emit(op.get(IR), op.i32(4), op.i32Add, op.set(IR), op.br(0));
-  emit(op.end, op.end);
-  emit(op.get(JR), op.i32(4), op.i32Add, op.set(JR), op.br(0));
-  emit(op.end, op.end);
-  emit(op.end);
-  const locals = vec([
-    [...uleb(7), I32],
-    [...uleb(11), V128],
-  ]);
-  const body = [...locals, ...code.flat()];
-  return [...uleb(body.length), ...body];
+    f.addTo(a, op.get(lda));
+    f.addTo(b, op.get(ldb));
+  };
+  // Visits the tile's rows of C: t walks from c down by ldc.
+  const eachRow = (visit: (r: number) => void) => {
+    f.emit(op.get(c), op.set(t));
+    for (let r = 0; r < MR; r++) {
+      visit(r);
+      if (r < MR - 1) f.addTo(t, op.get(ldc));
+    }
+  };
+
+  f.emit(op.get(ldc), op.i32(MR), op.i32Mul, op.set(cStep));
+  f.emit(op.i32(0), op.set(jr), op.get(bp), op.set(bcol), op.get(cp), op.set(ccol));
+  f.forLoop(jr, op.get(nc), op.i32(NR), () => {
+    f.emit(op.i32(0), op.set(ir), op.get(ap), op.set(acur), op.get(ccol), op.set(c));
+    f.forLoop(ir, op.get(mc), op.i32(MR), () => {
+      f.emit(op.get(add), op.if);
+      eachRow((r) => {
+        for (let h = 0; h < nv; h++) f.emit(op.get(t), op.v128Load(16 * h), op.set(accOf(r, h)));
+      });
+      f.emit(op.else);
+      for (const x of acc) f.emit(op.v128Zero, op.set(x));
+      f.emit(op.end);
+      f.emit(op.get(acur), op.set(a), op.get(bcol), op.set(b), op.get(kc), op.set(p));
+      // Unrolled steps while at least UNROLL remain, then one at a time.
+      f.emit(op.block, op.loop, op.get(p), op.i32(UNROLL), op.i32LtS, op.brIf(1));
+      for (let u = 0; u < UNROLL; u++) step();
+      f.emit(op.get(p), op.i32(UNROLL), op.i32Sub, op.set(p), op.br(0), op.end, op.end);
+      f.emit(op.block, op.loop, op.get(p), op.i32Eqz, op.brIf(1));
+      step();
+      f.emit(op.get(p), op.i32(1), op.i32Sub, op.set(p), op.br(0), op.end, op.end);
+      eachRow((r) => {
+        for (let h = 0; h < nv; h++) f.emit(op.get(t), op.get(accOf(r, h)), op.v128Store(16 * h));
+      });
+      f.addTo(acur, op.get(aStrip));
+      f.addTo(c, op.get(cStep));
+    });
+    f.addTo(bcol, op.get(bStrip));
+    f.addTo(ccol, op.i32(NR * 8));
+  });
+  return f;
 }
 
-function moduleBytes(): Uint8Array {
-  const type = section(1, vec([[0x60, ...vec(new Array<number[]>(8).fill([I32])), ...vec([])]]));
-  const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]]));
-  const funcs = section(3, vec([uleb(0)]));
-  const exports = section(7, vec([[...name("panel"), 0x00, ...uleb(0)]]));
-  const code = section(10, vec([panelBody()]));
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...type,
-    ...imports,
-    ...funcs,
-    ...exports,
-    ...code,
-  ]);
+/**
+ * pack(src, rs, cs, dst, lines, kc[, scale]): line l, element q is at src + l·rs + q·cs (bytes); writes
+ * strips of `width` lines, dst[strip][q][w] contiguous, kc elements per line, zeros past the last line.
+ * Lines past the end read the zero word at address 0 with step 0, so full and partial strips share one
+ * loop. The scaled variant multiplies element q by the double at scale + 8q.
+ */
+function packFunction(exportName: string, width: number, scaled = false): FunctionBuilder {
+  const f = new FunctionBuilder(exportName, new Array(scaled ? 7 : 6).fill(I32));
+  const [src, rs, cs, dst, lines, kc, scale] = f.params.map((_, i) => i);
+  const [line, q, d, left, sp] = Array.from({ length: 5 }, () => f.local(I32));
+  const factor = scaled ? f.local(F64) : -1;
+  const ptr = Array.from({ length: width }, () => f.local(I32));
+  const stepOf = Array.from({ length: width }, () => f.local(I32));
+  f.emit(op.get(dst), op.set(d), op.i32(0), op.set(line));
+  f.forLoop(line, op.get(lines), op.i32(width), () => {
+    f.emit(op.get(lines), op.get(line), op.i32Sub, op.set(left));
+    for (let w = 0; w < width; w++) {
+      // ptr[w] = w < left ? src + (line + w)·rs : 0;  step[w] = w < left ? cs : 0
+      f.emit(op.get(left), op.i32(w + 1), op.i32GeS, op.i32Eqz, op.if);
+      f.emit(op.i32(0), op.set(ptr[w]), op.i32(0), op.set(stepOf[w]), op.else);
+      f.emit(op.get(src), op.get(line), op.i32(w), op.i32Add, op.get(rs), op.i32Mul, op.i32Add);
+      f.emit(op.set(ptr[w]), op.get(cs), op.set(stepOf[w]), op.end);
+    }
+    f.emit(op.i32(0), op.set(q));
+    if (scaled) f.emit(op.get(scale), op.set(sp));
+    f.forLoop(q, op.get(kc), op.i32(1), () => {
+      // Scaled: element q of every line times scale[q] (op(A)·diag(scale), applied while packing A).
+      if (scaled) f.emit(op.get(sp), op.f64Load(), op.set(factor));
+      for (let w = 0; w < width; w++) {
+        f.emit(op.get(d), op.get(ptr[w]), op.f64Load());
+        if (scaled) f.emit(op.get(factor), op.f64Mul);
+        f.emit(op.f64Store(8 * w));
+        f.addTo(ptr[w], op.get(stepOf[w]));
+      }
+      f.addTo(d, op.i32(8 * width));
+      if (scaled) f.addTo(sp, op.i32(8));
+    });
+  });
+  return f;
 }
 
-/** The SIMD kernel bound to its memory; views are re-created whenever the memory grows. */
+/**
+ * gemv(a, x, y, m, k): y[i] = sum_p a[i·k + p]·x[p] for a row-major m×k A (byte offsets): four rows at a
+ * time, two k steps per multiply-add, the odd step and rows by themselves.
+ */
+function gemvFunction(fused: boolean): FunctionBuilder {
+  const f = new FunctionBuilder("gemv", new Array(5).fill(I32));
+  const [a, x, y, m, k] = f.params.map((_, i) => i);
+  const [i, p, xp, rowBytes] = Array.from({ length: 4 }, () => f.local(I32));
+  const ap = Array.from({ length: 4 }, () => f.local(I32));
+  const acc = Array.from({ length: 4 }, () => f.local(V128));
+  const xv = f.local(V128);
+  const sum = f.local(F64);
+  f.emit(op.get(k), op.i32(8), op.i32Mul, op.set(rowBytes), op.i32(0), op.set(i));
+  const rows = (count: number, step: number[]) => {
+    f.emit(op.block, op.loop, op.get(i), op.i32(count), op.i32Add, op.get(m), op.i32GtS, op.brIf(1));
+    // ap[r] = a + (i + r)·k·8
+    f.emit(op.get(a), op.get(i), op.get(rowBytes), op.i32Mul, op.i32Add, op.set(ap[0]));
+    for (let r = 1; r < count; r++) f.emit(op.get(ap[r - 1]), op.get(rowBytes), op.i32Add, op.set(ap[r]));
+    for (let r = 0; r < count; r++) f.emit(op.v128Zero, op.set(acc[r]));
+    f.emit(op.get(x), op.set(xp), op.i32(0), op.set(p));
+    f.emit(op.block, op.loop, op.get(p), op.i32(2), op.i32Add, op.get(k), op.i32GtS, op.brIf(1));
+    f.emit(op.get(xp), op.v128Load(), op.set(xv));
+    for (let r = 0; r < count; r++) {
+      if (fused)
+        f.emit(op.get(ap[r]), op.v128Load(), op.get(xv), op.get(acc[r]), op.f64x2RelaxedMadd, op.set(acc[r]));
+      else
+        f.emit(
+          op.get(acc[r]),
+          op.get(ap[r]),
+          op.v128Load(),
+          op.get(xv),
+          op.f64x2Mul,
+          op.f64x2Add,
+          op.set(acc[r]),
+        );
+      f.addTo(ap[r], op.i32(16));
+    }
+    f.addTo(xp, op.i32(16));
+    f.emit(op.get(p), op.i32(2), op.i32Add, op.set(p), op.br(0), op.end, op.end);
+    for (let r = 0; r < count; r++) {
+      f.emit(
+        op.get(acc[r]),
+        op.f64x2ExtractLane(0),
+        op.get(acc[r]),
+        op.f64x2ExtractLane(1),
+        op.f64Add,
+        op.set(sum),
+      );
+      // the odd last k step
+      f.emit(op.get(p), op.get(k), op.i32LtS, op.if);
+      f.emit(
+        op.get(sum),
+        op.get(ap[r]),
+        op.f64Load(),
+        op.get(xp),
+        op.f64Load(),
+        op.f64Mul,
+        op.f64Add,
+        op.set(sum),
+      );
+      f.emit(op.end);
+      f.emit(op.get(y), op.get(i), op.i32(8), op.i32Mul, op.i32Add, op.get(sum), op.f64Store(8 * r));
+    }
+    f.emit(step, op.br(0), op.end, op.end);
+  };
+  rows(4, [...op.get(i), ...op.i32(4), ...op.i32Add, ...op.set(i)]);
+  rows(1, [...op.get(i), ...op.i32(1), ...op.i32Add, ...op.set(i)]);
+  return f;
+}
+
+/** The generated kernels bound to their memory; views are re-created whenever the memory grows. */
 export interface WasmGemm {
+  /** Whether the multiply-adds are fused (relaxed SIMD). */
+  readonly fused: boolean;
   /** Makes the memory at least `bytes` long and returns a Float64Array view of all of it. */
   reserve(bytes: number): Float64Array;
-  /** See the parameter comment above `panel` in this file. */
-  panel(
-    aOff: number,
-    bOff: number,
-    cOff: number,
+  /** See {@link tilesFunction}. */
+  tiles(
+    ap: number,
+    aStrip: number,
+    lda: number,
+    bp: number,
+    bStrip: number,
+    ldb: number,
+    cp: number,
+    ldc: number,
     mc: number,
     nc: number,
     kc: number,
-    ldc: number,
     add: number,
+  ): void;
+  /** Packs lines into MR-wide strips; see {@link packFunction}. */
+  packA(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
+  /** Packs lines into NR-wide strips. */
+  packB(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
+  /** See {@link gemvFunction}. */
+  gemv(a: number, x: number, y: number, m: number, k: number): void;
+  /** Packs lines into MR-wide strips, element q times the double at `scale` + 8q. */
+  packAScaled(
+    src: number,
+    rs: number,
+    cs: number,
+    dst: number,
+    lines: number,
+    kc: number,
+    scale: number,
   ): void;
 }
 
-// The slice of the WebAssembly JS API used here (this project's TypeScript libs do not declare it).
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (desc: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+/** Bytes at the start of the memory kept zero (the padding source of `pack`). */
+export const ZERO_BYTES = 64;
+
+function probeModule(): Uint8Array {
+  const probe = new FunctionBuilder("probe", []);
+  const v = probe.local(V128);
+  probe.emit(op.v128Zero, op.v128Zero, op.v128Zero, op.f64x2RelaxedMadd, op.set(v));
+  return moduleBytes([probe]);
 }
 
-function instantiate(): WasmGemm | null {
-  const WebAssembly = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (WebAssembly === undefined) return null;
-  const bytes = moduleBytes();
-  if (!WebAssembly.validate(bytes)) return null;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const panel = instance.exports.panel as WasmGemm["panel"];
+/** A tiny module using f64x2.relaxed_madd, as hex: valid exactly where relaxed SIMD is on. */
+export function relaxedSimdProbe(): string {
+  return Array.from(probeModule(), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Whether this runtime validates a module that uses f64x2.relaxed_madd. */
+export function relaxedSimdAvailable(): boolean {
+  const api = wasmApi();
+  if (api === undefined) return false;
+  try {
+    return api.validate(probeModule());
+  } catch {
+    return false;
+  }
+}
+
+function build(fused: boolean): WasmGemm | null {
+  const bytes = moduleBytes([
+    tilesFunction(fused),
+    packFunction("packA", MR),
+    packFunction("packB", NR),
+    packFunction("packAScaled", MR, true),
+    gemvFunction(fused),
+  ]);
+  const made = instantiate(bytes);
+  if (made === null) return null;
+  const { exports, memory } = made;
   let view = new Float64Array(memory.buffer);
   return {
+    fused,
     reserve(need: number): Float64Array {
       if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
       if (view.buffer !== memory.buffer) view = new Float64Array(memory.buffer);
       return view;
     },
-    panel,
+    tiles: exports.tiles as WasmGemm["tiles"],
+    packA: exports.packA as WasmGemm["packA"],
+    packB: exports.packB as WasmGemm["packB"],
+    packAScaled: exports.packAScaled as WasmGemm["packAScaled"],
+    gemv: exports.gemv as WasmGemm["gemv"],
   };
 }
 
-/** The SIMD kernel, or null when this runtime lacks WebAssembly SIMD. */
-export const wasmGemm: WasmGemm | null = instantiate();
+/** The kernels with fused multiply-adds, or null when the runtime lacks relaxed SIMD. */
+export const wasmGemmFused: WasmGemm | null = relaxedSimdAvailable() ? build(true) : null;
+/** The kernels with a separate multiply and add (plain SIMD), or null without WebAssembly SIMD. */
+export const wasmGemmPlain: WasmGemm | null = build(false);
+/** The best kernels this runtime has, or null without WebAssembly SIMD. */
+export const wasmGemm: WasmGemm | null = wasmGemmFused ?? wasmGemmPlain;

@@ -1,7 +1,8 @@
 // Random operands and params for every primitive: the generated checks of the derivative rules
-// (src/core/rules/rules.test.ts, all but linear algebra, whose rules are checked in src/linalg/) and of the
-// sparsity rules (src/sparse/detect/rules.test.ts, all of them) draw from these tables, which are total, so a
-// new primitive does not compile until it has a case here.
+// (src/core/rules/rules.test.ts, all but linear algebra, whose rules are checked in src/linalg/), of the
+// sparsity rules (src/sparse/detect/rules.test.ts, all of them), and of jit and of structured seeds against
+// plain evaluation (src/jit/jit.test.ts, src/core/rules/structured-batch.test.ts) draw from these tables, which are
+// total, so a new primitive does not compile until it has a case here.
 import { Tensor } from "../tensor.js";
 import { Primitive, type CompareOp } from "../core/primitives.js";
 import type { linalgRules } from "../linalg/rules.js";

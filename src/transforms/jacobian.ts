@@ -8,7 +8,8 @@ import { boolOption, checkOptions } from "../core/options.js";
 import { linearizeCore } from "../core/linear-program.js";
 import { type VjpRecord, vjpRecord } from "../core/vjp.js";
 import { jvpCore } from "../core/jvp.js";
-import { vmapCore } from "../core/vmap.js";
+import { vmapCore, vmapCoreStructured } from "../core/vmap.js";
+import { SparseBatch, denseColumns } from "../core/sparse-batch.js";
 import { passCounter } from "../core/trace.js";
 import { sizeOf } from "../core/kernels.js";
 import {
@@ -82,15 +83,31 @@ function overBasis(
   shapes: number[][],
   opts: JacOptions,
   pass: (seeds: Tensor[]) => Tensor[],
-): Tensor[] {
+): Tensor[];
+function overBasis(
+  op: string,
+  shapes: number[][],
+  opts: JacOptions,
+  pass: (seeds: Tensor[]) => Tensor[],
+  keepStructure: true,
+): (Tensor | SparseBatch)[];
+function overBasis(
+  op: string,
+  shapes: number[][],
+  opts: JacOptions,
+  pass: (seeds: Tensor[]) => Tensor[],
+  keepStructure = false,
+): (Tensor | SparseBatch)[] {
   const total = shapes.reduce((s, shape) => s + sizeOf(shape), 0);
   const ranges = chunkRanges(total, opts.chunkSize, op);
   const bar = maybeProgress(opts.progress, total, op);
-  const parts: Tensor[][] = [];
+  const parts: (Tensor | SparseBatch)[][] = [];
+  // Structured outputs are kept only for a single chunk (chunks are joined densely).
+  const run = keepStructure && ranges.length === 1 ? vmapCoreStructured : vmapCore;
   for (const [start, count] of ranges) {
     const seeds = oneHotRows(shapes, start, count);
     parts.push(
-      vmapCore(
+      run(
         pass,
         seeds,
         seeds.map(() => true),
@@ -105,7 +122,7 @@ function overBasis(
     parts.length === 1
       ? parts[0][k]
       : cat(
-          parts.map((q) => q[k]),
+          parts.map((q) => q[k] as Tensor),
           0,
         ),
   );
@@ -199,14 +216,16 @@ function forwardJacobian(
   push: (tans: Tensor[]) => Tensor[],
 ): unknown {
   const inShapes = p.flatIn.leaves.map((x) => x.shape);
-  // full[j]: [total, ...outShape_j], rows ordered by input leaf.
-  const full = overBasis(op, inShapes, opts, push);
+  // full[j]: [total, ...outShape_j], rows ordered by input leaf; structured where the seeds stayed so.
+  const full = overBasis(op, inShapes, opts, push, true);
   const blocks = full.map((fj) => {
-    const outShape = fj.shape.slice(1);
+    const outShape = fj instanceof SparseBatch ? fj.shape : fj.shape.slice(1);
     let offset = 0;
     return inShapes.map((shape) => {
       const n = sizeOf(shape);
-      const rows = moveAxis(narrow(fj, 0, offset, n), 0, -1);
+      // A structured batch is scattered straight into the transposed layout.
+      const rows =
+        fj instanceof SparseBatch ? denseColumns(fj, offset, n) : moveAxis(narrow(fj, 0, offset, n), 0, -1);
       offset += n;
       return reshape(rows, [...outShape, ...shape]);
     });

@@ -1,8 +1,9 @@
 // The end-to-end check that a person sees jaclab's rich outputs: a real JupyterLab from .venv with the jaclab
 // kernel, headless Chromium opening test/browser/fixture.ipynb, Run All Cells, then the heatmap table, the
-// Graphviz SVG, the rendered LaTeX matrix, the PNG heatmap and the progress bar asserted in the page's DOM,
-// then the sparse outputs of test/browser/sparse-fixture.ipynb (colouring diagram, coloured spy plot, sparse
-// heatmap), each saved as a screenshot in test-artifacts/browser/. Run by `npm test` after scripts/setup-jupyterlab.sh:
+// Graphviz SVG, the rendered LaTeX matrix, the PNG heatmap, the progress bar and a jitted gradient with
+// graph() of its compiled program asserted in the page's DOM, then the sparse outputs of
+// test/browser/sparse-fixture.ipynb (colouring diagram, coloured spy plot, sparse heatmap), each saved as a
+// screenshot in test-artifacts/browser/. Run by `npm test` after scripts/setup-jupyterlab.sh:
 //   node --test dist/test/browser/jupyterlab.browser.js
 
 import assert from "node:assert/strict";
@@ -169,6 +170,22 @@ test("JupyterLab shows jaclab's rich outputs in Chromium", { timeout: 420_000 },
         );
       },
     );
+
+    await t.test("a jitted gradient runs and graph() draws the program jit compiled", async () => {
+      const printed = openedPage
+        .locator(".jp-OutputArea-output")
+        .filter({ hasText: /jit gradient: tensor\(\[/ });
+      await printed.first().waitFor({ timeout: timeouts.elementMs });
+      const image = outputsOfType(openedPage, "image/svg+xml").locator("img").last();
+      await image.waitFor({ timeout: timeouts.elementMs });
+      assert.ok(await imageLoaded(image), "the SVG <img> did not load");
+      const svg = await imageSource(image);
+      assert.match(svg, /the program jit compiled/, "the last diagram is not the jit program's");
+      assert.match(svg, />sin</, "the program's sin is not drawn");
+      assert.match(svg, />cos</, "the program's cos (the derivative) is not drawn");
+      // The jit cell's own output (the fixture's first diagram is the backward pass's).
+      await image.screenshot({ path: join(artifacts, "jit-program.png"), timeout: timeouts.elementMs });
+    });
 
     await t.test("the original-question tutorial runs in JupyterLab and shows rows of [10, 18]", async () => {
       await openNotebook(openedPage, { ...where, name: tutorialName }, timeouts.notebookOpenMs);

@@ -24,14 +24,23 @@ import {
 } from "../../ops/elementwise.js";
 import { sumToShape } from "../../ops/shape.js";
 import { type ArithOp, arith } from "../arith-kernels.js";
+import {
+  type ScalarExpr,
+  binaryExpr,
+  binaryFunction,
+  compareExpr,
+  unaryExpr,
+  unaryLoop,
+} from "../scalar-ops.js";
 import { type RuleSet, broadcastingBatchRule, family, sumTangents, unaryBatchRule } from "./common.js";
 
-function unaryImpl<P extends UnaryPrim>(f: (x: number) => number): ImplRule<P> {
+/** Impl of a unary primitive: its own loop, compiled from its scalar template (see scalar-ops.ts). */
+function unaryImpl<P extends UnaryPrim>(p: P): ImplRule<P> {
+  const loop = unaryLoop(unaryExpr[p]);
   return ([x]) => {
     const d = x.data;
-    const n = d.length;
-    const out = alloc(n);
-    for (let i = 0; i < n; i++) out[i] = f(d[i]);
+    const out = alloc(d.length);
+    loop(d, out, d.length);
     return new Tensor(out, x.shape);
   };
 }
@@ -40,13 +49,9 @@ function unaryImpl<P extends UnaryPrim>(f: (x: number) => number): ImplRule<P> {
  * A unary primitive whose derivative is the elementwise factor `deriv(x, out)` (null: zero derivative):
  * jvp = t * deriv, vjp = ct * deriv (the Jacobian is diagonal, so it is its own transpose).
  */
-function unary<P extends UnaryPrim>(
-  p: P,
-  f: (x: number) => number,
-  deriv: ((x: Tensor, out: Tensor) => Tensor) | null,
-): RuleSet<P> {
+function unary<P extends UnaryPrim>(p: P, deriv: ((x: Tensor, out: Tensor) => Tensor) | null): RuleSet<P> {
   return {
-    impl: unaryImpl(f),
+    impl: unaryImpl(p),
     jvp: ([x], [t], out) => (t === null || deriv === null ? null : mul(t, deriv(x, out))),
     vjp: (ct, [x], out) => [deriv === null ? null : mul(ct, deriv(x, out))],
     batch: unaryBatchRule(p),
@@ -60,7 +65,8 @@ function broadcastOrThrow(op: string, a: readonly number[], b: readonly number[]
   return s;
 }
 
-function binaryImpl<P extends Primitive>(op: string, f: (x: number, y: number) => number): ImplRule<P> {
+function binaryImpl<P extends Primitive>(op: string, expr: ScalarExpr): ImplRule<P> {
+  const f = binaryFunction(expr);
   return ([a, b]) => {
     const shape = broadcastOrThrow(op, a.shape, b.shape);
     return new Tensor(binaryMap(a.data, a.shape, b.data, b.shape, shape, f), shape);
@@ -68,8 +74,8 @@ function binaryImpl<P extends Primitive>(op: string, f: (x: number, y: number) =
 }
 
 /** Impl of an arithmetic op: dedicated loops for the common patterns, else the strided map. */
-function arithImpl<P extends Primitive>(op: ArithOp, f: (x: number, y: number) => number): ImplRule<P> {
-  const general = binaryImpl<P>(op, f);
+function arithImpl<P extends Primitive>(op: ArithOp): ImplRule<P> {
+  const general = binaryImpl<P>(op, binaryExpr[op]);
   return ([a, b], params) => {
     const shape = broadcastOrThrow(op, a.shape, b.shape);
     const data = arith(op, a.data, a.shape, b.data, b.shape, shape);
@@ -88,11 +94,10 @@ function winnerMask(a: Tensor, b: Tensor, wins: (a: Tensor, b: Tensor) => Tensor
  */
 function extremum<P extends Primitive.Maximum | Primitive.Minimum>(
   p: P,
-  pick: (x: number, y: number) => number,
   wins: (a: Tensor, b: Tensor) => Tensor,
 ): RuleSet<P> {
   return {
-    impl: binaryImpl(p, pick),
+    impl: binaryImpl(p, binaryExpr[p]),
     jvp: ([a, b], [ta, tb], out) => {
       const m = winnerMask(a, b, wins);
       return sumTangents(out.shape, ta && mul(ta, m), tb && mul(tb, sub(1, m)));
@@ -129,68 +134,49 @@ function powGradB(a: Tensor, b: Tensor, out: Tensor): Tensor {
   return concreteNonZero(a) ? d : where(mul(eq(a, 0), ge(b, 0)), 0, d);
 }
 
-const compareFns: Record<CompareOp, (x: number, y: number) => number> = {
-  lt: (x, y) => (x < y ? 1 : 0),
-  le: (x, y) => (x <= y ? 1 : 0),
-  gt: (x, y) => (x > y ? 1 : 0),
-  ge: (x, y) => (x >= y ? 1 : 0),
-  eq: (x, y) => (x === y ? 1 : 0),
-  ne: (x, y) => (x !== y ? 1 : 0),
-};
-
-function sigmoidValue(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
+const compareImpls = Object.fromEntries(
+  (Object.keys(compareExpr) as CompareOp[]).map((op) => [op, binaryImpl(op, compareExpr[op])]),
+) as Record<CompareOp, ImplRule<Primitive.Compare>>;
 
 /** Rules of the elementwise family (unary, binary, comparisons, where). */
 export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compare | Primitive.Where>({
   // d(-x) = -dx (linear)
   [Primitive.Neg]: {
-    impl: unaryImpl((x) => -x),
+    impl: unaryImpl(Primitive.Neg),
     jvp: (_p, [t]) => (t === null ? null : neg(t)),
     vjp: (ct) => [neg(ct)],
     batch: unaryBatchRule(Primitive.Neg),
   },
   // d(e^x) = e^x dx
-  [Primitive.Exp]: unary(Primitive.Exp, Math.exp, (_x, out) => out),
+  [Primitive.Exp]: unary(Primitive.Exp, (_x, out) => out),
   // d(log x) = dx / x
-  [Primitive.Log]: unary(Primitive.Log, Math.log, (x) => div(1, x)),
+  [Primitive.Log]: unary(Primitive.Log, (x) => div(1, x)),
   // d(log(1 + x)) = dx / (1 + x)
-  [Primitive.Log1p]: unary(Primitive.Log1p, Math.log1p, (x) => div(1, add(x, 1))),
+  [Primitive.Log1p]: unary(Primitive.Log1p, (x) => div(1, add(x, 1))),
   // d(sin x) = cos x dx
-  [Primitive.Sin]: unary(Primitive.Sin, Math.sin, (x) => cos(x)),
+  [Primitive.Sin]: unary(Primitive.Sin, (x) => cos(x)),
   // d(cos x) = -sin x dx
-  [Primitive.Cos]: unary(Primitive.Cos, Math.cos, (x) => neg(sin(x))),
+  [Primitive.Cos]: unary(Primitive.Cos, (x) => neg(sin(x))),
   // d(tan x) = (1 + tan^2 x) dx
-  [Primitive.Tan]: unary(Primitive.Tan, Math.tan, (_x, out) => add(mul(out, out), 1)),
+  [Primitive.Tan]: unary(Primitive.Tan, (_x, out) => add(mul(out, out), 1)),
   // d(tanh x) = (1 - tanh^2 x) dx
-  [Primitive.Tanh]: unary(Primitive.Tanh, Math.tanh, (_x, out) => sub(1, mul(out, out))),
+  [Primitive.Tanh]: unary(Primitive.Tanh, (_x, out) => sub(1, mul(out, out))),
   // d(sigmoid x) = sigmoid x (1 - sigmoid x) dx
-  [Primitive.Sigmoid]: unary(Primitive.Sigmoid, sigmoidValue, (_x, out) => mul(out, sub(1, out))),
+  [Primitive.Sigmoid]: unary(Primitive.Sigmoid, (_x, out) => mul(out, sub(1, out))),
   // d(relu x) = [x > 0] dx (a 0/1 mask, so no NaN away from 0)
-  [Primitive.Relu]: unary(
-    Primitive.Relu,
-    (x) => (x > 0 ? x : 0),
-    (x) => gt(x, 0),
-  ),
+  [Primitive.Relu]: unary(Primitive.Relu, (x) => gt(x, 0)),
   // d(softplus x) = sigmoid x dx; softplus x = max(x, 0) + log1p(e^-|x|) for stability
-  [Primitive.Softplus]: unary(
-    Primitive.Softplus,
-    (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-    (x) => sigmoid(x),
-  ),
+  [Primitive.Softplus]: unary(Primitive.Softplus, (x) => sigmoid(x)),
   // d|x| = sign(x) dx (0 at 0)
-  [Primitive.Abs]: unary(Primitive.Abs, Math.abs, (x) => sign(x)),
+  [Primitive.Abs]: unary(Primitive.Abs, (x) => sign(x)),
   // d(sqrt x) = dx / (2 sqrt x)
-  [Primitive.Sqrt]: unary(Primitive.Sqrt, Math.sqrt, (_x, out) => div(0.5, out)),
+  [Primitive.Sqrt]: unary(Primitive.Sqrt, (_x, out) => div(0.5, out)),
   // d(sign x) = 0 almost everywhere
-  [Primitive.Sign]: unary(Primitive.Sign, (x) => (x > 0 ? 1 : x < 0 ? -1 : x), null),
+  [Primitive.Sign]: unary(Primitive.Sign, null),
 
   // d(a + b) = da + db; the cotangent is summed back over broadcast dims
   [Primitive.Add]: {
-    impl: arithImpl("add", (x, y) => x + y),
+    impl: arithImpl("add"),
     jvp: (_p, [ta, tb], out) => sumTangents(out.shape, ta, tb),
     vjp: (ct, [a, b], _o, _p, needs) => [
       needs[0] ? sumToShape(ct, a.shape) : null,
@@ -200,7 +186,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a - b) = da - db
   [Primitive.Sub]: {
-    impl: arithImpl("sub", (x, y) => x - y),
+    impl: arithImpl("sub"),
     jvp: (_p, [ta, tb], out) => sumTangents(out.shape, ta, tb === null ? null : neg(tb)),
     vjp: (ct, [a, b], _o, _p, needs) => [
       needs[0] ? sumToShape(ct, a.shape) : null,
@@ -210,7 +196,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a b) = da b + a db
   [Primitive.Mul]: {
-    impl: arithImpl("mul", (x, y) => x * y),
+    impl: arithImpl("mul"),
     jvp: ([a, b], [ta, tb], out) => sumTangents(out.shape, ta && mul(ta, b), tb && mul(a, tb)),
     vjp: (ct, [a, b], _o, _p, needs) => [
       needs[0] ? sumToShape(mul(ct, b), a.shape) : null,
@@ -220,7 +206,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a / b) = da / b - (a / b) db / b
   [Primitive.Div]: {
-    impl: arithImpl("div", (x, y) => x / y),
+    impl: arithImpl("div"),
     jvp: ([, b], [ta, tb], out) => sumTangents(out.shape, ta && div(ta, b), tb && neg(div(mul(tb, out), b))),
     vjp: (ct, [a, b], out, _p, needs) => [
       needs[0] ? sumToShape(div(ct, b), a.shape) : null,
@@ -230,7 +216,7 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
   },
   // d(a^b) = b a^(b-1) da + a^b log(a) db   (see powGradA, powGradB for the points torch special-cases)
   [Primitive.Pow]: {
-    impl: binaryImpl("pow", Math.pow),
+    impl: binaryImpl("pow", binaryExpr.pow),
     jvp: ([a, b], [ta, tb], out) =>
       sumTangents(out.shape, ta && mul(ta, powGradA(a, b)), tb && mul(tb, powGradB(a, b, out))),
     vjp: (ct, [a, b], out, _p, needs) => [
@@ -240,12 +226,12 @@ export const elementwiseRules = family<UnaryPrim | BinaryPrim | Primitive.Compar
     batch: broadcastingBatchRule(Primitive.Pow),
   },
   // d max(a, b) = m da + (1 - m) db, m = [a > b] + [a = b] / 2
-  [Primitive.Maximum]: extremum(Primitive.Maximum, (x, y) => (x >= y || x !== x ? x : y), gt),
+  [Primitive.Maximum]: extremum(Primitive.Maximum, gt),
   // d min(a, b) = m da + (1 - m) db, m = [a < b] + [a = b] / 2
-  [Primitive.Minimum]: extremum(Primitive.Minimum, (x, y) => (x <= y || x !== x ? x : y), lt),
+  [Primitive.Minimum]: extremum(Primitive.Minimum, lt),
   // comparisons are piecewise constant: zero derivative
   [Primitive.Compare]: {
-    impl: ([a, b], { op }) => binaryImpl(op, compareFns[op])([a, b], {}),
+    impl: ([a, b], params) => compareImpls[params.op]([a, b], params),
     jvp: () => null,
     vjp: () => [null, null],
     batch: broadcastingBatchRule(Primitive.Compare),

@@ -5,6 +5,7 @@ import { Primitive } from "../primitives.js";
 import { bind } from "../trace.js";
 import {
   alloc,
+  batchedTranspose,
   broadcastStrides,
   concatData,
   gatherScatter,
@@ -12,6 +13,7 @@ import {
   stridedGather,
   stridedScatterAdd,
   stridesOf,
+  transposeInto,
 } from "../kernels.js";
 import { IndexError, ShapeError, fmtShape } from "../../errors.js";
 import { reshape, sumToShape } from "../../ops/shape.js";
@@ -47,6 +49,29 @@ export function checkIndices(index: Tensor, size: number, op: string, axis: numb
   }
 }
 
+/** x's values permuted (into `out` when given): tiled when only the last two dims swap. */
+export function permuteData(
+  data: Float64Array,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: Float64Array = alloc(data.length),
+): Float64Array {
+  const t = batchedTranspose(shape, perm);
+  if (t !== null && t.rows > 1 && t.cols > 1) {
+    const m = t.rows * t.cols;
+    for (let b = 0; b < t.count; b++) transposeInto(data, b * m, t.rows, t.cols, out, b * m);
+    return out;
+  }
+  const st = stridesOf(shape);
+  return stridedGather(
+    data,
+    0,
+    perm.map((p) => st[p]),
+    perm.map((p) => shape[p]),
+    out,
+  );
+}
+
 function inversePerm(perm: readonly number[]): number[] {
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => (inv[p] = i));
@@ -69,19 +94,11 @@ export const shapeRules = family<ShapePrim>({
   },
   // permute is linear; its transpose is the inverse permutation
   [Primitive.Permute]: {
-    impl: ([x], { perm }) => {
-      const st = stridesOf(x.shape);
-      const shape = perm.map((p) => x.shape[p]);
-      return new Tensor(
-        stridedGather(
-          x.data,
-          0,
-          perm.map((p) => st[p]),
-          shape,
-        ),
-        shape,
-      );
-    },
+    impl: ([x], { perm }) =>
+      new Tensor(
+        permuteData(x.data, x.shape, perm),
+        perm.map((p) => x.shape[p]),
+      ),
     jvp: (_x, [t], _o, params) => (t === null ? null : bind(Primitive.Permute, [t], params)),
     vjp: (ct, _x, _o, { perm }) => [bind(Primitive.Permute, [ct], { perm: inversePerm(perm) })],
     batch: ([v], _b, _s, { perm }) => [

@@ -1,0 +1,200 @@
+// Tables of the core benchmark: per problem family, µs per Jacobian for every library and method, the
+// speed-ups of jaclab's fastest method over JAX jit and PyTorch against the issue's targets, peak memory
+// against the size of the Jacobian, and matmul GFLOP/s.
+import { SIZES, TITLES, type ProblemKind } from "./core-problems.js";
+
+/** One measured case at one size. */
+export interface Measurement {
+  kind: ProblemKind;
+  size: number;
+  library: string;
+  method: string;
+  note: string;
+  us?: number;
+  /** Largest error against the reference, relative to the reference's largest entry. */
+  err?: number;
+  peakBytes?: number;
+  /** Bytes of the Jacobian (m × n doubles, times the batch). */
+  jacobianBytes?: number;
+  /** jit cases: bytes of the plan's reused buffers and of its outputs per call. */
+  plan?: { buffers: number; outputs: number };
+  failure?: string;
+}
+
+const pad = (s: string, w: number) => s.padEnd(w);
+const lpad = (s: string, w: number) => s.padStart(w);
+
+export function fmtUs(us: number | undefined): string {
+  if (us === undefined) return "-";
+  return us >= 1000 ? us.toFixed(0) : us >= 10 ? us.toFixed(1) : us.toFixed(2);
+}
+
+function fmtBytes(b: number | undefined): string {
+  if (b === undefined) return "-";
+  if (b < 1 << 20) return `${(b / 1024).toFixed(0)} KiB`;
+  return `${(b / (1 << 20)).toFixed(1)} MiB`;
+}
+
+function label(m: Measurement): string {
+  return `${m.library} ${m.method}`;
+}
+
+/** The rows of one family, in first-seen order. */
+function rowsOf(all: Measurement[], kind: ProblemKind): string[] {
+  const labels: string[] = [];
+  for (const m of all) if (m.kind === kind && !labels.includes(label(m))) labels.push(label(m));
+  return labels;
+}
+
+function find(all: Measurement[], kind: ProblemKind, size: number, rowLabel: string) {
+  return all.find((m) => m.kind === kind && m.size === size && label(m) === rowLabel);
+}
+
+/** The fastest timed measurement among those of `library` (optionally one method) at a size. */
+export function fastest(
+  all: Measurement[],
+  kind: ProblemKind,
+  size: number,
+  library: string,
+  method?: string,
+): Measurement | undefined {
+  let best: Measurement | undefined;
+  for (const m of all) {
+    if (m.kind !== kind || m.size !== size || m.library !== library || m.us === undefined) continue;
+    if (method !== undefined && m.method !== method) continue;
+    if (best === undefined || m.us < (best.us as number)) best = m;
+  }
+  return best;
+}
+
+/** Prints the time table of one family. */
+export function printTimes(all: Measurement[], kind: ProblemKind): void {
+  const sizes = SIZES[kind];
+  const labels = rowsOf(all, kind);
+  if (labels.length === 0) return;
+  const w0 = Math.max(...labels.map((l) => l.length), 34) + 2;
+  console.log(`\n${TITLES[kind]}: µs per call`);
+  const header = pad("case", w0) + sizes.map((n) => lpad(String(n), 11)).join("") + "   notes";
+  console.log(header);
+  console.log("-".repeat(header.length + 10));
+  for (const l of labels) {
+    const cells = sizes.map((n) => find(all, kind, n, l));
+    const notes = new Set<string>();
+    for (const c of cells) {
+      if (c === undefined) continue;
+      if (c.note) notes.add(c.note);
+      if (c.failure) notes.add(`n=${c.size}: ${c.failure}`);
+    }
+    const worst = Math.max(0, ...cells.map((c) => c?.err ?? 0));
+    notes.add(`max rel err ${worst.toExponential(1)}`);
+    console.log(
+      pad(l, w0) + cells.map((c) => lpad(fmtUs(c?.us), 11)).join("") + `   ${[...notes].join("; ")}`,
+    );
+  }
+}
+
+/**
+ * Prints, per size, jaclab's fastest method against the fastest of `peer` (or one method of it), as
+ * peer µs / jaclab µs with the target: `smallTarget` below the largest size, `largeTarget` at it.
+ */
+export function printTarget(
+  all: Measurement[],
+  kind: ProblemKind,
+  peer: string,
+  peerMethod: string | undefined,
+  smallTarget: number,
+  largeTarget: number,
+): boolean {
+  const sizes = SIZES[kind];
+  let met = true;
+  const parts: string[] = [];
+  for (const n of sizes) {
+    const ours = fastest(all, kind, n, "jaclab");
+    const theirs = fastest(all, kind, n, peer, peerMethod);
+    const target = n === sizes[sizes.length - 1] ? largeTarget : smallTarget;
+    if (ours?.us === undefined || theirs?.us === undefined) {
+      parts.push(`${n}: -`);
+      met = false;
+      continue;
+    }
+    const ratio = theirs.us / ours.us;
+    const ok = ratio >= target;
+    met &&= ok;
+    parts.push(
+      `${n}: ${ratio.toFixed(2)}x ${ok ? "ok" : "MISSED"} (target >= ${target.toFixed(2)}; ` +
+        `jaclab ${ours.method} ${fmtUs(ours.us)} µs, ${peer} ${theirs.method} ${fmtUs(theirs.us)} µs)`,
+    );
+  }
+  const what = peerMethod === undefined ? `${peer}'s fastest` : `${peer} ${peerMethod}`;
+  console.log(`  speed-up of jaclab's fastest over ${what} (peer µs / jaclab µs):`);
+  for (const p of parts) console.log(`    ${p}`);
+  return met;
+}
+
+/** Prints peak memory of every measured case against the Jacobian's size. */
+export function printMemory(all: Measurement[]): void {
+  const withPeak = all.filter((m) => m.peakBytes !== undefined);
+  if (withPeak.length === 0) return;
+  console.log(
+    "\nPeak memory of one steady-state call above the resident memory before it (VmHWM after resetting it)," +
+      "\nand as a multiple of the Jacobian's m × n doubles (x = peak / Jacobian bytes):",
+  );
+  const kinds = [...new Set(withPeak.map((m) => m.kind))];
+  for (const kind of kinds) {
+    const sizes = SIZES[kind];
+    const labels = rowsOf(withPeak, kind);
+    const w0 = Math.max(...labels.map((l) => l.length), 34) + 2;
+    console.log(`\n${TITLES[kind]}`);
+    const jac = sizes.map((n) => withPeak.find((m) => m.kind === kind && m.size === n)?.jacobianBytes);
+    console.log(pad("Jacobian (m × n doubles)", w0) + jac.map((b) => lpad(fmtBytes(b), 20)).join(""));
+    for (const l of labels) {
+      const cells = sizes.map((n) => {
+        const m = find(withPeak, kind, n, l);
+        if (m?.peakBytes === undefined) return "-";
+        const x = m.jacobianBytes ? ` (${(m.peakBytes / m.jacobianBytes).toFixed(1)}x)` : "";
+        return `${fmtBytes(m.peakBytes)}${x}`;
+      });
+      console.log(pad(l, w0) + cells.map((c) => lpad(c, 20)).join(""));
+    }
+    for (const l of labels) {
+      const plans = sizes.map((n) => find(withPeak, kind, n, l));
+      if (!plans.some((m) => m?.plan !== undefined)) continue;
+      const cells = plans.map((m) => {
+        if (m?.plan === undefined || !m.jacobianBytes) return "-";
+        const total = m.plan.buffers + m.plan.outputs;
+        return `${fmtBytes(total)} (${(total / m.jacobianBytes).toFixed(1)}x)`;
+      });
+      console.log(pad(`  ${l}: plan's buffers + outputs`, w0) + cells.map((c) => lpad(c, 20)).join(""));
+    }
+  }
+}
+
+/** One matmul rate. */
+export interface MatmulRate {
+  library: string;
+  n: number;
+  gflops: number;
+}
+
+/** Prints matmul GFLOP/s per library and size, with jaclab's best against numpy's and PyTorch's. */
+export function printMatmul(rates: MatmulRate[]): void {
+  if (rates.length === 0) return;
+  const sizes = [...new Set(rates.map((r) => r.n))].sort((a, b) => a - b);
+  const libs = [...new Set(rates.map((r) => r.library))];
+  console.log("\nmatmul C = A·B, n×n float64, one thread: GFLOP/s (2n³ / time)");
+  const w0 = Math.max(...libs.map((l) => l.length), 30) + 2;
+  console.log(pad("library", w0) + sizes.map((n) => lpad(`n=${n}`, 9)).join(""));
+  const rate = (lib: string, n: number) => rates.find((r) => r.library === lib && r.n === n)?.gflops;
+  for (const lib of libs) {
+    console.log(pad(lib, w0) + sizes.map((n) => lpad(rate(lib, n)?.toFixed(1) ?? "-", 9)).join(""));
+  }
+  const ours = libs.filter((l) => l.startsWith("jaclab"));
+  for (const peer of libs.filter((l) => !l.startsWith("jaclab"))) {
+    const ratios = sizes.map((n) => {
+      const best = Math.max(...ours.map((l) => rate(l, n) ?? 0));
+      const theirs = rate(peer, n);
+      return theirs === undefined || best === 0 ? "-" : `${(best / theirs).toFixed(2)}x`;
+    });
+    console.log(pad(`jaclab's best / ${peer}`, w0) + ratios.map((r) => lpad(r, 9)).join(""));
+  }
+}

@@ -1,0 +1,168 @@
+// Fusion of elementwise equations: a group of elementwise primitives with one output shape becomes a
+// single generated loop. Operands from outside the group are read with their broadcast strides (loops over
+// dims that every operand walks contiguously are merged), values passed between members stay in locals,
+// and only the values needed after the group are stored. The expressions are the eager kernels' own
+// templates (src/core/scalar-ops.ts), so results are bit-identical to eager evaluation.
+import { Primitive, type CompareOp } from "../core/primitives.js";
+import {
+  binaryExpr,
+  compareExpr,
+  compileFunction,
+  numberLiteral,
+  unaryExpr,
+  whereExpr,
+} from "../core/scalar-ops.js";
+import { broadcastStrides, sizeOf, stridesOf } from "../core/kernels.js";
+import type { Tensor } from "../tensor.js";
+import type { Atom, Eqn } from "./program.js";
+
+/** Whether `prim` can be a member of a fused elementwise loop. */
+export function isFusable(prim: Primitive): boolean {
+  return (
+    prim in unaryExpr ||
+    prim in binaryExpr ||
+    prim === Primitive.Compare ||
+    prim === Primitive.Where ||
+    prim === Primitive.BroadcastTo
+  );
+}
+
+function memberExpr(e: Eqn, operands: string[]): string {
+  const p = e.prim as string;
+  if (p in unaryExpr) return unaryExpr[p as keyof typeof unaryExpr](operands[0]);
+  if (p in binaryExpr) return binaryExpr[p as keyof typeof binaryExpr](operands[0], operands[1]);
+  if (e.prim === Primitive.Compare)
+    return compareExpr[(e.params as { op: CompareOp }).op](operands[0], operands[1]);
+  if (e.prim === Primitive.Where) return whereExpr(operands[0], operands[1], operands[2]);
+  return operands[0]; // BroadcastTo: the operand, read with broadcast strides
+}
+
+/** An operand read by a fused loop from outside it. */
+export interface LoopInput {
+  atom: Atom;
+  shape: readonly number[];
+}
+
+/** A compiled fused loop: reads `inputs` (in order), writes the variables `outputs` (in order). */
+export interface FusedLoop {
+  shape: readonly number[];
+  inputs: LoopInput[];
+  outputs: number[];
+  members: Eqn[];
+  run: (ins: Float64Array[], outs: Float64Array[]) => void;
+}
+
+// Merges adjacent dims that every operand walks contiguously (stride[d] = stride[d+1]·size[d+1]).
+function coalesce(sizes: number[], strides: number[][]): { sizes: number[]; strides: number[][] } {
+  const outSizes: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < sizes.length; d++) {
+    const last = outSizes.length - 1;
+    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j][last] === s[d] * sizes[d]);
+    if (mergeable) {
+      outSizes[last] *= sizes[d];
+      strides.forEach((s, j) => (outStrides[j][last] = s[d]));
+    } else {
+      outSizes.push(sizes[d]);
+      strides.forEach((s, j) => outStrides[j].push(s[d]));
+    }
+  }
+  return { sizes: outSizes, strides: outStrides };
+}
+
+/**
+ * Compiles the elementwise `members` (in evaluation order, all of one output shape) into one loop that
+ * stores the variables in `written` (the others stay in registers); `resolve` maps an operand to the
+ * atom whose storage it shares (reshapes are aliases).
+ */
+export function fuseGroup(
+  members: Eqn[],
+  shapeOf: (id: number) => readonly number[],
+  written: Set<number>,
+  resolve: (a: Atom) => Atom = (a) => a,
+): FusedLoop {
+  const shape = shapeOf(members[members.length - 1].out);
+  const produced = new Set(members.map((e) => e.out));
+  const inputs: LoopInput[] = [];
+  const inputIndex = new Map<string, number>();
+  const constIds = new Map<Tensor, number>();
+  // An operand's storage is its alias root's; it is read with its own shape's broadcast strides.
+  const operandName = (a: Atom): string => {
+    const root = resolve(a);
+    if (root.kind === "var" && produced.has(root.id)) return `t${root.id}`;
+    if (root.kind === "const" && root.value.size === 1) return numberLiteral(root.value.data[0]);
+    const shape = a.kind === "var" ? shapeOf(a.id) : a.value.shape;
+    let k: string;
+    if (root.kind === "var") k = `v${root.id}`;
+    else {
+      let id = constIds.get(root.value);
+      if (id === undefined) constIds.set(root.value, (id = constIds.size));
+      k = `c${id}`;
+    }
+    k += `:${shape.join(",")}`;
+    let j = inputIndex.get(k);
+    if (j === undefined) {
+      j = inputs.length;
+      inputIndex.set(k, j);
+      inputs.push({ atom: root, shape });
+    }
+    return `x${j}`;
+  };
+  const body: string[] = [];
+  const outputs: number[] = [];
+  for (const e of members) {
+    const expr = memberExpr(e, e.inputs.map(operandName));
+    body.push(`const t${e.out} = ${expr};`);
+    if (written.has(e.out)) {
+      body.push(`o${outputs.length}[k] = t${e.out};`);
+      outputs.push(e.out);
+    }
+  }
+  // Loop structure: scalars are read once; the others through their (coalesced) broadcast strides.
+  const outStrides = stridesOf(shape);
+  const arrays = inputs.map((inp, j) => ({
+    j,
+    strides: broadcastStrides(inp.shape, shape),
+    scalar: sizeOf(inp.shape) === 1,
+  }));
+  const walked = arrays.filter((a) => !a.scalar);
+  // Size-1 dims are dropped (their strides do not matter), then contiguous runs merged.
+  const keep = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
+  const pick = (st: number[]) => keep.map((d) => st[d]);
+  const { sizes, strides } = coalesce(
+    keep.map((d) => shape[d]),
+    [pick(outStrides), ...walked.map((a) => pick(a.strides))],
+  );
+  const lines: string[] = [];
+  inputs.forEach((_, j) => lines.push(`const i${j} = ins[${j}];`));
+  outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
+  for (const a of arrays) if (a.scalar) lines.push(`const x${a.j} = i${a.j}[0];`);
+  lines.push("let k = 0;");
+  const r = sizes.length;
+  const loads = (level: number) =>
+    walked.map((a, w) => {
+      const st = strides[w + 1];
+      const contiguous = st.every((s, d) => s === strides[0][d]);
+      if (contiguous) return `const x${a.j} = i${a.j}[k];`;
+      const base = level > 0 ? `b${a.j}_${level - 1}` : "0";
+      const s = st[level];
+      const idx = s === 0 ? base : s === 1 ? `${base} + a${level}` : `${base} + a${level} * ${s}`;
+      return `const x${a.j} = i${a.j}[${idx}];`;
+    });
+  const open: string[] = [];
+  for (let d = 0; d < r; d++) {
+    open.push(`for (let a${d} = 0; a${d} < ${sizes[d]}; a${d}++) {`);
+    if (d < r - 1) {
+      walked.forEach((a, w) => {
+        const s = strides[w + 1][d];
+        const base = d > 0 ? `b${a.j}_${d - 1}` : "0";
+        open.push(`const b${a.j}_${d} = ${s === 0 ? base : `${base} + a${d} * ${s}`};`);
+      });
+    }
+  }
+  const inner = [...loads(r - 1 < 0 ? 0 : r - 1), ...body, "k++;"];
+  if (r === 0) lines.push(...inner.map((l) => l.replace(/\[k\]/g, "[0]")));
+  else lines.push(...open, ...inner, ..."}".repeat(r).split(""));
+  const run = compileFunction<FusedLoop["run"]>(["ins", "outs"], lines.join("\n"));
+  return { shape, inputs, outputs, members, run };
+}
