@@ -1,9 +1,11 @@
 """Benchmark helper for bench/kernel.ts: for one installed kernelspec, measures spawn -> first
-kernel_info_reply, and the median round trip (execute_request -> execute_reply and status idle) of
-trivial cells. Prints one JSON object on stdout."""
+kernel_info_reply, the median round trip (execute_request -> execute_reply and status idle) of trivial
+cells, optionally a soak of thousands of cells (round trips and the RSS of the kernel's process tree) and
+the round trip of cells that display huge tensors. Prints one JSON object on stdout."""
 
 import argparse
 import json
+import os
 import queue
 import statistics
 import sys
@@ -94,6 +96,70 @@ def cell_round_trips(kc, template, cells, warmup):
     return times
 
 
+def tree_rss_mb(root):
+    """The resident memory of a process and all its descendants, in MB (Linux /proc)."""
+    parents, rss = {}, {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(name)] = int(fields[1])
+        rss[int(name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending.extend(child for child, parent in parents.items() if parent == pid)
+    return total / 2**20
+
+
+def soak(kc, pid, templates, cells, every=100):
+    """Runs `cells` cells (the templates in turn); round trip of each, tree RSS and the 1-minute load
+    average every `every` cells (per-cell times on a shared machine follow the load)."""
+    times, rss = [], []
+    for i in range(cells):
+        code = templates[i % len(templates)].replace("{i}", str(i))
+        began = time.perf_counter()
+        msg_id = kc.execute(code)
+        reply = wait_reply(kc, msg_id, 120)
+        wait_idle(kc, msg_id, 120)
+        times.append(time.perf_counter() - began)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"soak cell {code!r} failed: {reply['content']}")
+        if (i + 1) % every == 0:
+            rss.append([i + 1, tree_rss_mb(pid), os.getloadavg()[0]])
+    return {"times_s": times, "rss_mb": rss}
+
+
+def displays(kc, km, cases, timeout):
+    """For each (setup, expression): runs the setup, then times the cell that shows the expression."""
+    results = []
+    for setup, expression in cases:
+        entry = {"setup": setup, "expression": expression}
+        try:
+            msg_id = kc.execute(setup)
+            if wait_reply(kc, msg_id, timeout)["content"]["status"] != "ok":
+                raise RuntimeError("setup failed")
+            wait_idle(kc, msg_id, timeout)
+            began = time.perf_counter()
+            msg_id = kc.execute(expression)
+            reply = wait_reply(kc, msg_id, timeout)
+            wait_idle(kc, msg_id, timeout)
+            entry["seconds"] = time.perf_counter() - began
+            entry["status"] = reply["content"]["status"]
+        except (queue.Empty, RuntimeError) as error:
+            entry["status"] = f"no reply ({type(error).__name__})"
+        entry["alive"] = km.is_alive()
+        results.append(entry)
+        if not entry["alive"]:
+            break
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("kernel")
@@ -101,6 +167,10 @@ def main():
     parser.add_argument("--cells", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--code", action="append", required=True, help="cell template; {i} is the cell number")
+    parser.add_argument("--soak", type=int, default=0, help="cells in the soak (0: none)")
+    parser.add_argument("--soak-code", action="append", default=[], help="soak cell template, used in turn")
+    parser.add_argument("--displays", default="[]", help="JSON list of [setup, expression] pairs")
+    parser.add_argument("--display-timeout", type=float, default=120)
     args = parser.parse_args()
 
     starts = []
@@ -110,12 +180,18 @@ def main():
         stop(km, kc)
     km, kc, seconds = start(args.kernel)
     starts.append(seconds)
+    result = {"kernel": args.kernel, "start_s": statistics.median(starts), "starts_s": starts}
     try:
-        cells = {code: statistics.median(cell_round_trips(kc, code, args.cells, args.warmup)) for code in args.code}
+        result["cell_s"] = {code: statistics.median(cell_round_trips(kc, code, args.cells, args.warmup))
+                            for code in args.code}
+        if args.soak > 0:
+            result["soak"] = soak(kc, km.provisioner.process.pid, args.soak_code, args.soak)
+        cases = json.loads(args.displays)
+        if cases:
+            result["displays"] = displays(kc, km, cases, args.display_timeout)
     finally:
         stop(km, kc)
-    json.dump({"kernel": args.kernel, "start_s": statistics.median(starts), "starts_s": starts, "cell_s": cells},
-              sys.stdout)
+    json.dump(result, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ export interface KernelContext extends MessageSender {
   /** Aborts the execute requests queued on shell so far. */
   abortQueued(): void;
   /** Replies, closes everything and exits the process (after the reply is sent). */
-  shutdown(restart: boolean): Promise<void>;
+  shutdown(restart: boolean, reason?: string): Promise<void>;
+  /** Settles when shutdown begins, with the error an execute still owed a reply gets. */
+  readonly whenShuttingDown: Promise<ExecuteOutcome>;
 }
 
 /** A protocol method. */
@@ -86,14 +88,14 @@ function codePointLength(text: string): number {
   return length;
 }
 
-/** Reads `cursor_pos`, which defaults to the end of the code (counted in code points). */
+/**
+ * Reads `cursor_pos`, which defaults to the end of the code (counted in code points). A cursor outside the
+ * code is clamped into it, as ipykernel does: JupyterLab sends one past the end while the user types.
+ */
 function cursorField(content: Record<string, unknown>, code: string): number {
   const length = codePointLength(code);
   const cursor = integerField(content, "cursor_pos", length) ?? length;
-  if (cursor < 0 || cursor > length) {
-    throw new ProtocolError(`content.cursor_pos ${cursor} is outside the code (0 to ${length} code points)`);
-  }
-  return cursor;
+  return Math.min(Math.max(cursor, 0), length);
 }
 
 function userExpressionsField(content: Record<string, unknown>): Record<string, string> {
@@ -139,11 +141,16 @@ const executeRequest: Handler = async (kernel, request) => {
   });
   let outcome: ExecuteOutcome;
   try {
-    const interpreter = await kernel.interpreter();
-    outcome = await interpreter.execute(
-      { code, silent, storeHistory, allowStdin, userExpressions, executionCount },
-      sink,
-    );
+    const running = kernel
+      .interpreter()
+      .then((interpreter) =>
+        interpreter.execute(
+          { code, silent, storeHistory, allowStdin, userExpressions, executionCount },
+          sink,
+        ),
+      );
+    // A cell is answered even when the kernel is stopped (SIGTERM) while it runs or waits for the language side.
+    outcome = await Promise.race([running, kernel.whenShuttingDown]);
   } catch (error) {
     const { ename, evalue, traceback } = errorContent(error);
     outcome = { status: "error", ename, evalue, traceback };
@@ -236,9 +243,11 @@ const shutdownRequest: Handler = async (kernel, request) => {
   await kernel.shutdown(restart);
 };
 
+/** Answered at once, as ipykernel does; the interrupted cell's own execute_reply says when it stopped. */
 const interruptRequest: Handler = async (kernel, request) => {
-  await kernel.interrupt("interrupt_request");
+  const interrupted = kernel.interrupt("interrupt_request");
   reply(kernel, request, "interrupt_reply", { status: "ok" });
+  await interrupted;
 };
 
 /** Protocol methods served on shell, handled one at a time in arrival order. */

@@ -84,5 +84,6 @@ export interface Interpreter {
   comm?(request: CommRequest, sink: OutputSink): Promise<CommOutcome>;
   /** Stops the running cell (if any) within a second; the cell's execute resolves with a KeyboardInterrupt error. */
   interrupt(): Promise<void>;
-  shutdown(): Promise<void>;
+  /** Stops everything; a cell still running is answered with an error naming `reason` (e.g. "SIGTERM"). */
+  shutdown(reason?: string): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // reply; malformed, unsigned and unknown messages are logged, never fatal.
 
 import type { KernelMessage } from "@jupyterlab/services";
-import type { Interpreter } from "./interpreter.js";
+import type { ExecuteOutcome, Interpreter } from "./interpreter.js";
 import {
   controlHandlers,
   shellHandlers,
@@ -53,6 +53,9 @@ export class Kernel implements KernelContext {
   private loaded: Interpreter | undefined;
   private shuttingDown = false;
   private warmTimer: NodeJS.Timeout | undefined;
+  private announceShutdown: (outcome: ExecuteOutcome) => void = () => undefined;
+  /** Settles when shutdown begins, with the error a cell still owed a reply is answered with. */
+  readonly whenShuttingDown = new Promise<ExecuteOutcome>((resolve) => (this.announceShutdown = resolve));
 
   constructor(options: KernelOptions) {
     this.options = options;
@@ -191,11 +194,21 @@ export class Kernel implements KernelContext {
     this.abortThrough = this.received;
   }
 
-  /** Stops the interpreter (waiting at most a grace period), flushes history, closes sockets, exits 0. */
-  async shutdown(restart: boolean): Promise<void> {
+  /**
+   * Stops the interpreter (waiting at most a grace period), flushes history, closes sockets, exits 0. With a
+   * `reason` (a signal), a cell still running is answered with an error that names it.
+   */
+  async shutdown(restart: boolean, reason?: string): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    log.debug(`shutting down (restart: ${restart})`);
+    log.debug(`shutting down (restart: ${restart}${reason === undefined ? "" : `, ${reason}`})`);
+    const evalue = `the kernel is shutting down${reason === undefined ? "" : ` (${reason})`}`;
+    this.announceShutdown({
+      status: "error",
+      ename: "KernelShutdown",
+      evalue,
+      traceback: [`KernelShutdown: ${evalue}`],
+    });
     clearTimeout(this.warmTimer);
     this.inputs.cancelAll("the kernel is shutting down");
     const interpreter = this.loaded;
@@ -203,7 +216,7 @@ export class Kernel implements KernelContext {
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, shutdownGraceMs)));
       await Promise.race([
-        interpreter.shutdown().catch((error: unknown) => log.warn(describeError(error))),
+        interpreter.shutdown(reason).catch((error: unknown) => log.warn(describeError(error))),
         grace,
       ]);
       clearTimeout(timer);

@@ -69,7 +69,8 @@ export async function runKernel(
     void kernel.interrupt("SIGINT").catch((error: unknown) => log.warn(`SIGINT: ${describeError(error)}`));
   });
   process.on("SIGTERM", () => {
-    void kernel.shutdown(false);
+    log.warn("SIGTERM received: the kernel is shutting down");
+    void kernel.shutdown(false, "SIGTERM");
   });
   // The protocol side must outlive any single failure: log and keep serving.
   process.on("uncaughtException", (error) =>

@@ -11,7 +11,7 @@ const header = {
   msg_type: "execute_request",
   session: "s1",
   username: "u",
-  date: "2026-01-01T00:00:00Z",
+  date: new Date().toISOString(),
   version: "5.3",
 };
 

@@ -4,6 +4,7 @@
 import { createHmac, getHashes, timingSafeEqual } from "node:crypto";
 import type { KernelMessage } from "@jupyterlab/services";
 import { ProtocolError, SignatureError, UnsupportedSignatureSchemeError } from "./errors.js";
+import { ReplayGuard, type ReplayGuardOptions } from "./replay-guard.js";
 
 /** The frame separating routing identities from the signed message. */
 export const DELIMITER = "<IDS|MSG>";
@@ -23,9 +24,6 @@ export interface WireMessage {
   buffers: Buffer[];
 }
 
-/** How many recent signatures are remembered to refuse replayed messages (as jupyter_client does). */
-const replayMemory = 1 << 15;
-
 /**
  * Signs outgoing messages and verifies incoming ones with the connection file's key and scheme.
  * An empty key means the connection is unauthenticated: nothing is signed and nothing is checked.
@@ -33,10 +31,10 @@ const replayMemory = 1 << 15;
 export class Signer {
   private readonly key: Buffer;
   private readonly algorithm: string;
-  private readonly seen = new Set<string>();
+  private readonly replays: ReplayGuard;
 
   /** Throws UnsupportedSignatureSchemeError unless `scheme` is `hmac-<hash>` for a hash Node provides. */
-  constructor(key: string, scheme = "hmac-sha256") {
+  constructor(key: string, scheme = "hmac-sha256", replay: ReplayGuardOptions = {}) {
     const match = /^hmac-([a-z0-9-]+)$/i.exec(scheme);
     const algorithm = match?.[1]?.toLowerCase();
     if (algorithm === undefined || !getHashes().includes(algorithm)) {
@@ -47,6 +45,7 @@ export class Signer {
     }
     this.key = Buffer.from(key, "utf8");
     this.algorithm = algorithm;
+    this.replays = new ReplayGuard(replay);
   }
 
   /** True when messages are signed (the key is not empty). */
@@ -62,7 +61,7 @@ export class Signer {
     return hmac.digest("hex");
   }
 
-  /** Throws SignatureError when the signature is missing, wrong, or seen before. */
+  /** Throws SignatureError when the signature is missing or wrong. */
   verify(signature: Buffer, parts: readonly Buffer[]): void {
     if (!this.enabled) return;
     if (signature.length === 0) throw new SignatureError("message has no signature");
@@ -70,10 +69,14 @@ export class Signer {
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
       throw new SignatureError("message signature does not match (wrong key or altered message)");
     }
-    const hex = expected.toString("ascii");
-    if (this.seen.has(hex)) throw new SignatureError("message signature was seen before (replayed message)");
-    if (this.seen.size >= replayMemory) this.seen.clear();
-    this.seen.add(hex);
+  }
+
+  /**
+   * Throws SignatureError for a verified message seen before, or dated outside the replay window (see
+   * replay-guard.ts), however much traffic came in between; otherwise remembers it.
+   */
+  admit(signature: Buffer, date: unknown): void {
+    if (this.enabled) this.replays.admit(signature.toString("ascii"), date);
   }
 }
 
@@ -127,10 +130,12 @@ export function decodeFrames(frames: readonly Buffer[], signer: Signer): WireMes
   }
   const [signature, header, parent, metadata, content] = rest as [Buffer, Buffer, Buffer, Buffer, Buffer];
   signer.verify(signature, [header, parent, metadata, content]);
+  const checkedHeader = checkHeader(parseJsonFrame(header, "header"), "header");
+  signer.admit(signature, checkedHeader.date);
   const parentObject = parseJsonFrame(parent, "parent_header");
   return {
     identities: frames.slice(0, split),
-    header: checkHeader(parseJsonFrame(header, "header"), "header"),
+    header: checkedHeader,
     parentHeader: Object.keys(parentObject).length === 0 ? {} : checkHeader(parentObject, "parent_header"),
     metadata: parseJsonFrame(metadata, "metadata"),
     content: parseJsonFrame(content, "content"),

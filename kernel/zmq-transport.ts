@@ -27,7 +27,10 @@ export class ZmqTransport implements Transport {
 
   /** Binds all five sockets; rejects (naming the endpoint) when one cannot be bound. */
   static async bind(info: ConnectionInfo): Promise<ZmqTransport> {
-    const routers = { shell: new Router(), control: new Router(), stdin: new Router() };
+    // Handover, as ipykernel sets it: a client that reconnects with the same identity (a restarted
+    // jupyter_client with the same session) takes the route over instead of being ignored.
+    const router = (): Router => new Router({ handover: true });
+    const routers = { shell: router(), control: router(), stdin: router() };
     // Bursts of output must not be dropped at ZeroMQ's default high-water mark of 1,000 messages.
     const iopub = new Publisher({ sendHighWaterMark: iopubHighWaterMark });
     const heartbeat = new Reply();

@@ -41,7 +41,7 @@ export JACLAB_HISTORY_DIR="$root/.jaclab-test/history"
 
 step "JupyterLab in a browser"
 bash scripts/setup-jupyterlab.sh
-node --test dist/test/browser/jupyterlab.browser.js dist/test/browser/widgets.browser.js
+node --test dist/test/browser/jupyterlab.browser.js dist/test/browser/widgets.browser.js dist/test/browser/new-user.browser.js
 
 step "documentation site (TypeDoc with validation as errors, nbconvert) in a browser"
 node dist/docs/build-site.js

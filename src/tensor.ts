@@ -3,8 +3,7 @@ import type * as Ops from "./ops/index.js";
 import type { backwardFrom } from "./core/backward.js";
 import type { Primitive } from "./core/primitives.js";
 import { GradError, InternalError, ShapeError, TracerError, fmtShape } from "./errors.js";
-import { formatTensor } from "./format.js";
-import { displaySymbol, tensorBundle, type MimeBundle } from "./render/index.js";
+import { displaySymbol, tensorBundle, tensorText, type MimeBundle } from "./render/index.js";
 
 /** Something usable as an operand: a tensor or a plain number (a scalar). */
 export type TensorLike = Tensor | number;
@@ -173,13 +172,10 @@ export class Tensor {
       // A jvp/grad tracer knows its primal values; a vmap tracer stands for a whole batch.
       const values = this._tracedValues();
       const shape = fmtShape(this.shape);
-      return values === null ? `Tracer(shape=${shape})` : `Tracer(${formatTensor(values, this.shape)})`;
+      if (values === null) return `Tracer(shape=${shape})`;
+      return tensorText({ shape: this.shape, data: values }, { prefix: "Tracer", shape: false });
     }
-    const body = formatTensor(this._data, this.shape);
-    const extra = this._autogradFields()
-      .map((f) => `, ${f}`)
-      .join("");
-    return `tensor(${body}${extra})`;
+    return tensorText(this, { shape: false, fields: this._autogradFields() });
   }
 
   /**

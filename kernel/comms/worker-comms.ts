@@ -4,7 +4,7 @@
 
 import { CellScope, OutputQueue, type CellContext } from "../executor/cell-output.js";
 import type { ExecEvent } from "../executor/protocol.js";
-import { errorInfo, type CellRecord } from "../executor/traceback.js";
+import { errorInfo, type CellLookup } from "../executor/traceback.js";
 import { CommManager, type Comm } from "./comm.js";
 import type { CommExecRequest, CommOutcome } from "./protocol.js";
 
@@ -13,7 +13,7 @@ export interface WorkerCommsOptions {
   scope: CellScope;
   post: (event: ExecEvent) => void;
   /** The worker's cells, to map tracebacks of failing callbacks to cell lines. */
-  cells: Map<number, CellRecord>;
+  cells: CellLookup;
   /** The worker's live contexts by id (an interrupt marks one ended). */
   contexts: Map<number, CellContext>;
   /** Writes to a context's stderr (or the worker's own, outside any). */

@@ -73,6 +73,11 @@ export class CellScope {
     return this.storage.getStore() ?? this.latest;
   }
 
+  /** Whether code of a cell is running right now (and not just the event loop, waiting). */
+  running(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
   /**
    * Turns async-context tracking off until the next `run` (contexts already stored on timers and promises
    * survive). Called from inside a busy cell just before the main thread terminates it, because terminating

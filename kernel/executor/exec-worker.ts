@@ -1,18 +1,20 @@
-// The execution worker thread: runs cells in its own global scope (the same realm as the core library, so
-// values cross between cells and the core freely), with the core's API and the kernel's globals installed.
+// The execution worker: the main thread of the execution process (a child of the kernel, see exec-host.ts)
+// that runs cells in its global scope (the same realm as the core library, so values cross between cells and
+// the core freely), with the core's API and the kernel's globals installed.
 
 import { createRequire } from "node:module";
 import path from "node:path";
 import { runInThisContext } from "node:vm";
-import { parentPort, workerData } from "node:worker_threads";
-import { InternalError } from "../../src/errors.js";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
+import { warmRenderers } from "./warm-renderers.js";
 import { CellGlobals } from "./cell-globals.js";
 import { CellScope, OutputQueue, type CellContext } from "./cell-output.js";
+import { CellRecords } from "./cell-records.js";
+import { connectToKernel, terminateHere } from "./exec-channel.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
-import { cellFileName, errorInfo, type CellRecord } from "./traceback.js";
+import { cellFileName, errorInfo } from "./traceback.js";
 import type { WorkerComms } from "../comms/worker-comms.js";
 import { installWidgetGlobals } from "../widgets/worker-globals.js";
 
@@ -28,9 +30,8 @@ class AsyncStackReset extends Error {
   override readonly name = "AsyncStackReset";
 }
 
-const port = parentPort;
-if (port === null) throw new InternalError("exec-worker.js must run in a worker thread");
-const { cwd, jaclabRoot, coreUrl } = workerData as ExecWorkerData;
+const { port, data } = connectToKernel<ExecWorkerData>();
+const { cwd, jaclabRoot, coreUrl } = data;
 
 /**
  * Every event is posted at once, never held for a later turn: a cell that prints and then computes
@@ -40,9 +41,12 @@ const post = (event: ExecEvent): void => port.postMessage(event);
 
 const scope = new CellScope();
 const cellGlobals = new CellGlobals(scope, post);
-const cells = new Map<number, CellRecord>();
+const cells = new CellRecords();
+/** The contexts of cells still running (for interrupts); a finished cell's context lives on in its timers. */
 const contexts = new Map<number, CellContext>();
 const importBases = [cwd, jaclabRoot];
+/** Cells up to this id were interrupted before they started (queued behind a busy timer): they never run. */
+let cancelledUpTo = 0;
 let comms: WorkerComms | undefined;
 
 /** The helpers that rewritten cells call (see transform.ts). */
@@ -59,12 +63,20 @@ const runtime = {
       ? (fallback as Record<string, unknown>)[name]
       : undefined;
   },
-  /** Evaluated by the main thread (through the inspector) inside a busy cell just before terminating it. */
-  suspendTracking: (): string => {
+  /**
+   * Evaluated by the watchdog (through the inspector, which runs it inside whatever JavaScript is running):
+   * inside a running cell it turns async tracking off and terminates the cell right where it is, even if
+   * the cell is back in a blocking call a moment later; on an idle event loop it answers "idle".
+   */
+  stopIfBusy: (): "busy" | "idle" => {
+    if (!scope.running()) return "idle";
     scope.suspend();
-    return "suspended";
+    terminateHere();
+    return "busy";
   },
   declare: (names: string[]): void => {
+    const cellId = scope.current()?.cellId;
+    if (cellId !== undefined) cells.declare(cellId, names);
     for (const name of names) {
       if (!(name in globalThis)) {
         Object.defineProperty(globalThis, name, {
@@ -116,6 +128,7 @@ async function installCore(): Promise<void> {
     if (name === "default") continue;
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
+  await warmRenderers(core);
 }
 
 /** An error thrown by a timer or a rejected promise nobody awaited: reported to the cell it came from. */
@@ -126,7 +139,8 @@ function reportAsync(prefix: string, thrown: unknown): void {
 
 async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void> {
   const { cellId, executionCount } = request;
-  cells.set(cellId, { executionCount, source: request.source, ...request.cell });
+  if (cellId <= cancelledUpTo) return; // the kernel has answered it with KeyboardInterrupt already
+  cells.add(cellId, { executionCount, source: request.source, mappings: request.cell.mappings });
   const context: CellContext = {
     cellId,
     executionCount,
@@ -152,6 +166,7 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
       outcome = { status: "error", ...errorInfo(error, cells) };
     }
     await context.queue.flushed();
+    contexts.delete(cellId);
     if (context.ended) return; // interrupted: the main thread has answered already
     context.ended = true;
     post({ type: "done", cellId, outcome });
@@ -184,6 +199,8 @@ port.on("message", (request: ExecRequest) => {
     case "interrupt": {
       const context = contexts.get(request.cellId);
       if (context !== undefined) context.ended = true;
+      else cancelledUpTo = Math.max(cancelledUpTo, request.cellId);
+      contexts.delete(request.cellId);
       cellGlobals.interruptInputs(request.cellId);
       post({ type: "interrupted", cellId: request.cellId });
       break;

@@ -1,11 +1,10 @@
 // The executor: the Interpreter the protocol side drives. It runs on the main thread but does no language
-// work there: TypeScript lives in a language worker, user code in an execution worker, so a busy cell never
-// stalls heartbeat or control, and an inspector session can stop a busy cell (Runtime.terminateExecution).
+// work there: TypeScript lives in a language worker thread, user code in an execution process (a child of
+// the kernel, see exec-host.ts), so a busy cell never stalls heartbeat or control, a V8 fatal error in a cell
+// ends only that process, and its watchdog thread can stop a busy cell (Runtime.terminateExecution).
 
 import { existsSync } from "node:fs";
-import { Session } from "node:inspector";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type {
   CompleteResult,
   ExecuteOutcome,
@@ -16,15 +15,10 @@ import type {
   OutputSink,
 } from "../interpreter.js";
 import type { CommOutcome, CommRequest } from "../comms/protocol.js";
+import { diedOfMemory, ExecHost, type ExecExit } from "./exec-host.js";
 import type { ExecWorkerData } from "./exec-worker.js";
 import { LanguageClient } from "./language-client.js";
-import {
-  RUNTIME_NAME,
-  type CellOutput,
-  type ExecEvent,
-  type ExecRequest,
-  type LanguageMethods,
-} from "./protocol.js";
+import type { CellOutput, ExecEvent, ExecRequest, LanguageMethods } from "./protocol.js";
 
 /** Where the notebook runs and where jaclab is installed; tests may point them elsewhere. */
 export interface InterpreterOptions {
@@ -34,10 +28,12 @@ export interface InterpreterOptions {
 
 /** How long an interrupt waits for an idle cell to acknowledge before it terminates a busy one. */
 const INTERRUPT_GRACE_MS = 150;
-/** How long a terminated worker has to answer before it is replaced. */
-const TERMINATE_GRACE_MS = 400;
-/** Above this event-loop utilization during the grace period, the execution worker is stuck in a cell. */
-const BUSY_UTILIZATION = 0.8;
+/** How long the watchdog has to stop a busy cell before the cell's processes get SIGKILL. */
+const STOP_GRACE_MS = 350;
+/** How long a stopped cell has to answer before the execution process is replaced. */
+const TERMINATE_GRACE_MS = 350;
+/** Late output of this many of the latest cells still goes to the cell that wrote it. */
+const REMEMBERED_SINKS = 64;
 
 const KEYBOARD_INTERRUPT: ExecuteOutcome = {
   status: "error",
@@ -68,28 +64,43 @@ export function createInterpreter(options: InterpreterOptions = {}): Interpreter
 interface CurrentCell {
   cellId: number;
   phase: "preparing" | "running";
+  /** Set once an interrupt began: an error the cell ends with now is the interrupt's doing. */
+  interrupting?: boolean;
   finish: (outcome: ExecuteOutcome) => void;
+}
+
+/** The error a cell gets when its execution process died under it. */
+function deathOutcome(exit: ExecExit): ExecuteOutcome {
+  const lost = "the kernel started a fresh execution process, so earlier variables are lost";
+  if (diedOfMemory(exit)) {
+    const evalue = `the cell ran out of memory (JavaScript heap out of memory); ${lost}`;
+    return { status: "error", ename: "OutOfMemoryError", evalue, traceback: [`OutOfMemoryError: ${evalue}`] };
+  }
+  const how = exit.signal !== null ? `was stopped by ${exit.signal}` : `stopped (exit code ${exit.code})`;
+  const evalue = `the execution process ${how}; ${lost}`;
+  return { status: "error", ename: "KernelWorkerDied", evalue, traceback: [`KernelWorkerDied: ${evalue}`] };
 }
 
 class WorkerInterpreter implements Interpreter {
   private readonly jaclabRoot = fileURLToPath(new URL("../../../", import.meta.url));
   private language: LanguageClient | undefined;
-  private exec: Worker | undefined;
+  private exec: ExecHost | undefined;
   private execReady: Promise<void> | undefined;
   private started: Promise<void> | undefined;
   private readonly sinks = new Map<number, OutputSink>();
+  private latestSink: OutputSink | undefined;
   private current: CurrentCell | undefined;
   private interruptAcks = new Map<number, () => void>();
   private readonly commWaiters = new Map<number, (outcome: CommOutcome) => void>();
   /** Cell ids of recent comm messages, oldest first (a slider sends many; their sinks must not pile up). */
   private readonly commSinkIds: number[] = [];
+  /** Ids of the latest cells, oldest first, whose sinks are kept for their late output. */
+  private readonly cellSinkIds: number[] = [];
   private nextCellId = 1;
   private queue: Promise<unknown> = Promise.resolve();
-  private inspector: Session | undefined;
-  private execSessionId: string | undefined;
   private stopping = false;
-  /** The worker being replaced after an interrupt, whose exit is expected. */
-  private retiring: Worker | undefined;
+  /** The execution process being replaced after an interrupt, whose exit is expected. */
+  private retiring: ExecHost | undefined;
 
   constructor(private readonly cwd: string) {}
 
@@ -108,7 +119,6 @@ class WorkerInterpreter implements Interpreter {
       process.stderr.write(`jaclab: warming completions failed: ${String(error)}\n`);
     });
     this.startExecWorker();
-    this.attachInspector();
     await Promise.all([warm, this.execReady]);
   }
 
@@ -118,54 +128,33 @@ class WorkerInterpreter implements Interpreter {
       jaclabRoot: this.jaclabRoot,
       coreUrl: new URL("../../src/index.js", import.meta.url).href,
     };
-    const worker = new Worker(new URL("./exec-worker.js", import.meta.url), {
-      workerData,
-      // With no async hooks on (see terminateBusyCell), an unbalanced async-id stack must not abort the process.
-      execArgv: ["--no-force-async-hooks-checks"],
-    });
-    this.exec = worker;
+    const host = new ExecHost(new URL("./exec-worker.js", import.meta.url), workerData, { cwd: this.cwd });
+    this.exec = host;
     this.execReady = new Promise((resolve, reject) => {
       const onReady = (event: ExecEvent): void => {
         if (event.type !== "ready") return;
-        worker.off("message", onReady);
+        host.off("message", onReady);
         resolve();
       };
-      worker.on("message", onReady);
-      worker.once("error", reject);
+      host.on("message", onReady);
+      host.once("exit", (exit) =>
+        reject(new Error(`the execution process did not start: ${describe(exit)}`)),
+      );
     });
-    // start() reports a failure of the first worker; a replacement's failure shows in the next cell.
+    // start() reports a failure of the first process; a replacement's failure shows in the next cell.
     this.execReady.catch(() => undefined);
-    worker.on("message", (event: ExecEvent) => this.onExecEvent(event));
-    worker.on("exit", (code) => this.onExecExit(worker, code));
-    worker.on("error", (error) => process.stderr.write(`jaclab: execution worker error: ${String(error)}\n`));
+    host.on("message", (event: ExecEvent) => this.onExecEvent(event));
+    host.on("exit", (exit) => this.onExecExit(host, exit));
   }
 
-  /** A crashed execution worker loses its variables; the running cell fails and a fresh worker starts. */
-  private onExecExit(worker: Worker, code: number): void {
-    if (this.stopping || worker !== this.exec || worker === this.retiring) return;
-    const message = `the execution worker stopped (exit code ${code}); earlier variables are lost`;
-    this.current?.finish({
-      status: "error",
-      ename: "KernelWorkerDied",
-      evalue: message,
-      traceback: [message],
-    });
+  /** A dead execution process loses its variables; the running cell fails and a fresh process starts. */
+  private onExecExit(host: ExecHost, exit: ExecExit): void {
+    if (this.stopping || host !== this.exec || host === this.retiring) return;
+    this.current?.finish(deathOutcome(exit));
     this.startExecWorker();
     this.language?.call("reset", {}).catch((error: unknown) => {
       process.stderr.write(`jaclab: resetting the language service failed: ${String(error)}\n`);
     });
-  }
-
-  /** An inspector session on the main thread reaches into the execution worker to terminate busy loops. */
-  private attachInspector(): void {
-    const session = new Session();
-    session.connect();
-    session.on("NodeWorker.attachedToWorker", (message) => {
-      const params = message.params as { sessionId: string; workerInfo: { url: string } };
-      if (params.workerInfo.url.includes("exec-worker")) this.execSessionId = params.sessionId;
-    });
-    session.post("NodeWorker.enable", { waitForDebuggerOnStart: false });
-    this.inspector = session;
   }
 
   execute(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
@@ -177,7 +166,7 @@ class WorkerInterpreter implements Interpreter {
   private async executeNow(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
     await this.start();
     const cellId = this.nextCellId++;
-    this.sinks.set(cellId, sink);
+    this.rememberSink(cellId, sink);
     let finish: (outcome: ExecuteOutcome) => void = () => undefined;
     const finished = new Promise<ExecuteOutcome>((resolve) => (finish = resolve));
     const current: CurrentCell = { cellId, phase: "preparing", finish };
@@ -229,7 +218,7 @@ class WorkerInterpreter implements Interpreter {
       current.finish({ status: "error", ename: "InternalError", evalue: message, traceback: [message] });
       return;
     }
-    if (this.current !== current) return; // interrupted while checking
+    if (this.current !== current || current.interrupting === true) return; // interrupted while checking
     if (!prepared.ok) {
       current.finish({ status: "error", ...prepared.error });
       return;
@@ -268,11 +257,13 @@ class WorkerInterpreter implements Interpreter {
       case "done":
         if (this.current?.cellId === event.cellId) {
           const outcome = event.outcome;
-          this.current.finish(
-            outcome.status === "ok"
-              ? { status: "ok", userExpressions: outcome.userExpressions as never, payload: outcome.payload }
-              : outcome,
-          );
+          // The error of a cell being interrupted is the interrupt's (execSync of a child killed by it).
+          if (outcome.status === "ok") {
+            const { userExpressions, payload } = outcome;
+            this.current.finish({ status: "ok", userExpressions: userExpressions as never, payload });
+          } else {
+            this.current.finish(this.current.interrupting ? KEYBOARD_INTERRUPT : outcome);
+          }
         }
         break;
       case "ready":
@@ -280,8 +271,16 @@ class WorkerInterpreter implements Interpreter {
     }
   }
 
+  /** Keeps the sinks of the latest cells; late output of older ones goes to the latest cell, as ipykernel's. */
+  private rememberSink(cellId: number, sink: OutputSink): void {
+    this.sinks.set(cellId, sink);
+    this.latestSink = sink;
+    this.cellSinkIds.push(cellId);
+    if (this.cellSinkIds.length > REMEMBERED_SINKS) this.sinks.delete(this.cellSinkIds.shift() as number);
+  }
+
   private deliver(cellId: number, output: CellOutput): void {
-    const sink = this.sinks.get(cellId);
+    const sink = this.sinks.get(cellId) ?? this.latestSink;
     if (sink === undefined) return;
     switch (output.kind) {
       case "stream":
@@ -340,43 +339,67 @@ class WorkerInterpreter implements Interpreter {
     return (this.language as LanguageClient).call(method, params);
   }
 
+  /**
+   * Stops the running cell: the execution process is told (an idle cell, awaiting, answers at once) and the
+   * processes the cell started get SIGINT, as ipykernel's interrupt gives them; a cell still busy after a
+   * moment is terminated by the watchdog; one blocked in a system call has its processes killed first; and
+   * if nothing answers within a second, the execution process is replaced. Whatever JavaScript is busy there
+   * is stopped whatever the phase: with no cell running, or one still being type-checked, a busy timer of an
+   * earlier cell is. The cell the user sees running always ends with KeyboardInterrupt, even one that was
+   * still waiting behind a busy timer (it then never runs).
+   */
   async interrupt(): Promise<void> {
     const current = this.current;
-    if (current === undefined) return;
-    if (current.phase === "preparing") {
-      current.finish(KEYBOARD_INTERRUPT);
+    const host = this.exec;
+    if (current !== undefined) current.interrupting = true;
+    if (current === undefined || current.phase === "preparing") {
+      // Nothing of this cell runs yet, but a timer or callback of an earlier cell may be busy there, and the
+      // next cell would wait behind it: stop it before the cell (if any) ends and the next one is sent.
+      let outcome = KEYBOARD_INTERRUPT;
+      if (host !== undefined) {
+        host.signalCellProcesses("SIGINT");
+        const answer = await host.stopBusyCell(current?.cellId ?? 0, STOP_GRACE_MS);
+        if (answer === undefined) host.signalCellProcesses("SIGKILL");
+        // The process can no longer be reached to stop busy code: only a fresh one can be interrupted.
+        if (answer === "failed") {
+          outcome = await this.replaceExecWorker(host);
+          if (current === undefined && outcome.status === "error")
+            this.latestSink?.stream("stderr", `${outcome.evalue}\n`);
+        }
+      }
+      current?.finish(outcome);
       return;
     }
-    const worker = this.exec;
-    const usageBefore = worker?.performance.eventLoopUtilization();
     let acknowledge: () => void = () => undefined;
     const acknowledged = new Promise<void>((resolve) => (acknowledge = resolve));
     this.interruptAcks.set(current.cellId, () => acknowledge());
-    worker?.postMessage({ type: "interrupt", cellId: current.cellId } satisfies ExecRequest);
     let outcome = KEYBOARD_INTERRUPT;
-    if (!(await settlesWithin(acknowledged, INTERRUPT_GRACE_MS)) && worker !== undefined) {
-      const usage = worker.performance.eventLoopUtilization(usageBefore);
-      // An idle worker will still answer; terminating it would kill whatever it runs next.
-      if (usage.utilization > BUSY_UTILIZATION) {
-        this.terminateBusyCell(worker);
-        // After a termination the worker answers the queued interrupt; if it does not, replace it.
+    if (host !== undefined) {
+      host.postMessage({ type: "interrupt", cellId: current.cellId } satisfies ExecRequest);
+      host.signalCellProcesses("SIGINT");
+      if (!(await settlesWithin(acknowledged, INTERRUPT_GRACE_MS))) {
+        // The watchdog terminates a busy cell (the process then repairs its async bookkeeping and answers).
+        const answer = await host.stopBusyCell(current.cellId, STOP_GRACE_MS);
+        // No answer: the cell is blocked outside JavaScript, most likely waiting for a process of its own.
+        if (answer === undefined) host.signalCellProcesses("SIGKILL");
         if (!(await settlesWithin(acknowledged, TERMINATE_GRACE_MS)))
-          outcome = await this.replaceExecWorker(worker);
+          outcome = await this.replaceExecWorker(host);
       }
     }
     this.interruptAcks.delete(current.cellId);
     current.finish(outcome);
   }
 
-  /** Ends a worker that did not stop when terminated, and starts a fresh one: the notebook's variables are lost. */
-  private async replaceExecWorker(worker: Worker): Promise<ExecuteOutcome> {
-    this.retiring = worker;
-    await worker.terminate();
+  /** Ends a process that did not stop when interrupted, and starts a fresh one: the notebook's variables are lost. */
+  private async replaceExecWorker(host: ExecHost): Promise<ExecuteOutcome> {
+    this.retiring = host;
+    host.signalCellProcesses("SIGKILL");
+    await host.kill();
     this.startExecWorker();
     await this.language?.call("reset", {});
     const evalue =
-      "the cell did not stop when interrupted (busy outside JavaScript?); " +
-      "the kernel restarted its execution worker, so earlier variables are lost";
+      "the cell did not stop when interrupted (blocked outside JavaScript?); " +
+      "the kernel restarted its execution process, so earlier variables are lost";
     return {
       status: "error",
       ename: "KeyboardInterrupt",
@@ -385,28 +408,23 @@ class WorkerInterpreter implements Interpreter {
     };
   }
 
-  /**
-   * Stops the JavaScript running in the execution worker; the worker and its globals live on. Inside the busy
-   * code, the inspector first turns async-context tracking off, then terminates; the worker then repairs
-   * Node's async-id stack ("recover") before the next cell turns tracking back on. Without those steps a
-   * termination inside a timer or after an await makes Node abort the whole process.
-   */
-  private terminateBusyCell(worker: Worker): void {
-    if (this.inspector === undefined || this.execSessionId === undefined) return;
-    const sessionId = this.execSessionId;
-    const send = (id: number, method: string, params?: Record<string, unknown>): void => {
-      const message = JSON.stringify({ id, method, params });
-      this.inspector?.post("NodeWorker.sendMessageToWorker", { sessionId, message });
-    };
-    send(1, "Runtime.evaluate", { expression: `globalThis.${RUNTIME_NAME}.suspendTracking()` });
-    send(2, "Runtime.terminateExecution");
-    worker.postMessage({ type: "recover" } satisfies ExecRequest);
-  }
-
-  async shutdown(): Promise<void> {
+  async shutdown(reason?: string): Promise<void> {
     this.stopping = true;
-    this.current?.finish(KEYBOARD_INTERRUPT);
-    this.inspector?.disconnect();
-    await Promise.all([this.exec?.terminate(), this.language?.stop()]);
+    if (this.current !== undefined) {
+      const evalue = `the kernel is shutting down${reason === undefined ? "" : ` (${reason})`}`;
+      this.current.finish(
+        reason === undefined
+          ? KEYBOARD_INTERRUPT
+          : { status: "error", ename: "KernelShutdown", evalue, traceback: [`KernelShutdown: ${evalue}`] },
+      );
+    }
+    this.exec?.signalCellProcesses("SIGTERM");
+    await Promise.all([this.exec?.kill(), this.language?.stop()]);
   }
+}
+
+function describe(exit: ExecExit): string {
+  const how = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  const said = exit.stderrTail.trim().split("\n").slice(-3).join(" / ");
+  return said === "" ? how : `${how}: ${said}`;
 }

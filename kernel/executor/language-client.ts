@@ -4,6 +4,9 @@ import { Worker } from "node:worker_threads";
 import type { LanguageMethod, LanguageMethods, LanguageRequest, LanguageResponse } from "./protocol.js";
 import type { LanguageServiceOptions } from "./language-service.js";
 
+/** The language worker's old-generation limit (see the constructor). */
+const LANGUAGE_HEAP_MB = 1024;
+
 /** The language worker failed a request or stopped. */
 export class LanguageWorkerError extends Error {
   override readonly name = "LanguageWorkerError";
@@ -21,7 +24,13 @@ export class LanguageClient {
   private nextId = 1;
 
   constructor(options: LanguageServiceOptions) {
-    this.worker = new Worker(new URL("./language-worker.js", import.meta.url), { workerData: options });
+    this.worker = new Worker(new URL("./language-worker.js", import.meta.url), {
+      workerData: options,
+      // Each cell leaves a program's worth of garbage. Below 2 GB, V8 lets the heap grow to less than
+      // twice what is live before a full collection, not four times, so the kernel's memory stays near
+      // what the language service really holds (about 80 MB) however many cells run.
+      resourceLimits: { maxOldGenerationSizeMb: LANGUAGE_HEAP_MB },
+    });
     this.worker.on("message", (response: LanguageResponse) => {
       const pending = this.pending.get(response.id);
       if (pending === undefined) return;

@@ -7,6 +7,8 @@ import ts from "typescript";
 import { InternalError } from "../../src/errors.js";
 import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
+import { SlotTable } from "./cell-slots.js";
+import { completionItems } from "./completion-entries.js";
 import { diagnosticsToError } from "./diagnostics.js";
 import { DiskCaches } from "./disk-caches.js";
 import { VersionCachedRegistry } from "./document-registry.js";
@@ -61,11 +63,11 @@ export class CellLanguageService {
   private readonly scratchFile: string;
   /** The cell being checked; a fixed name keeps the program's structure (and so most of its work) reusable. */
   private readonly candidateFile: string;
-  /** Cell files the globals file imports; the first `nextSlot` hold accepted cells, the rest are empty. */
+  /** Cell files the globals file imports (those the slot table has not handed out are empty). */
   private slotCount = 0;
+  private readonly slots = new SlotTable();
   /** The last unchecked cell, reused when the same code runs again (loops of trivial cells). */
   private lastUnchecked: { code: string; cell: PreparedCell } | undefined;
-  private nextSlot = 0;
 
   constructor(private readonly options: LanguageServiceOptions) {
     const { cwd, jaclabRoot } = options;
@@ -132,6 +134,7 @@ export class CellLanguageService {
   /** Forgets the declarations of all cells, as a fresh execution worker has none of them. */
   reset(): void {
     this.cellGlobals.clear();
+    for (const slot of this.slots.clear()) this.setFile(this.slotFile(slot), "export {};\n");
     this.writeGlobals();
   }
 
@@ -234,14 +237,16 @@ export class CellLanguageService {
   }
 
   /**
-   * Keeps a cell that declares names in the program, in the next free slot file, and points the global
-   * names at it. The globals file imports every slot from the start, so a new cell changes file contents
-   * only and the next program reuses the old one's structure (a new import would cost a full rebuild).
+   * Keeps a cell that declares names in the program, in a free slot file, and points the global names at it;
+   * a slot whose names have all been redeclared since is emptied for reuse. The globals file imports every
+   * slot from the start, so a new cell changes file contents only and the next program reuses the old one's
+   * structure (a new import would cost a full rebuild).
    */
   private commit(names: CellName[], text: string): void {
     if (names.length === 0) return;
-    if (this.nextSlot >= this.slotCount) this.addSlots();
-    const slot = this.nextSlot++;
+    const { slot, freed } = this.slots.assign(names.map((entry) => entry.name));
+    while (slot >= this.slotCount) this.addSlots();
+    for (const old of freed) this.setFile(this.slotFile(old), "export {};\n");
     this.setFile(this.slotFile(slot), text);
     for (const entry of names) {
       const global = globalEntry(entry.name, entry.kind, this.slotModule(slot), slotAlias(slot), entry.doc);
@@ -306,27 +311,14 @@ export class CellLanguageService {
     let start = offset;
     while (start > 0 && /[\p{ID_Continue}$]/u.test(code[start - 1])) start--;
     const prefix = code.slice(start, offset);
-    const completions = this.service.getCompletionsAtPosition(this.scratchFile, offset, {
-      includeCompletionsForModuleExports: false,
-      includeCompletionsWithInsertText: true,
-    });
-    const entries = (completions?.entries ?? [])
-      .filter((entry) => entry.name.startsWith(prefix) && !entry.name.startsWith(HIDDEN_PREFIX))
-      .sort((a, b) =>
-        a.sortText === b.sortText ? a.name.localeCompare(b.name) : a.sortText < b.sortText ? -1 : 1,
-      );
+    const items = completionItems(this.service, this.scratchFile, offset, prefix, HIDDEN_PREFIX);
     const cursorStart = offsetToCodePoints(code, start);
     return {
-      matches: entries.map((entry) => entry.name),
+      matches: items.map((item) => item.text),
       cursorStart,
       cursorEnd: cursorPos,
       metadata: {
-        _jupyter_types_experimental: entries.map((entry) => ({
-          start: cursorStart,
-          end: cursorPos,
-          text: entry.name,
-          type: jupyterKind(entry.kind),
-        })),
+        _jupyter_types_experimental: items.map((item) => ({ start: cursorStart, end: cursorPos, ...item })),
       },
     };
   }
@@ -495,35 +487,6 @@ function hasHelpCall(file: ts.SourceFile): boolean {
   };
   visit(file);
   return found;
-}
-
-/** The completion kinds JupyterLab knows, from TypeScript's element kinds. */
-function jupyterKind(kind: ts.ScriptElementKind): string {
-  switch (kind) {
-    case ts.ScriptElementKind.functionElement:
-    case ts.ScriptElementKind.localFunctionElement:
-    case ts.ScriptElementKind.memberFunctionElement:
-      return "function";
-    case ts.ScriptElementKind.classElement:
-    case ts.ScriptElementKind.localClassElement:
-      return "class";
-    case ts.ScriptElementKind.interfaceElement:
-    case ts.ScriptElementKind.typeElement:
-    case ts.ScriptElementKind.enumElement:
-      return "type";
-    case ts.ScriptElementKind.moduleElement:
-      return "module";
-    case ts.ScriptElementKind.keyword:
-      return "keyword";
-    case ts.ScriptElementKind.memberVariableElement:
-    case ts.ScriptElementKind.memberGetAccessorElement:
-    case ts.ScriptElementKind.memberSetAccessorElement:
-      return "property";
-    case ts.ScriptElementKind.parameterElement:
-      return "param";
-    default:
-      return "variable";
-  }
 }
 
 /** Offsets to ask quick info at: the cursor, the character before, and the callee before an open paren. */

@@ -38,6 +38,42 @@ test("completes globals, earlier cells' names and the kernel's display functions
   assert.ok(math.matches.includes("floor"));
 });
 
+test("a tensor completes its public API; private members only once the user types the underscore", async () => {
+  const members = await interpreter.complete("tensor([1, 2]).", 15);
+  assert.ok(members.matches.includes("abs") && members.matches.includes("add"), members.matches.join(","));
+  assert.deepEqual(
+    members.matches.filter((name) => name.startsWith("_")),
+    [],
+  );
+  const typed = await interpreter.complete("tensor([1, 2])._da", 18);
+  assert.deepEqual(typed.matches, ["_data"]);
+});
+
+test("completion metadata carries each match's kind and signature, as ipykernel sends them", async () => {
+  const result = await interpreter.complete("tensor([1, 2]).ad", 17);
+  const items = result.metadata._jupyter_types_experimental as Record<string, unknown>[];
+  const add = items.find((item) => item.text === "add");
+  assert.deepEqual(add, {
+    start: 15,
+    end: 17,
+    text: "add",
+    type: "function",
+    signature: "(u: TensorLike): Tensor",
+  });
+  const globals = await interpreter.complete("jacre", 5);
+  const jacrev = (globals.metadata._jupyter_types_experimental as Record<string, unknown>[])[0];
+  assert.equal(jacrev.type, "function");
+  // The first of jacrev's overloads (hasAux ones among them), and how many more there are.
+  assert.match(
+    String(jacrev.signature),
+    /\(f: \(\.\.\.args: A\) => .*\): \(\.\.\.args: A\) => .*\(\+\d+ overloads\)$/,
+  );
+  const value = (await interpreter.complete("greet", 5)).metadata._jupyter_types_experimental as {
+    signature: string;
+  }[];
+  assert.equal(value[0].signature, "");
+});
+
 test("cursor positions count code points, not UTF-16 units", async () => {
   const code = 'const emoji = "😀😀"; greeting.toUpp';
   const cursor = [...code].length;

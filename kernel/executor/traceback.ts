@@ -11,6 +11,11 @@ export interface CellRecord {
   mappings: LineMappings;
 }
 
+/** Where the records of cells are looked up by cell id. */
+export interface CellLookup {
+  get(cellId: number): CellRecord | undefined;
+}
+
 /** The script file name given to a cell's code, which is how stack frames are recognised. */
 export function cellFileName(cellId: number): string {
   return `jaclab-cell-${cellId}`;
@@ -21,7 +26,7 @@ const CELL_FRAME = /jaclab-cell-(\d+):(\d+):(\d+)/;
 const INTERNAL_FRAME = /node:internal|\/kernel\/executor\/|\(node:|at new Promise \(<anonymous>\)/;
 
 /** Builds the error of a failed cell; frames that point into cells name the cell's line and column. */
-export function errorInfo(thrown: unknown, cells: ReadonlyMap<number, CellRecord>): ErrorInfo {
+export function errorInfo(thrown: unknown, cells: CellLookup): ErrorInfo {
   if (!(thrown instanceof Error) && !(typeof thrown === "object" && thrown !== null && "stack" in thrown)) {
     const evalue = typeof thrown === "string" ? thrown : describe(thrown);
     return { ename: "Uncaught", evalue, traceback: [`Uncaught ${evalue}`] };
@@ -49,10 +54,7 @@ export function errorInfo(thrown: unknown, cells: ReadonlyMap<number, CellRecord
   return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
 }
 
-function mapFrame(
-  line: string,
-  cells: ReadonlyMap<number, CellRecord>,
-): { frame: string; quote?: string } | undefined {
+function mapFrame(line: string, cells: CellLookup): { frame: string; quote?: string } | undefined {
   const match = CELL_FRAME.exec(line);
   if (match === null) return undefined;
   const cell = cells.get(Number(match[1]));

@@ -4,7 +4,7 @@
 import { toMimeBundle } from "../executor/bundle.js";
 import type { CellContext, CellScope } from "../executor/cell-output.js";
 import type { ExecEvent } from "../executor/protocol.js";
-import { errorInfo, type CellRecord } from "../executor/traceback.js";
+import { errorInfo, type CellLookup } from "../executor/traceback.js";
 import { WorkerComms } from "../comms/worker-comms.js";
 import * as api from "./cell-api.js";
 import { installWidgets } from "./install.js";
@@ -14,7 +14,7 @@ import { WIDGET_GLOBAL_NAMES } from "./names.js";
 export interface WidgetGlobalsOptions {
   scope: CellScope;
   post: (event: ExecEvent) => void;
-  cells: Map<number, CellRecord>;
+  cells: CellLookup;
   contexts: Map<number, CellContext>;
   /** Writes to the current request's stderr. */
   writeStderr: (text: string) => void;

@@ -5,8 +5,7 @@ import type { Tensor } from "../tensor.js";
 import type { Primitive } from "../core/primitives.js";
 import { bind } from "../core/trace.js";
 import { fmtShape } from "../errors.js";
-import { formatTensor } from "../format.js";
-import { displaySymbol, type MimeBundle } from "../render/index.js";
+import { displaySymbol, tensorText, type MimeBundle } from "../render/index.js";
 
 /** An operand of an equation: a variable of the program, or a constant tensor. */
 export type Atom =
@@ -94,7 +93,8 @@ export class Program {
 }
 
 function constName(t: Tensor): string {
-  if (t.size <= 4) return formatTensor(t.data, t.shape).replace(/\s+/g, " ");
+  // The values as the tensor prints them, without `tensor(` and `)`.
+  if (t.size <= 4) return tensorText(t, { shape: false }).slice("tensor(".length, -1).replace(/\s+/g, " ");
   return `const${fmtShape(t.shape)}`;
 }
 

@@ -22,7 +22,7 @@ const STOPS: Rgb[] = [
 ];
 
 // A nonzero value never gets lighter than this fraction of the scale, or it would look like a zero.
-const MIN_NONZERO_INTENSITY = 0.12;
+export const MIN_NONZERO_INTENSITY = 0.12;
 
 /**
  * The colour of `value` on a scale symmetric about zero that saturates at ±`maxAbs`.

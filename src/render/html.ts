@@ -1,8 +1,9 @@
 // text/html for tensors: heatmap tables with a diverging scale, blank zeros and exact values on hover.
 // Only inline styles with rgb() colours and px sizes, which JupyterLab's sanitiser keeps.
 import { cssColor, divergingColor, scaleGradient, textColorOn } from "./color.js";
-import { compactNumber, edgeIndices, valueStats, type ValueStats } from "./format.js";
-import type { MatrixView } from "./view.js";
+import { numberFormat, type NumberFormat, type ValueStats } from "./format.js";
+import { describeGrid, gridStats, isSampled, sampleGrid, type SampleGrid } from "./sample.js";
+import { edgeIndices, type MatrixView } from "./view.js";
 
 /** Options for the heatmap tables. */
 export interface HeatmapHtmlOptions {
@@ -18,8 +19,30 @@ export interface HeatmapHtmlOptions {
   maxFull?: number;
   /** Rows and columns kept at each end of a summarised table (default 8). */
   edge?: number;
-  /** Print each value in its cell; by default only when at most 16 columns are shown. */
+  /** Print each value in its cell; by default only when at most 16 columns of values are shown. */
   showValues?: boolean;
+}
+
+/** A batch of equally shaped matrices stored one after another (a 3-D tensor). */
+export interface BatchView {
+  readonly batch: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+}
+
+/** What the caption and the cells of one heatmap share: the statistics and the one number format. */
+interface Numbers {
+  readonly stats: ValueStats;
+  readonly format: NumberFormat;
+  /** The entries the statistics were computed from (every entry unless the matrix is huge). */
+  readonly grid: SampleGrid;
+}
+
+function numbersOf(data: Float64Array, offset: number, rows: number, cols: number): Numbers {
+  const grid = sampleGrid(rows, cols);
+  const stats = gridStats(data, offset, rows, cols, grid);
+  return { stats, format: numberFormat(stats), grid };
 }
 
 /** A PNG rendering of the same values, embedded above the table. */
@@ -50,9 +73,9 @@ export function heatmapHtml(
   shape: readonly number[],
   opts: HeatmapHtmlOptions & { vector?: boolean; image?: EmbeddedImage } = {},
 ): string {
-  const stats = valueStats(entries(m));
-  const caption = `<div style="margin: 0 0 4px 0">${captionHtml(shape, stats, opts.title)}</div>`;
-  const table = matrixTable(m, stats.maxAbs, opts);
+  const numbers = numbersOf(m.data, m.offset, m.rows, m.cols);
+  const caption = `<div style="margin: 0 0 4px 0">${captionHtml(shape, numbers, opts.title)}</div>`;
+  const table = matrixTable(m, numbers, opts);
   if (!opts.image) return `<div class="jaclab-tensor" style="${FONT}">${caption}${table}</div>`;
   return (
     `<div class="jaclab-tensor" style="${FONT}">${caption}` +
@@ -66,26 +89,22 @@ export function heatmapHtml(
  * scale so that samples compare; long batches show their first and last samples.
  */
 export function heatmapGridHtml(
-  matrices: MatrixView[],
+  batch: BatchView,
   shape: readonly number[],
   opts: HeatmapHtmlOptions & { image?: EmbeddedImage; maxSamples?: number } = {},
 ): string {
-  const all = new Float64Array(matrices.reduce((n, m) => n + m.rows * m.cols, 0));
-  let at = 0;
-  for (const m of matrices) {
-    all.set(entries(m), at);
-    at += m.rows * m.cols;
-  }
-  const stats = valueStats(all);
-  const caption = captionHtml(shape, stats, opts.title, "one heatmap per sample, shared colour scale");
+  const { rows, cols, data } = batch;
+  // The batch read as one tall matrix, so that its statistics share one budget.
+  const numbers = numbersOf(data, 0, batch.batch * rows, cols);
+  const caption = captionHtml(shape, numbers, opts.title, "one heatmap per sample, shared colour scale");
   if (opts.image) {
     return `<div class="jaclab-tensor" style="${FONT}"><div style="margin: 0 0 4px 0">${caption}</div>${imageHtml(opts.image, `heatmaps of a ${shape.join("×")} tensor`)}</div>`;
   }
   const edge = Math.max(1, Math.floor((opts.maxSamples ?? 12) / 2));
-  const tiles = edgeIndices(matrices.length, edge).map((b) => {
+  const tiles = edgeIndices(batch.batch, edge).map((b) => {
     const box = "display: inline-block; vertical-align: top; margin: 0 10px 10px 0";
     if (b === null) {
-      const hidden = matrices.length - 2 * edge;
+      const hidden = batch.batch - 2 * edge;
       return `<div style="${box}; padding: 20px 8px; ${MUTED}">⋯ ${hidden} more</div>`;
     }
     const inner = opts.cellName ?? ((i: number, j: number) => `[${i}, ${j}]`);
@@ -98,37 +117,48 @@ export function heatmapGridHtml(
       edge: opts.edge ?? 4,
     };
     const label = `<caption style="caption-side: top; text-align: left; ${MUTED}">[${b}]</caption>`;
-    return `<div style="${box}">${matrixTable(matrices[b], stats.maxAbs, tileOpts, label)}</div>`;
+    const tile = { rows, cols, data, offset: b * rows * cols };
+    return `<div style="${box}">${matrixTable(tile, numbers, tileOpts, label)}</div>`;
   });
   return `<div class="jaclab-tensor jaclab-batch" style="${FONT}"><div style="margin: 0 0 6px 0">${caption}</div><div>${tiles.join("")}</div></div>`;
 }
 
-/** The entries of one matrix in row-major order. */
-function entries(m: MatrixView): Float64Array {
-  return m.data.subarray(m.offset, m.offset + m.rows * m.cols);
-}
-
-/** A caption line: title, shape, min, max, nonzero count and a legend of the colour scale. */
-function captionHtml(shape: readonly number[], stats: ValueStats, title?: string, note?: string): string {
+/**
+ * A caption line: title, shape, min, max (in the cells' number format), the nonzero count and a legend of
+ * the colour scale; for a huge matrix, which entries the figures come from.
+ */
+function captionHtml(shape: readonly number[], numbers: Numbers, title?: string, note?: string): string {
+  const { stats, format, grid } = numbers;
+  const sampled = isSampled(grid);
+  const about = sampled ? "≈ " : "";
   const parts = [
     `shape [${shape.join(", ")}]`,
-    `min ${compactNumber(stats.min, 4)}`,
-    `max ${compactNumber(stats.max, 4)}`,
-    `${stats.nonzero} of ${stats.count} nonzero`,
+    `min ${format.format(stats.min)}`,
+    `max ${format.format(stats.max)}`,
+    sampled
+      ? `${about}${percent(stats.nonzero / stats.count)} nonzero`
+      : `${stats.nonzero} of ${stats.count} nonzero`,
   ];
+  if (sampled) parts.push(`figures from ${describeGrid(grid)}`);
   if (note) parts.push(note);
   const heading = title ? `<b>${escapeHtml(title)}</b> ` : "";
-  return `${heading}<span style="${MUTED}">${parts.join(" · ")}</span> ${legendHtml(stats.maxAbs)}`;
+  return `${heading}<span style="${MUTED}">${parts.join(" · ")}</span> ${legendHtml(stats.maxAbs, format)}`;
+}
+
+function percent(fraction: number): string {
+  const value = fraction * 100;
+  return `${value === 0 || value >= 10 ? value.toFixed(0) : value.toPrecision(2)}%`;
 }
 
 /** The colour bar from −maxAbs (blue) through 0 (white) to +maxAbs (red). */
-function legendHtml(maxAbs: number): string {
+function legendHtml(maxAbs: number, format: NumberFormat): string {
   if (!(maxAbs > 0)) return "";
+  const [low, high] = [format.format(-maxAbs), format.format(maxAbs)];
   const bar =
-    `<span title="colour scale: −${compactNumber(maxAbs, 4)} (blue) to ${compactNumber(maxAbs, 4)} (red)" ` +
+    `<span title="colour scale: ${low} (blue) to ${high} (red)" ` +
     `style="display: inline-block; width: 72px; height: 9px; margin: 0 4px; vertical-align: middle; ` +
     `border: 1px solid rgb(200, 200, 200); background: ${scaleGradient()}"></span>`;
-  return `<span style="${MUTED}">−${compactNumber(maxAbs, 3)}${bar}${compactNumber(maxAbs, 3)}</span>`;
+  return `<span style="${MUTED}">${low}${bar}${high}</span>`;
 }
 
 function imageHtml(image: EmbeddedImage, alt: string): string {
@@ -142,17 +172,19 @@ function imageHtml(image: EmbeddedImage, alt: string): string {
 /** The table itself: column header row, row headers, one coloured cell per shown value. */
 function matrixTable(
   m: MatrixView,
-  maxAbs: number,
+  numbers: Numbers,
   opts: HeatmapHtmlOptions & { vector?: boolean },
   caption?: string,
 ): string {
   const maxFull = opts.maxFull ?? 32;
   const edge = opts.edge ?? 8;
-  const rowIdx = m.rows > maxFull ? edgeIndices(m.rows, edge) : edgeIndices(m.rows, Infinity);
-  const colIdx = m.cols > maxFull ? edgeIndices(m.cols, edge) : edgeIndices(m.cols, Infinity);
-  const showValues = opts.showValues ?? colIdx.length <= 16;
+  const rowIdx = edgeIndices(m.rows, m.rows > maxFull ? edge : Infinity);
+  const colIdx = edgeIndices(m.cols, m.cols > maxFull ? edge : Infinity);
+  const shownCols = colIdx.filter((j) => j !== null).length;
+  const showValues = opts.showValues ?? shownCols <= 16;
   const cellName = opts.cellName ?? ((i: number, j: number) => (opts.vector ? `[${j}]` : `[${i}, ${j}]`));
   const withRowHeader = !opts.vector || opts.rowLabels !== undefined;
+  const { maxAbs } = numbers.stats;
 
   const th = (text: string, extra = ""): string =>
     `<th style="${MUTED}; font-weight: normal; padding: 1px 4px; text-align: center${extra}">${escapeHtml(text)}</th>`;
@@ -171,7 +203,8 @@ function matrixTable(
     const header = withRowHeader ? th(opts.rowLabels?.[i] ?? String(i), "; text-align: right") : "";
     const cells = colIdx.map((j) => {
       if (j === null) return gap("⋯");
-      return valueCell(m.data[m.offset + i * m.cols + j], maxAbs, cellName(i, j), showValues);
+      const v = m.data[m.offset + i * m.cols + j];
+      return valueCell(v, maxAbs, cellName(i, j), showValues ? numbers.format : undefined);
     });
     return `<tr>${header}${cells.join("")}</tr>`;
   });
@@ -182,12 +215,12 @@ function matrixTable(
 }
 
 /** One value: coloured by sign and size, blank when exactly zero, the exact value on hover. */
-function valueCell(v: number, maxAbs: number, name: string, showValue: boolean): string {
+function valueCell(v: number, maxAbs: number, name: string, format: NumberFormat | undefined): string {
   const background = divergingColor(v, maxAbs);
-  const layout = showValue
+  const layout = format
     ? `color: ${cssColor(textColorOn(background))}; min-width: 24px; padding: 2px 6px; text-align: right`
     : "width: 12px; height: 12px; padding: 0";
   const style = `background-color: ${cssColor(background)}; ${GRID_LINE}; ${layout}`;
-  const text = showValue && v !== 0 ? compactNumber(v) : "";
+  const text = format && v !== 0 ? format.format(v) : "";
   return `<td title="${escapeHtml(`${name} = ${String(v)}`)}" style="${style}">${text}</td>`;
 }

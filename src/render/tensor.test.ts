@@ -6,7 +6,7 @@ import { tensorBundle } from "./tensor.js";
 import { showJacobian, LabelError } from "./jacobian.js";
 import { displaySymbol, type MimeBundle } from "./mime.js";
 import { divergingColor } from "./color.js";
-import { matrix, viewOf } from "./testing.js";
+import { countingView, matrix, viewOf } from "./testing.js";
 
 interface Cell {
   title: string;
@@ -45,7 +45,7 @@ test("a 2x2 matrix's heatmap holds every value, blank zeros, and blue/red by sig
   );
   assert.deepEqual(
     found.map((c) => c.text),
-    ["1.5", "", "−2.25", "4"],
+    ["1.50", "", "−2.25", "4.00"],
   );
   const [positive, zero, negative, largest] = found.map((c) => c.background);
   assert.deepEqual(zero, [255, 255, 255]);
@@ -103,9 +103,13 @@ test("a 2x2 matrix's LaTeX is a bmatrix", () => {
       [3, 4],
     ]),
   );
-  assert.equal(bundle["text/latex"], "$$\\begin{bmatrix} 1 & -2.5 \\\\ 3 & 4 \\end{bmatrix}$$");
+  // One format for the whole matrix: every entry with the one decimal that -2.5 needs.
+  assert.equal(bundle["text/latex"], "$$\\begin{bmatrix} 1.0 & -2.5 \\\\ 3.0 & 4.0 \\end{bmatrix}$$");
   assert.equal(tensorBundle(viewOf([11, 2], (i) => i))["text/latex"], undefined);
-  assert.match(tensorBundle(viewOf([2], (i) => i * 1e-7))["text/latex"] as string, /1 \\times 10\^\{-7\}/);
+  assert.match(
+    tensorBundle(viewOf([2], (i) => i * 1e-7))["text/latex"] as string,
+    /1\.000 \\times 10\^\{-7\}/,
+  );
 });
 
 test("from 64 rows a PNG heatmap: each cell several pixels, colours by sign, embedded in the HTML", () => {
@@ -195,7 +199,26 @@ test("showJacobian names outputs and inputs in the HTML, the LaTeX, the text and
   assert.match(text, /<th[^>]*>q1<\/th>/);
   assert.match(text, /<th[^>]*>x3<\/th>/);
   assert.ok(cells(text).some((c) => c.title === "∂x3/∂q1 = 16"));
-  assert.match(bundle["text/latex"] as string, /\\mathrm\{x3\} & 0 & 16/);
+  // The names stand outside the brackets: column names above the bracketed values, row names left of them.
+  const latex = bundle["text/latex"] as string;
+  const bracketed = latex.slice(latex.indexOf("\\left["), latex.indexOf("\\right]"));
+  assert.ok(bracketed.length > 0, latex);
+  assert.ok(
+    !/\\llap\{\\mathrm\{q0\}\}|\\strut \\mathrm\{x0\}/.test(bracketed),
+    `names inside the brackets: ${latex}`,
+  );
+  assert.match(latex.slice(0, latex.indexOf("\\left[")), /\\llap\{\\mathrm\{q1\}\}.*\\strut \\mathrm\{x3\}/);
+  assert.match(bracketed, /\\strut 0 & 16/);
   assert.match(bundle["text/plain"] as string, /^∂x\/∂q shape=\[4, 2\]\n\s+q0\s+q1\nx0/);
   assert.throws(() => showJacobian(J, { colLabels: ["q0"] }), LabelError);
+});
+
+test("showing a huge tensor reads a bounded sample, whatever its size, and says so", () => {
+  for (const shape of [[1e8], [1e4, 1e4], [1e3, 1e3, 1e2], [100, 100, 100, 100]]) {
+    const { view, reads } = countingView(shape);
+    const bundle = tensorBundle(view);
+    // At most a few rows' worth for the image (contiguous) and a 65,536-entry sample for the caption.
+    assert.ok(reads() < (1 << 21) + (1 << 17), `${shape.join("×")}: read ${reads()} of ${1e8} values`);
+    assert.match(html(bundle), /figures from a sample of [\d,]+ entries/);
+  }
 });

@@ -2,9 +2,10 @@
 import type { MimeBundle, TensorView } from "./mime.js";
 import { heatmapGridHtml, heatmapHtml, escapeHtml, type EmbeddedImage } from "./html.js";
 import { matrixLatex } from "./latex.js";
-import { heatmapPng, type HeatmapPngOptions } from "./png.js";
+import { fittedHeatmapPng } from "./png.js";
 import { labelledText, tensorText, type TensorTextOptions } from "./text.js";
-import { compactNumber, valueStats } from "./format.js";
+import { numberFormat, valueStats } from "./format.js";
+import { describeGrid, gridStats, isSampled, sampleGrid } from "./sample.js";
 import { checkView, matricesOf, shapeString, sizeOf, type MatrixView } from "./view.js";
 
 /** The MIME types a tensor's bundle may hold. */
@@ -59,12 +60,13 @@ export function tensorBundle(t: TensorView, opts: TensorBundleOptions = {}): Mim
       : undefined;
     if (latex) bundle["text/latex"] = latex;
   } else if (rank === 3) {
-    const matrices = matricesOf(t);
-    const large = Math.max(t.shape[1], t.shape[2]) >= bigAt;
+    const [batch, rows, cols] = t.shape;
+    const large = Math.max(rows, cols) >= bigAt;
     const image = (large && wanted("image/png")) || asked("image/png") ? pngOf(t) : undefined;
     if (image) bundle["image/png"] = image.base64;
     if (wanted("text/html")) {
-      bundle["text/html"] = heatmapGridHtml(matrices, t.shape, { ...heading, cellName, image });
+      const view = { batch, rows, cols, data: t.data };
+      bundle["text/html"] = heatmapGridHtml(view, t.shape, { ...heading, cellName, image });
     }
   } else if (wanted("text/html")) {
     const image = wanted("image/png") ? matricisedImage(t, bigAt) : undefined;
@@ -88,22 +90,30 @@ function plainText(t: TensorView, opts: TensorBundleOptions): string {
 // (image/png and inside text/html) well under that, pooling a dense matrix's cells when needed.
 const PNG_BUDGET_BASE64 = 600_000;
 
+/** A montage never shows more tiles than this, so only these matrices of a batch are ever looked at. */
+const MAX_TILES = 36;
+
+/** The matrices of a 1-D to 3-D view, at most `MAX_TILES` of a batch. */
+function tilesOf(t: TensorView): MatrixView[] {
+  if (t.shape.length < 3) return matricesOf(t);
+  const [batch, rows, cols] = t.shape;
+  const count = Math.min(batch, MAX_TILES);
+  return Array.from({ length: count }, (_, b) => ({ rows, cols, data: t.data, offset: b * rows * cols }));
+}
+
 function pngOf(t: TensorView): EmbeddedImage {
-  const matrices = matricesOf(t);
-  // Coarser and coarser until the image fits: fewer tiles of a batch, then pooled cells.
-  const attempts: HeatmapPngOptions[] = [
-    {},
-    ...(matrices.length > 1 ? [{ maxTiles: 16 }, { maxTiles: 9 }, { maxTiles: 4 }] : []),
-    ...[512, 256, 128, 64].map((maxCells) => ({ maxTiles: matrices.length > 1 ? 4 : 1, maxCells })),
-  ];
-  let png = heatmapPng(matrices, attempts[0]);
-  for (const attempt of attempts.slice(1)) {
-    if (png.base64.length <= PNG_BUDGET_BASE64) break;
-    png = heatmapPng(matrices, attempt);
-  }
+  const matrices = tilesOf(t);
+  const batch = t.shape.length === 3 ? t.shape[0] : 1;
+  const png = fittedHeatmapPng(matrices, PNG_BUDGET_BASE64);
   const notes = [
-    ...(png.tiles < matrices.length ? [`samples 0 to ${png.tiles - 1} of ${matrices.length}`] : []),
-    ...(png.pool > 1 ? [`each pixel is a ${png.pool}×${png.pool} block (its largest magnitude)`] : []),
+    ...(png.tiles < batch ? [`samples 0 to ${png.tiles - 1} of ${batch}`] : []),
+    ...(png.pool > 1
+      ? [
+          png.sampleStep > 1
+            ? `each pixel is a ${png.pool}×${png.pool} block (the largest magnitude in every ${png.sampleStep}th row of it)`
+            : `each pixel is a ${png.pool}×${png.pool} block (its largest magnitude)`,
+        ]
+      : []),
   ];
   const note = notes.length > 0 ? notes.join("; ") : undefined;
   return { base64: png.base64, width: png.width, height: png.height, note };
@@ -136,21 +146,24 @@ function matricisedImage(t: TensorView, bigAt: number): EmbeddedImage | undefine
 
 /** For ranks above 3: statistics, a heatmap of the tensor as a matrix, and the text folded away. */
 function summaryHtml(t: TensorView, text: string, title?: string, image?: EmbeddedImage): string {
-  const stats = valueStats(t.data);
-  const mean = t.data.reduce((s, v) => s + v, 0) / t.data.length;
   const { matrix, cellName } = matricised(t);
+  const grid = sampleGrid(matrix.rows, matrix.cols);
+  const stats = gridStats(t.data, 0, matrix.rows, matrix.cols, grid);
+  const format = numberFormat(stats);
+  const mean = stats.sum / stats.count;
   const split = Math.floor(t.shape.length / 2);
   const heatmap = heatmapHtml(matrix, [matrix.rows, matrix.cols], {
     title: `as a ${matrix.rows}×${matrix.cols} matrix (dimensions ${shapeString(t.shape.slice(0, split))} × ${shapeString(t.shape.slice(split))}):`,
     cellName,
     image,
   });
+  const sampled = isSampled(grid);
   const facts = [
     `shape ${shapeString(t.shape)}`,
-    `min ${compactNumber(stats.min, 4)}`,
-    `max ${compactNumber(stats.max, 4)}`,
-    `mean ${compactNumber(mean, 4)}`,
-    `${stats.nonzero} of ${stats.count} nonzero`,
+    `min ${format.format(stats.min)}`,
+    `max ${format.format(stats.max)}`,
+    `mean ${numberFormat(valueStats([mean]), 4).format(mean)}`,
+    sampled ? `figures from ${describeGrid(grid)}` : `${stats.nonzero} of ${stats.count} nonzero`,
   ];
   const heading = title ? `<b>${escapeHtml(title)}</b> ` : "";
   return (

@@ -37,6 +37,19 @@ export function checkView(t: TensorView, op: string): void {
   }
 }
 
+/**
+ * The indices to show along an axis of length `n`: all of them, or the first and last `edge` with `null`
+ * marking the elided middle, when at least `minHidden` items would be hidden (PyTorch elides even one; the
+ * heatmap tables never elide a single row). Costs O(what is shown), never O(n).
+ */
+export function edgeIndices(n: number, edge: number, minHidden = 2): (number | null)[] {
+  const keep = Math.max(0, Math.floor(edge));
+  if (n - 2 * keep < minHidden) return Array.from({ length: n }, (_, i) => i);
+  const head = Array.from({ length: keep }, (_, i) => i);
+  const tail = Array.from({ length: keep }, (_, i) => n - keep + i);
+  return [...head, null, ...tail];
+}
+
 /** `[3, 4]` for a shape, as captions and text print it. */
 export function shapeString(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
