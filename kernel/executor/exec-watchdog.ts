@@ -59,6 +59,12 @@ pipe.on("data", (chunk: string) => {
     );
   }
 });
-// The kernel closing the pipe (it exits) must not keep this process alive.
-pipe.on("end", () => pipe.destroy());
-pipe.on("error", () => pipe.destroy());
+// The pipe closes when the kernel exits or is killed. The IPC channel's "disconnect" ends this process only
+// if its event loop gets a turn, and a cell in a busy loop never gives it one: orphans kept burning CPU
+// after a kernel was killed. This thread is never busy, so it ends the process itself.
+const orphaned = (): void => {
+  pipe.destroy();
+  process.kill(process.pid, "SIGKILL");
+};
+pipe.on("end", orphaned);
+pipe.on("error", orphaned);

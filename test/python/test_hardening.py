@@ -315,3 +315,30 @@ def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(tmp_path)
         assert_alive(km, kc)
     finally:
         stop(km, kc)
+
+
+def test_a_killed_kernel_leaves_no_busy_execution_process_behind(tmp_path):
+    # The execution process listened for its IPC channel closing, which a busy cell never lets it hear: a
+    # kernel killed by its manager (SIGKILL, as a crashed or force-stopped kernel) left it spinning for ever.
+    km, kc = start(tmp_path)
+    try:
+        start_busy_timer(kc)
+        kernel_pid = km.provisioner.process.pid
+        children = [pid for pid, command in processes_under(kernel_pid).items() if "exec-worker" in command]
+        assert children, "no execution process found under the kernel"
+        os.kill(kernel_pid, signal.SIGKILL)
+        deadline = time.time() + 10
+        while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+            time.sleep(0.05)
+        left = [pid for pid in children if Path(f"/proc/{pid}").exists() and not zombie(pid)]
+        assert left == [], f"execution processes still running after the kernel was killed: {left}"
+    finally:
+        kc.stop_channels()
+        km.cleanup_resources()
+
+
+def zombie(pid):
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
