@@ -122,6 +122,25 @@ test("plans: re-evaluated at a new x of the same shape, refused at another shape
   );
 });
 
+test("plans with jit: true give the eager plans' values at new points, in every mode, and refuse other shapes", () => {
+  for (const [name, f, x] of known) {
+    for (const mode of ["forward", "reverse"] as const) {
+      const compiled = prepareSparseJacobian(f, x, { mode, jit: true });
+      for (const seed of [11, 12]) {
+        const y = randn(x.shape, { seed }).mul(0.5).add(x);
+        assertMatchesDense(compiled.jacobian(y), jacrev(f)(y), `${name} ${mode} jit at seed ${seed}`);
+      }
+    }
+  }
+  const hplan = prepareSparseHessian(rosenbrock, randn([20], { seed: 13 }), { jit: true });
+  for (const seed of [14, 15]) {
+    const y = randn([20], { seed });
+    assertMatchesDense(hplan.hessian(y), hessian(rosenbrock)(y), `Rosenbrock jit Hessian at seed ${seed}`);
+  }
+  const plan = prepareSparseJacobian(brusselator(4), brusselatorState(4), { jit: true });
+  assert.throws(() => plan.jacobian(zeros([3, 3, 2])), /this plan was prepared for x of shape \[4,4,2\]/);
+});
+
 test("sparseJacobian: a given pattern is used as is and must match x", () => {
   const x = randn([9], { seed: 7 });
   const pattern = sparsity(secondDifference, x);
