@@ -8,8 +8,8 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { startJupyterLab, type RunningJupyterLab } from "./jupyterlab-server.js";
+import type { Locator, Page } from "playwright-core";
+import { inJupyterLab } from "./lab-session.js";
 import {
   currentNotebook,
   errorOutputTexts,
@@ -22,15 +22,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", ".
 const artifacts = join(repoRoot, "test-artifacts", "widgets");
 const notebookName = "05-interactive.ipynb";
 const kernelDisplayName = "TypeScript (jaclab)";
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const timeouts = { serverStartMs: 90_000, notebookOpenMs: 90_000, runAllMs: 180_000, elementMs: 20_000 };
 
 /** Polls `read` until `accept` holds (or fails with the last value read). */
@@ -62,114 +53,100 @@ test(
     await rm(artifacts, { recursive: true, force: true });
     await mkdir(artifacts, { recursive: true });
     const notebook = await readFile(join(repoRoot, "notebooks", notebookName), "utf8");
-    let server: RunningJupyterLab | undefined;
-    let browser: Browser | undefined;
-    let page: Page | undefined;
-    try {
-      server = await startJupyterLab({
+    await inJupyterLab(
+      {
         repoRoot,
-        kernelName: "jaclab",
         files: { [notebookName]: notebook },
-        logPath: join(artifacts, "jupyterlab.log"),
+        artifacts,
         startTimeoutMs: timeouts.serverStartMs,
-      });
-      browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-      page = await browser.newPage({ viewport: { width: 1400, height: 2600 } });
-      const opened = page;
-      await openNotebook(
-        opened,
-        { baseUrl: server.baseUrl, token: server.token, name: notebookName, kernelDisplayName },
-        timeouts.notebookOpenMs,
-      );
-      await runAllCells(opened, kernelDisplayName, timeouts.runAllMs);
-      const armCell = cellWith(opened, "const theta1 = new widgets.FloatSlider");
-      const heatmap = armCell.locator("table.jaclab-heatmap").first();
-      await heatmap.waitFor({ timeout: timeouts.elementMs });
-      await opened.screenshot({ path: join(artifacts, "notebook.png") });
-
-      await t.test("every cell runs without errors and the widgets render", async () => {
-        assert.deepEqual(await errorOutputTexts(opened), []);
-        assert.equal(await armCell.locator(".widget-slider").count(), 2, "two joint sliders");
-        assert.ok(
-          (await currentNotebook(opened).locator(".widget-interact").count()) >= 1,
-          "the interact widget",
+        viewport: { width: 1400, height: 2600 },
+      },
+      async (server, page) => {
+        const opened = page;
+        await openNotebook(
+          opened,
+          { baseUrl: server.baseUrl, token: server.token, name: notebookName, kernelDisplayName },
+          timeouts.notebookOpenMs,
         );
-        await armCell
-          .locator(".jp-OutputArea-output")
-          .first()
-          .screenshot({ path: join(artifacts, "arm-before.png") });
-      });
+        await runAllCells(opened, kernelDisplayName, timeouts.runAllMs);
+        const armCell = cellWith(opened, "const theta1 = new widgets.FloatSlider");
+        const heatmap = armCell.locator("table.jaclab-heatmap").first();
+        await heatmap.waitFor({ timeout: timeouts.elementMs });
+        await opened.screenshot({ path: join(artifacts, "notebook.png") });
 
-      await t.test(
-        "moving θ2 with the keyboard changes the kernel's value and the heatmap's numbers",
-        async () => {
-          const before = (await heatmap.textContent()) ?? "";
-          const readout = armCell.locator(".widget-slider").nth(1).locator(".widget-readout");
-          assert.equal((await readout.textContent())?.trim(), "1.20");
-          const handle = armCell.locator(".widget-slider").nth(1).locator(".noUi-handle");
-          await handle.focus();
-          for (let i = 0; i < 30; i++) await opened.keyboard.press("ArrowRight");
-          await eventually(
-            async () => (await readout.textContent())?.trim(),
-            (text) => text === "1.50",
-            "the θ2 readout",
-          );
-          const after = await eventually(
-            async () => (await armCell.locator("table.jaclab-heatmap").first().textContent()) ?? "",
-            (text) => text !== before && text.length > 0,
-            "the heatmap text",
-          );
-          assert.notEqual(after, before);
-          // Read back in the kernel: re-run the cell that prints the values the kernel holds.
-          const readBack = cellWith(opened, "kernel side:");
-          await readBack.locator(".jp-InputArea-editor").click();
-          await opened.keyboard.press("Control+Enter");
-          await waitForKernelIdle(opened, kernelDisplayName, timeouts.elementMs);
-          await eventually(
-            async () => (await readBack.locator(".jp-OutputArea-output").textContent()) ?? "",
-            (text) => text.includes("θ2 = 1.50"),
-            "the read-back cell",
+        await t.test("every cell runs without errors and the widgets render", async () => {
+          assert.deepEqual(await errorOutputTexts(opened), []);
+          assert.equal(await armCell.locator(".widget-slider").count(), 2, "two joint sliders");
+          assert.ok(
+            (await currentNotebook(opened).locator(".widget-interact").count()) >= 1,
+            "the interact widget",
           );
           await armCell
             .locator(".jp-OutputArea-output")
             .first()
-            .screenshot({ path: join(artifacts, "arm-after-drag.png") });
-        },
-      );
+            .screenshot({ path: join(artifacts, "arm-before.png") });
+        });
 
-      await t.test(
-        "the button's handler writes into the Output widget and the pose turns singular",
-        async () => {
-          await armCell.locator("button.widget-button", { hasText: "Stretch the arm out" }).click();
-          const log = armCell.locator(".widget-output").filter({ hasText: "stretched out" });
-          await eventually(
-            async () => ((await log.count()) > 0 ? ((await log.first().textContent()) ?? "") : ""),
-            (text) => /det J = -?0\b/.test(text),
-            "the Output widget",
-          );
-          await eventually(
-            async () => (await armCell.locator("svg.arm").getAttribute("data-singular")) ?? "",
-            (value) => value === "true",
-            "the arm's singular flag",
-          );
-          assert.match((await armCell.locator(".det").textContent()) ?? "", /singular pose/);
-          await armCell
-            .locator(".jp-OutputArea-output")
-            .first()
-            .screenshot({ path: join(artifacts, "arm-singular.png") });
-        },
-      );
-    } catch (error) {
-      if (page !== undefined)
-        await page.screenshot({ path: join(artifacts, "failure.png") }).catch(() => undefined);
-      if (server === undefined) throw error;
-      throw new Error(`${String(error)}\n--- JupyterLab log tail ---\n${server.logTail()}`, { cause: error });
-    } finally {
-      try {
-        await browser?.close();
-      } finally {
-        await server?.stop();
-      }
-    }
+        await t.test(
+          "moving θ2 with the keyboard changes the kernel's value and the heatmap's numbers",
+          async () => {
+            const before = (await heatmap.textContent()) ?? "";
+            const readout = armCell.locator(".widget-slider").nth(1).locator(".widget-readout");
+            assert.equal((await readout.textContent())?.trim(), "1.20");
+            const handle = armCell.locator(".widget-slider").nth(1).locator(".noUi-handle");
+            await handle.focus();
+            for (let i = 0; i < 30; i++) await opened.keyboard.press("ArrowRight");
+            await eventually(
+              async () => (await readout.textContent())?.trim(),
+              (text) => text === "1.50",
+              "the θ2 readout",
+            );
+            const after = await eventually(
+              async () => (await armCell.locator("table.jaclab-heatmap").first().textContent()) ?? "",
+              (text) => text !== before && text.length > 0,
+              "the heatmap text",
+            );
+            assert.notEqual(after, before);
+            // Read back in the kernel: re-run the cell that prints the values the kernel holds.
+            const readBack = cellWith(opened, "kernel side:");
+            await readBack.locator(".jp-InputArea-editor").click();
+            await opened.keyboard.press("Control+Enter");
+            await waitForKernelIdle(opened, kernelDisplayName, timeouts.elementMs);
+            await eventually(
+              async () => (await readBack.locator(".jp-OutputArea-output").textContent()) ?? "",
+              (text) => text.includes("θ2 = 1.50"),
+              "the read-back cell",
+            );
+            await armCell
+              .locator(".jp-OutputArea-output")
+              .first()
+              .screenshot({ path: join(artifacts, "arm-after-drag.png") });
+          },
+        );
+
+        await t.test(
+          "the button's handler writes into the Output widget and the pose turns singular",
+          async () => {
+            await armCell.locator("button.widget-button", { hasText: "Stretch the arm out" }).click();
+            const log = armCell.locator(".widget-output").filter({ hasText: "stretched out" });
+            await eventually(
+              async () => ((await log.count()) > 0 ? ((await log.first().textContent()) ?? "") : ""),
+              (text) => /det J = -?0\b/.test(text),
+              "the Output widget",
+            );
+            await eventually(
+              async () => (await armCell.locator("svg.arm").getAttribute("data-singular")) ?? "",
+              (value) => value === "true",
+              "the arm's singular flag",
+            );
+            assert.match((await armCell.locator(".det").textContent()) ?? "", /singular pose/);
+            await armCell
+              .locator(".jp-OutputArea-output")
+              .first()
+              .screenshot({ path: join(artifacts, "arm-singular.png") });
+          },
+        );
+      },
+    );
   },
 );
