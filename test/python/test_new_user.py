@@ -3,24 +3,19 @@ inspect never fails on the cursor JupyterLab sends, tensors print one way everyw
 captions and LaTeX read like the numbers they show."""
 
 import html
-import os
 import re
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
-KERNEL_NAME = os.environ.get("JACLAB_KERNEL_NAME", "jaclab-test")
+from kernels import running_kernel
+
 TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
 def kc(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("jaclab-new-user")
-    env = dict(os.environ, JACLAB_HISTORY_FILE=str(directory / "history.jsonl"))
-    km, client = start_new_kernel(kernel_name=KERNEL_NAME, env=env, cwd=str(directory))
-    yield client
-    client.stop_channels()
-    km.shutdown_kernel(now=True)
+    with running_kernel(tmp_path_factory.mktemp("jaclab-new-user")) as (_, client):
+        yield client
 
 
 def shell_reply(kc, msg_id):

@@ -2,25 +2,20 @@
 (comm_open from the frontend, update with echo_update, request_state, request_states on the control comm,
 custom messages, close, binary buffers) against widgets made in cells, and reads the kernel-side values back."""
 
-import os
 import struct
 import uuid
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
-KERNEL_NAME = os.environ.get("JACLAB_KERNEL_NAME", "jaclab-test")
+from kernels import running_kernel
+
 TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
 def kc(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("jaclab-widgets")
-    env = dict(os.environ, JACLAB_HISTORY_FILE=str(tmp / "history.jsonl"))
-    km, client = start_new_kernel(kernel_name=KERNEL_NAME, env=env, cwd=str(tmp))
-    yield client
-    client.stop_channels()
-    km.shutdown_kernel(now=True)
+    with running_kernel(tmp_path_factory.mktemp("jaclab-widgets")) as (_, client):
+        yield client
 
 
 def until_idle(kc, msg_id):
