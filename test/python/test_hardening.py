@@ -179,12 +179,12 @@ def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
     finally:
         stop(km, kc)
     print(f"RSS samples (MB): {samples}")
-    early = statistics.median(mb for cell, mb in samples.items() if 200 < cell <= 400)
-    late = statistics.median(mb for cell, mb in samples.items() if 800 < cell)
-    # Before the fix this grew by about a third over these cells (the type checker kept every old cell).
-    # Since, it is flat but for one step of 25-70 MB somewhere after cell 500 (the language worker's V8 heap
-    # and the allocator settling, not a per-cell growth: flat from there over 5,000 cells in bench:kernel).
-    assert late < early * 1.2, f"RSS grew from {early:.0f} MB to {late:.0f} MB: {samples}"
+    # Before the fix RSS grew with every cell, by about a third over these cells (the type checker kept every
+    # old cell): some 40 MB between cells 750 and 950. Since, it is flat but for one step of 25-110 MB
+    # somewhere between cells 550 and 700 (not explained yet: see issue 10), so growth is measured after it.
+    middle = statistics.median(mb for cell, mb in samples.items() if 700 < cell <= 800)
+    late = statistics.median(mb for cell, mb in samples.items() if 900 < cell)
+    assert late < middle * 1.05, f"RSS grew from {middle:.0f} MB to {late:.0f} MB: {samples}"
 
 
 def rss_mb(pid):
