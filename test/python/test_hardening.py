@@ -179,9 +179,10 @@ def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
     finally:
         stop(km, kc)
     print(f"RSS samples (MB): {samples}")
-    # Before the fix RSS grew with every cell, by about a third over these cells (the type checker kept every
-    # old cell): some 40 MB between cells 750 and 950. Since, it is flat but for one step of 25-110 MB
-    # somewhere between cells 550 and 700 (not explained yet: see issue 10), so growth is measured after it.
+    # Before the fix RSS grew with every cell (the type checker kept every old cell), by about a third over
+    # these cells. Since, it is flat but for one step of 25-110 MB somewhere between cells 550 and 700 (not
+    # explained yet: issue 10), so growth is measured after it: more than 5% over the last 200 cells fails.
+    # That is coarser than the old leak's rate at this size; bench:kernel's 5,000-cell soak is the measure.
     middle = statistics.median(mb for cell, mb in samples.items() if 700 < cell <= 800)
     late = statistics.median(mb for cell, mb in samples.items() if 900 < cell)
     assert late < middle * 1.05, f"RSS grew from {middle:.0f} MB to {late:.0f} MB: {samples}"
