@@ -19,7 +19,7 @@ import { hessian, jacfwd, jacrev } from "../transforms/jacobian.js";
 import { vmap } from "../transforms/vmap.js";
 import { autograd } from "../autograd.js";
 import { graph } from "../graph/graph.js";
-import { applyPrimitive, assertClose, seededRandom } from "../testing/check.js";
+import { applyPrimitive, assertClose, seededRandom, withArgument } from "../testing/check.js";
 import { cases, linalgCases, type Case } from "../testing/primitive-cases.js";
 import { jit } from "./jit.js";
 
@@ -42,7 +42,7 @@ for (const [name, c] of Object.entries(allCases) as [Primitive, Case][]) {
         const f = (...xs: Tensor[]) => applyPrimitive(name, xs, params);
         assertClose(replayed(f, args), f(...args), 1e-12, `${name} values`);
         for (const k of c.diff) {
-          const fk = (x: Tensor) => f(...args.map((a, i) => (i === k ? x : a)));
+          const fk = (x: Tensor) => f(...withArgument(args, k, x));
           assertClose(
             replayed(jacrev(fk), [args[k]]),
             jacrev(fk)(args[k]),

@@ -3,9 +3,8 @@
 // items of one colour never meet at the same vertex on the other side.
 import { ArgumentError } from "../errors.js";
 import type { Rgb } from "../render/color.js";
-import { displaySymbol, type Displayable, type MimeBundle } from "../render/mime.js";
 import { escapeDotString } from "../graph/dot.js";
-import { renderSvg } from "../graph/svg.js";
+import { DotDiagram } from "../graph/dot-diagram.js";
 import { COLORING_PALETTE } from "./coloring-display.js";
 import type { Coloring } from "./coloring.js";
 import type { SparsityPattern } from "./pattern.js";
@@ -27,28 +26,14 @@ export const MAX_DIAGRAM_VERTICES = 160;
  * A diagram of a colouring: the DOT source (`.dot`), a text listing of the groups (`.text`), and an SVG
  * drawn by Graphviz (`await .svg()`, or shown directly in a notebook).
  */
-export class ColoringDiagram implements Displayable {
-  private svgPromise: Promise<string> | undefined;
-
+export class ColoringDiagram extends DotDiagram {
   constructor(
     /** The Graphviz DOT source. */
     readonly dot: string,
     /** One line per colour: its members. */
     readonly text: string,
-  ) {}
-
-  /** Renders the diagram to SVG (Graphviz WebAssembly, loaded on first use). */
-  svg(): Promise<string> {
-    this.svgPromise ??= renderSvg(this.dot);
-    return this.svgPromise;
-  }
-
-  async [displaySymbol](): Promise<MimeBundle> {
-    return { "image/svg+xml": await this.svg(), "text/vnd.graphviz": this.dot, "text/plain": this.text };
-  }
-
-  toString(): string {
-    return this.text;
+  ) {
+    super();
   }
 }
 

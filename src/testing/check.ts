@@ -81,6 +81,21 @@ export function applyPrimitive(p: Primitive, args: Tensor[], params: unknown): T
   return bind(p, args, params as never);
 }
 
+/** The primitive as a function of its argument `k` alone, the other arguments held at `args`. */
+export function primitiveOfArgument(
+  p: Primitive,
+  args: Tensor[],
+  params: unknown,
+  k: number,
+): (x: Tensor) => Tensor {
+  return (x) => applyPrimitive(p, withArgument(args, k, x), params);
+}
+
+/** `args` with argument `k` replaced by `x`. */
+export function withArgument(args: Tensor[], k: number, x: Tensor): Tensor[] {
+  return args.map((a, i) => (i === k ? x : a));
+}
+
 /**
  * Checks jacrev and jacfwd of `plain` with respect to each argument in `wrt` against central finite
  * differences at `args` (see {@link assertClose} for `tol`).
@@ -93,7 +108,7 @@ export function assertJacobiansMatchFiniteDiff(
   tol = 1e-6,
 ): void {
   for (const k of wrt) {
-    const f = (x: Tensor): Tensor => plain(args.map((a, i) => (i === k ? x : a)));
+    const f = (x: Tensor): Tensor => plain(withArgument(args, k, x));
     const expected = finiteDiffJacobian(plain, args, k);
     assertClose(jacrev(f)(args[k]), expected, tol, `${name} jacrev wrt ${k}`);
     assertClose(jacfwd(f)(args[k]), expected, tol, `${name} jacfwd wrt ${k}`);

@@ -12,7 +12,7 @@ import { hessian, jacrev } from "../../transforms/jacobian.js";
 import { grad } from "../../transforms/functional.js";
 import { mul } from "../../ops/elementwise.js";
 import { sum } from "../../ops/reduce.js";
-import { applyPrimitive, seededRandom } from "../../testing/check.js";
+import { primitiveOfArgument, seededRandom } from "../../testing/check.js";
 import { type Case, cases, gauss, linalgCases } from "../../testing/primitive-cases.js";
 import { detect } from "./trace.js";
 import type { IndexSets } from "./index-sets.js";
@@ -41,12 +41,7 @@ for (const [name, c] of Object.entries(everyCase) as [Primitive, Case][]) {
       fc.property(fc.integer(), (seed) => {
         const { args, params } = c.make(seededRandom(seed));
         for (const k of c.diff) {
-          const f = (x: Tensor): Tensor =>
-            applyPrimitive(
-              name,
-              args.map((a, i) => (i === k ? x : a)),
-              params,
-            );
+          const f = primitiveOfArgument(name, args, params, k);
           const out = f(args[k]);
           const [m, n] = [out.size, args[k].size];
           const dense = jacrev(f)(args[k]);
@@ -68,12 +63,7 @@ for (const [name, c] of Object.entries(everyCase) as [Primitive, Case][]) {
         const rand = seededRandom(seed);
         const { args, params } = c.make(rand);
         const k = c.diff[0];
-        const plain = (x: Tensor): Tensor =>
-          applyPrimitive(
-            name,
-            args.map((a, i) => (i === k ? x : a)),
-            params,
-          );
+        const plain = primitiveOfArgument(name, args, params, k);
         const w = gauss(rand, plain(args[k]).shape);
         const scalar = (x: Tensor): Tensor => sum(mul(plain(x), w));
         const n = args[k].size;
