@@ -150,14 +150,19 @@ class JacobianPlan implements SparseJacobianPlan {
       `sparseJacobian: one batched ${this.mode} pass, decompression`,
     );
     const m = this.pattern.shape[0];
-    const compressed =
-      this.compiled !== null
-        ? this.compiled(op, x)
-        : this.seeds !== null
+    let values: Float64Array;
+    if (this.compiled !== null) {
+      // The compiled program decompresses too: it returns the nonzeros.
+      values = this.compiled(op, x);
+      bar.tick();
+    } else {
+      const compressed =
+        this.seeds !== null
           ? forwardCompressed(op, this.f, x, this.seeds, m)
           : reverseCompressed(op, this.f, x, this.coloring, m);
-    bar.tick();
-    const values = this.coloring.decompress(compressed);
+      bar.tick();
+      values = this.coloring.decompress(compressed);
+    }
     bar.tick();
     bar.done();
     return new SparseMatrix(this.pattern, values, { coloring: this.coloring, mode: this.mode });
@@ -200,12 +205,15 @@ class HessianPlan implements SparseHessianPlan {
       2,
       "sparseHessian: one batched Hessian-vector product, decompression",
     );
-    const compressed =
-      this.compiled !== null
-        ? this.compiled("SparseHessianPlan.hessian", x)
-        : hessianCompressed(this.scalarF, x, this.seeds);
-    bar.tick();
-    const values = this.coloring.decompress(compressed);
+    let values: Float64Array;
+    if (this.compiled !== null) {
+      values = this.compiled("SparseHessianPlan.hessian", x);
+      bar.tick();
+    } else {
+      const compressed = hessianCompressed(this.scalarF, x, this.seeds);
+      bar.tick();
+      values = this.coloring.decompress(compressed);
+    }
     bar.tick();
     bar.done();
     return new SparseMatrix(this.pattern, values, { coloring: this.coloring, mode: "hessian" });
