@@ -13,7 +13,7 @@ import {
   whereExpr,
 } from "../core/scalar-ops.js";
 import { broadcastStrides, sizeOf, stridesOf } from "../core/kernels.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import type { Atom, Eqn } from "./program.js";
 
 /** Whether `prim` can be a member of a fused elementwise loop. */
@@ -137,14 +137,19 @@ export function fuseGroup(
     strides: broadcastStrides(inp.shape, shape),
     scalar: sizeOf(inp.shape) === 1,
   }));
-  // `start`: the flat index of the loop's first element (non-zero for a placed output).
+  // Constant operands are packed into one array read at an offset each: every array a loop walks costs
+  // V8 registers for its base and length, and a loop over many of them spills (the seeds of a batched
+  // jvp and the tangents folded from them are constants).
+  const { loopInputs, arrayOf } = packConstants(inputs, arrays);
+  // `start`: the flat index of the loop's first element in its array (a packed constant's offset, a
+  // placed output's base).
   type Walker = { base: string; start: number; value: (index: string) => string; strides: number[] };
   const walked: Walker[] = arrays
     .filter((a) => !a.scalar)
     .map((a) => ({
       base: `b${a.j}`,
-      start: 0,
-      value: (index) => `const x${a.j} = i${a.j}[${index}];`,
+      start: arrayOf[a.j].start,
+      value: (index) => `const x${a.j} = ${arrayOf[a.j].name}[${index}];`,
       strides: a.strides,
     }));
   outputs.forEach((id, q) => {
@@ -161,16 +166,16 @@ export function fuseGroup(
     [pick(outStrides), ...walked.map((w) => pick(w.strides))],
   );
   const lines: string[] = [];
-  inputs.forEach((_, j) => lines.push(`const i${j} = ins[${j}];`));
+  loopInputs.forEach((_, r) => lines.push(`const i${r} = ins[${r}];`));
   outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
-  for (const a of arrays) if (a.scalar) lines.push(`const x${a.j} = i${a.j}[0];`);
+  for (const a of arrays) if (a.scalar) lines.push(`const x${a.j} = ${arrayOf[a.j].name}[0];`);
   lines.push("let k = 0;");
   const r = sizes.length;
   const loads = (level: number) =>
     walked.map((wk, w) => {
       const st = strides[w + 1];
-      const contiguous = st.every((s, d) => s === strides[0][d]) && wk.start === 0;
-      if (contiguous) return wk.value("k");
+      const contiguous = st.every((s, d) => s === strides[0][d]);
+      if (contiguous) return wk.value(wk.start === 0 ? "k" : `k + ${wk.start}`);
       const base = level > 0 ? `${wk.base}_${level - 1}` : String(wk.start);
       const s = r === 0 ? 0 : st[level];
       const idx = s === 0 ? base : s === 1 ? `${base} + a${level}` : `${base} + a${level} * ${s}`;
@@ -191,5 +196,35 @@ export function fuseGroup(
   if (r === 0) lines.push(...inner.map((l) => l.replace(/\[k\]/g, "[0]")));
   else lines.push(...open, ...inner, ..."}".repeat(r).split(""));
   const run = compileFunction<FusedLoop["run"]>(["ins", "outs"], lines.join("\n"));
-  return { shape, inputs, outputs, members, run };
+  return { shape, inputs: loopInputs, outputs, members, run };
+}
+
+/**
+ * The arrays a loop reads: its variable operands, and its constants (two or more, not scalars) packed into
+ * one array after them. `arrayOf[j]` names the array operand j is read from and its offset there.
+ */
+function packConstants(
+  inputs: readonly LoopInput[],
+  arrays: readonly { j: number; scalar: boolean }[],
+): { loopInputs: LoopInput[]; arrayOf: { name: string; start: number }[] } {
+  const packable = arrays.filter((a) => !a.scalar && inputs[a.j].atom.kind === "const").map((a) => a.j);
+  const packed = new Set(packable.length >= 2 ? packable : []);
+  const loopInputs: LoopInput[] = [];
+  const arrayOf: { name: string; start: number }[] = [];
+  inputs.forEach((inp, j) => {
+    if (packed.has(j)) return;
+    arrayOf[j] = { name: `i${loopInputs.length}`, start: 0 };
+    loopInputs.push(inp);
+  });
+  if (packed.size === 0) return { loopInputs, arrayOf };
+  const name = `i${loopInputs.length}`;
+  let size = 0;
+  for (const j of packed) {
+    arrayOf[j] = { name, start: size };
+    size += sizeOf(inputs[j].shape);
+  }
+  const data = new Float64Array(size);
+  for (const j of packed) data.set((inputs[j].atom as { value: Tensor }).value.data, arrayOf[j].start);
+  loopInputs.push({ atom: { kind: "const", value: new Tensor(data, [size]) }, shape: [size] });
+  return { loopInputs, arrayOf };
 }

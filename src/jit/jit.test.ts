@@ -202,6 +202,26 @@ test("fused loops broadcast operands of every layout and write in place safely",
   assertClose(long(x), want, 1e-12, "second call");
 });
 
+test("a loop reading many constants of different layouts reads each at its place in one packed array", () => {
+  const [c1, c2, c3, c4] = [
+    randn([3, 4], { seed: 31 }),
+    randn([4], { seed: 32 }),
+    randn([3, 1], { seed: 33 }),
+    tensor([2]),
+  ];
+  const c5 = reshape(randn([12], { seed: 34 }), [3, 4]);
+  const f = (v: Tensor) => [add(mul(v, c1), c2).sub(mul(c3, c4)).mul(c5), sub(c1, v).mul(c3).add(c2)];
+  for (const x of [randn([3, 4], { seed: 35 }), randn([2, 3, 4], { seed: 36 })]) {
+    const jf = jit(f);
+    const want = f(x);
+    for (let call = 0; call < 3; call++) {
+      (jf(x) as Tensor[]).forEach((t, i) =>
+        assertClose(t, want[i], 1e-15, `${x.shape}: call ${call}, output ${i}`),
+      );
+    }
+  }
+});
+
 test("a concatenation of one loop's results is written by the loop, in place of the parts", () => {
   const w = randn([3, 4], { seed: 21 });
   const x = randn([3, 4], { seed: 22 });
