@@ -35,8 +35,9 @@ export interface SparseJacobianOptions {
   /** Detect the pattern at this x only (see {@link sparsity}); the plan is then valid near x. */
   local?: boolean;
   /**
-   * Compile the plan's batched pass with {@link jit} (traced at the first evaluation, then replayed: fused
-   * loops, reused buffers, no per-op dispatch; about 10× faster on the Brusselator). As with jit, f is
+   * Compile the plan's batched pass and its decompression with {@link jit} (traced at the first
+   * evaluation, then replayed: fused loops, reused buffers, no per-op dispatch; over 10× faster on the
+   * Brusselator at N = 32, under 0.2 ms for its 12288 nonzeros). As with jit, f is
    * then traced once: it must not read values of its input (use `local` detection's branches only if
    * they hold at every x you evaluate), and what it closes over is fixed at that first evaluation.
    */
