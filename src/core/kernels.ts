@@ -84,6 +84,31 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 }
 
 /**
+ * `shape` and `strides` with size-1 dims dropped and adjacent dims merged where the strides allow
+ * (stride[d] = stride[d+1]·size[d+1]), so that a gather over them runs long inner loops: a slice
+ * [32, 32, 2] -> [32, 32, 1] becomes one loop of 1024 at stride 2.
+ */
+export function coalesceStrides(
+  shape: readonly number[],
+  strides: readonly number[],
+): { shape: number[]; strides: number[] } {
+  const outShape: number[] = [];
+  const outStrides: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && outStrides[last] === strides[d] * shape[d]) {
+      outShape[last] *= shape[d];
+      outStrides[last] = strides[d];
+    } else {
+      outShape.push(shape[d]);
+      outStrides.push(strides[d]);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
  * out[k] = src[base + sum_d idx_d * strides[d]] over the multi-index idx of `outShape`: the one loop
  * behind permute, slice and broadcastTo (into `out` when given, else a new array).
  */
@@ -95,23 +120,29 @@ export function stridedGather(
   out: Float64Array = alloc(sizeOf(outShape)),
 ): Float64Array {
   const n = sizeOf(outShape);
-  const r = outShape.length;
   if (n === 0) return out;
+  const c = outShape.length > 1 ? coalesceStrides(outShape, strides) : { shape: outShape, strides };
+  const r = c.shape.length;
   if (r === 0) {
     out[0] = src[base];
     return out;
   }
   const last = r - 1;
-  const nLast = outShape[last];
-  const sLast = strides[last];
+  const nLast = c.shape[last];
+  const sLast = c.strides[last];
+  if (r === 1) {
+    if (sLast === 1) out.set(src.subarray(base, base + n));
+    else for (let j = 0, p = base; j < n; j++, p += sLast) out[j] = src[p];
+    return out;
+  }
   const idx = new Int32Array(r);
   let pos = base;
   for (let o = 0; o < n; o += nLast) {
     for (let j = 0, p = pos; j < nLast; j++, p += sLast) out[o + j] = src[p];
     for (let d = last - 1; d >= 0; d--) {
-      pos += strides[d];
-      if (++idx[d] < outShape[d]) break;
-      pos -= strides[d] * outShape[d];
+      pos += c.strides[d];
+      if (++idx[d] < c.shape[d]) break;
+      pos -= c.strides[d] * c.shape[d];
       idx[d] = 0;
     }
   }
@@ -308,19 +339,23 @@ export function concatData(
   for (const p of parts) total += p.data.length;
   out ??= alloc(total);
   const blocks = parts.map((p) => (outer === 0 ? 0 : p.data.length / outer));
-  let row = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let k = 0; k < parts.length; k++) {
-      const len = blocks[k];
-      const src = parts[k].data;
-      if (len >= 64) {
-        out.set(src.subarray(o * len, (o + 1) * len), row);
-      } else {
-        // Short runs (a concatenation along a late axis, e.g. a roll): a loop, not a subarray per run.
-        for (let t = 0, from = o * len; t < len; t++) out[row + t] = src[from + t];
+  const width = total / Math.max(outer, 1);
+  // Part by part: each is a strided copy with its own tight loop (a concatenation along a late axis,
+  // e.g. a roll or a stack of [.., 1] parts, has runs of a few elements that a row-by-row walk pays for).
+  let offset = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const len = blocks[k];
+    const src = parts[k].data;
+    if (len >= 64) {
+      for (let o = 0; o < outer; o++) out.set(src.subarray(o * len, (o + 1) * len), o * width + offset);
+    } else if (len === 1) {
+      for (let o = 0, p = offset; o < outer; o++, p += width) out[p] = src[o];
+    } else {
+      for (let o = 0, from = 0, p = offset; o < outer; o++, p += width) {
+        for (let t = 0; t < len; t++) out[p + t] = src[from++];
       }
-      row += len;
     }
+    offset += len;
   }
   return out;
 }

@@ -13,7 +13,7 @@ import {
   whereExpr,
 } from "../core/scalar-ops.js";
 import { broadcastStrides, sizeOf, stridesOf } from "../core/kernels.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import type { Atom, Eqn } from "./program.js";
 
 /** Whether `prim` can be a member of a fused elementwise loop. */
@@ -41,6 +41,15 @@ function memberExpr(e: Eqn, operands: string[]): string {
 export interface LoopInput {
   atom: Atom;
   shape: readonly number[];
+}
+
+/**
+ * Where a loop stores one of its outputs when not contiguously: at `base + Σ idx_d · strides[d]` over the
+ * loop's multi-index (a part of a concatenation written straight into the concatenation's storage).
+ */
+export interface OutputPlacement {
+  base: number;
+  strides: readonly number[];
 }
 
 /** A compiled fused loop: reads `inputs` (in order), writes the variables `outputs` (in order). */
@@ -80,6 +89,7 @@ export function fuseGroup(
   shapeOf: (id: number) => readonly number[],
   written: Set<number>,
   resolve: (a: Atom) => Atom = (a) => a,
+  placed: ReadonlyMap<number, OutputPlacement> = new Map(),
 ): FusedLoop {
   const shape = shapeOf(members[members.length - 1].out);
   const produced = new Set(members.map((e) => e.out));
@@ -114,49 +124,71 @@ export function fuseGroup(
     const expr = memberExpr(e, e.inputs.map(operandName));
     body.push(`const t${e.out} = ${expr};`);
     if (written.has(e.out)) {
-      body.push(`o${outputs.length}[k] = t${e.out};`);
+      const q = outputs.length;
+      body.push(`o${q}[${placed.has(e.out) ? `y${q}` : "k"}] = t${e.out};`);
       outputs.push(e.out);
     }
   }
-  // Loop structure: scalars are read once; the others through their (coalesced) broadcast strides.
+  // Loop structure: scalars are read once; the other operands, and the placed outputs, are walked
+  // through their (coalesced) strides: `x${j}` is read at its index, `y${q}` is where output q is stored.
   const outStrides = stridesOf(shape);
   const arrays = inputs.map((inp, j) => ({
     j,
     strides: broadcastStrides(inp.shape, shape),
     scalar: sizeOf(inp.shape) === 1,
   }));
-  const walked = arrays.filter((a) => !a.scalar);
+  // Constant operands are packed into one array read at an offset each: every array a loop walks costs
+  // V8 registers for its base and length, and a loop over many of them spills (the seeds of a batched
+  // jvp and the tangents folded from them are constants).
+  const { loopInputs, arrayOf } = packConstants(inputs, arrays);
+  // `start`: the flat index of the loop's first element in its array (a packed constant's offset, a
+  // placed output's base).
+  type Walker = { base: string; start: number; value: (index: string) => string; strides: number[] };
+  const walked: Walker[] = arrays
+    .filter((a) => !a.scalar)
+    .map((a) => ({
+      base: `b${a.j}`,
+      start: arrayOf[a.j].start,
+      value: (index) => `const x${a.j} = ${arrayOf[a.j].name}[${index}];`,
+      strides: a.strides,
+    }));
+  outputs.forEach((id, q) => {
+    const at = placed.get(id);
+    if (at === undefined) return;
+    const value = (index: string) => `const y${q} = ${index};`;
+    walked.push({ base: `p${q}`, start: at.base, value, strides: [...at.strides] });
+  });
   // Size-1 dims are dropped (their strides do not matter), then contiguous runs merged.
   const keep = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
-  const pick = (st: number[]) => keep.map((d) => st[d]);
+  const pick = (st: readonly number[]) => keep.map((d) => st[d]);
   const { sizes, strides } = coalesce(
     keep.map((d) => shape[d]),
-    [pick(outStrides), ...walked.map((a) => pick(a.strides))],
+    [pick(outStrides), ...walked.map((w) => pick(w.strides))],
   );
   const lines: string[] = [];
-  inputs.forEach((_, j) => lines.push(`const i${j} = ins[${j}];`));
+  loopInputs.forEach((_, r) => lines.push(`const i${r} = ins[${r}];`));
   outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
-  for (const a of arrays) if (a.scalar) lines.push(`const x${a.j} = i${a.j}[0];`);
+  for (const a of arrays) if (a.scalar) lines.push(`const x${a.j} = ${arrayOf[a.j].name}[0];`);
   lines.push("let k = 0;");
   const r = sizes.length;
   const loads = (level: number) =>
-    walked.map((a, w) => {
+    walked.map((wk, w) => {
       const st = strides[w + 1];
       const contiguous = st.every((s, d) => s === strides[0][d]);
-      if (contiguous) return `const x${a.j} = i${a.j}[k];`;
-      const base = level > 0 ? `b${a.j}_${level - 1}` : "0";
-      const s = st[level];
+      if (contiguous) return wk.value(wk.start === 0 ? "k" : `k + ${wk.start}`);
+      const base = level > 0 ? `${wk.base}_${level - 1}` : String(wk.start);
+      const s = r === 0 ? 0 : st[level];
       const idx = s === 0 ? base : s === 1 ? `${base} + a${level}` : `${base} + a${level} * ${s}`;
-      return `const x${a.j} = i${a.j}[${idx}];`;
+      return wk.value(idx);
     });
   const open: string[] = [];
   for (let d = 0; d < r; d++) {
     open.push(`for (let a${d} = 0; a${d} < ${sizes[d]}; a${d}++) {`);
     if (d < r - 1) {
-      walked.forEach((a, w) => {
+      walked.forEach((wk, w) => {
         const s = strides[w + 1][d];
-        const base = d > 0 ? `b${a.j}_${d - 1}` : "0";
-        open.push(`const b${a.j}_${d} = ${s === 0 ? base : `${base} + a${d} * ${s}`};`);
+        const base = d > 0 ? `${wk.base}_${d - 1}` : String(wk.start);
+        open.push(`const ${wk.base}_${d} = ${s === 0 ? base : `${base} + a${d} * ${s}`};`);
       });
     }
   }
@@ -164,5 +196,35 @@ export function fuseGroup(
   if (r === 0) lines.push(...inner.map((l) => l.replace(/\[k\]/g, "[0]")));
   else lines.push(...open, ...inner, ..."}".repeat(r).split(""));
   const run = compileFunction<FusedLoop["run"]>(["ins", "outs"], lines.join("\n"));
-  return { shape, inputs, outputs, members, run };
+  return { shape, inputs: loopInputs, outputs, members, run };
+}
+
+/**
+ * The arrays a loop reads: its variable operands, and its constants (two or more, not scalars) packed into
+ * one array after them. `arrayOf[j]` names the array operand j is read from and its offset there.
+ */
+function packConstants(
+  inputs: readonly LoopInput[],
+  arrays: readonly { j: number; scalar: boolean }[],
+): { loopInputs: LoopInput[]; arrayOf: { name: string; start: number }[] } {
+  const packable = arrays.filter((a) => !a.scalar && inputs[a.j].atom.kind === "const").map((a) => a.j);
+  const packed = new Set(packable.length >= 2 ? packable : []);
+  const loopInputs: LoopInput[] = [];
+  const arrayOf: { name: string; start: number }[] = [];
+  inputs.forEach((inp, j) => {
+    if (packed.has(j)) return;
+    arrayOf[j] = { name: `i${loopInputs.length}`, start: 0 };
+    loopInputs.push(inp);
+  });
+  if (packed.size === 0) return { loopInputs, arrayOf };
+  const name = `i${loopInputs.length}`;
+  let size = 0;
+  for (const j of packed) {
+    arrayOf[j] = { name, start: size };
+    size += sizeOf(inputs[j].shape);
+  }
+  const data = new Float64Array(size);
+  for (const j of packed) data.set((inputs[j].atom as { value: Tensor }).value.data, arrayOf[j].start);
+  loopInputs.push({ atom: { kind: "const", value: new Tensor(data, [size]) }, shape: [size] });
+  return { loopInputs, arrayOf };
 }

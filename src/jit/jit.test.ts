@@ -12,7 +12,7 @@ import { TracerError } from "../errors.js";
 import { add, exp, mul, sin, sub, tanh, where, gt } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
-import { reshape } from "../ops/shape.js";
+import { cat, reshape, stack } from "../ops/shape.js";
 import { randn, tensor } from "../ops/create.js";
 import { grad } from "../transforms/functional.js";
 import { hessian, jacfwd, jacrev } from "../transforms/jacobian.js";
@@ -200,6 +200,88 @@ test("fused loops broadcast operands of every layout and write in place safely",
   for (let i = 0; i < 10; i++) want = sin(matmul(want, x)).add(i);
   assertClose(long(x), want, 1e-12);
   assertClose(long(x), want, 1e-12, "second call");
+});
+
+test("a loop reading many constants of different layouts reads each at its place in one packed array", () => {
+  const [c1, c2, c3, c4] = [
+    randn([3, 4], { seed: 31 }),
+    randn([4], { seed: 32 }),
+    randn([3, 1], { seed: 33 }),
+    tensor([2]),
+  ];
+  const c5 = reshape(randn([12], { seed: 34 }), [3, 4]);
+  const f = (v: Tensor) => [add(mul(v, c1), c2).sub(mul(c3, c4)).mul(c5), sub(c1, v).mul(c3).add(c2)];
+  for (const x of [randn([3, 4], { seed: 35 }), randn([2, 3, 4], { seed: 36 })]) {
+    const jf = jit(f);
+    const want = f(x);
+    for (let call = 0; call < 3; call++) {
+      (jf(x) as Tensor[]).forEach((t, i) =>
+        assertClose(t, want[i], 1e-15, `${x.shape}: call ${call}, output ${i}`),
+      );
+    }
+  }
+});
+
+test("a concatenation of one loop's results is written by the loop, in place of the parts", () => {
+  const w = randn([3, 4], { seed: 21 });
+  const x = randn([3, 4], { seed: 22 });
+  const cases: [string, (x: Tensor) => Tensor | Tensor[], boolean][] = [
+    ["a stack along a new last axis", (v) => stack([sin(v).mul(w), v.mul(v).sub(w), exp(v)], 2), true],
+    ["a stack along the first axis", (v) => stack([sin(v), tanh(v).add(w)], 0), true],
+    [
+      "a cat along a middle axis, parts of two widths",
+      (v) => cat([sin(v), reshape(exp(v), [3, 4])], 1),
+      true,
+    ],
+    [
+      "parts given size-1 dims before they are joined",
+      (v) => cat([reshape(sin(v), [3, 1, 4]), reshape(mul(v, w), [3, 1, 4])], 1),
+      true,
+    ],
+    // Not placed: parts reshaped across dims, a part read again after the join, the same part twice, a
+    // part that is an output.
+    [
+      "parts reshaped across dims",
+      (v) => cat([reshape(sin(v), [12, 1]), reshape(mul(v, w), [12, 1])], 1),
+      false,
+    ],
+    [
+      "a part read again",
+      (v) => {
+        const s = sin(v);
+        return cat([s, exp(v)], 0)
+          .sum()
+          .add(s);
+      },
+      false,
+    ],
+    [
+      "the same part twice",
+      (v) => {
+        const s = sin(v).mul(w);
+        return cat([s, s], 1);
+      },
+      false,
+    ],
+    [
+      "a part that is an output too",
+      (v) => {
+        const s = sin(v);
+        return [stack([s, exp(v)], 0), s];
+      },
+      false,
+    ],
+  ];
+  for (const [what, f, placed] of cases) {
+    const jf = jit(f);
+    const want = f(x);
+    for (const call of ["trace", "replay", "second replay"]) {
+      const got = jf(x);
+      const [g, e] = [[got].flat(), [want].flat()];
+      g.forEach((t, i) => assertClose(t, e[i], 1e-15, `${what}: ${call}, output ${i}`));
+    }
+    assert.equal(!/concat/.test(jf.plan(x).describe()), placed, `${what}: ${jf.plan(x).describe()}`);
+  }
 });
 
 test("a jitted function shows its program", () => {

@@ -14,6 +14,7 @@ import { intoKernel } from "./kernels.js";
 import { simplify } from "./rewrite.js";
 import { Program, type Atom, type Eqn } from "./program.js";
 import { absorbScalings } from "./absorb.js";
+import { placeConcatenations, type Group } from "./place.js";
 
 /** A compiled program. */
 export interface Plan {
@@ -30,8 +31,6 @@ export interface Plan {
   /** @internal Microseconds per step over `reps` runs on `inputs`, with each step's description. */
   profile(inputs: readonly Tensor[], reps: number): { text: string; us: number }[];
 }
-
-type Group = { kind: "fused"; members: Eqn[] } | { kind: "prim"; eqn: Eqn };
 
 interface OpenGroup {
   members: Eqn[];
@@ -111,7 +110,14 @@ export function compilePlan(source: Program): Plan {
   // Scalings folded into the products that read them (see absorb.ts): the steps run these equations.
   const shapeOfAtom = (a: Atom) => (a.kind === "var" ? shapes[a.id] : a.value.shape);
   const eqns = absorbScalings(program.eqns, program.outputs, resolve, shapeOfAtom);
-  const groups = schedule(new Program(program.inputs, eqns, program.outputs, shapes), resolve);
+  const scheduled = schedule(new Program(program.inputs, eqns, program.outputs, shapes), resolve);
+  const outputRoots = new Set<number>();
+  for (const o of program.outputs) {
+    const r = resolve(o);
+    if (r.kind === "var") outputRoots.add(r.id);
+  }
+  // Concatenations of one loop's results are written by that loop (see place.ts).
+  const { groups, placed } = placeConcatenations(scheduled, shapes, resolve, outputRoots);
 
   // The last step reading each storage root; outputs are never recycled.
   const lastUse = new Map<number, number>();
@@ -121,11 +127,6 @@ export function compilePlan(source: Program): Plan {
       if (r.kind === "var") lastUse.set(r.id, i);
     }
   });
-  const outputRoots = new Set<number>();
-  for (const o of program.outputs) {
-    const r = resolve(o);
-    if (r.kind === "var") outputRoots.add(r.id);
-  }
 
   const slotOf = new Map<number, number>();
   const slotFor = (id: number) => {
@@ -210,8 +211,8 @@ export function compilePlan(source: Program): Plan {
     }
     const written = new Set<number>();
     for (const e of g.members)
-      if ((lastUse.get(e.out) ?? -1) > i || outputRoots.has(e.out)) written.add(e.out);
-    const loop = fuseGroup(g.members, (id) => shapes[id], written, resolve);
+      if ((lastUse.get(e.out) ?? -1) > i || outputRoots.has(e.out) || placed.has(e.out)) written.add(e.out);
+    const loop = fuseGroup(g.members, (id) => shapes[id], written, resolve, placed);
     const reads = loop.inputs.map((inp) => ({
       ...operand(inp.atom),
       root: resolve(inp.atom),
@@ -226,8 +227,19 @@ export function compilePlan(source: Program): Plan {
         .map((r) => (r.root as { id: number }).id),
     );
     const dead = dying(i, readIds);
+    // A concatenation this loop writes gets its storage first: it is not written at the index read.
+    const into = new Map<number, number>();
+    for (const id of loop.outputs) {
+      const c = placed.get(id)?.into;
+      if (c !== undefined && !into.has(c)) {
+        into.set(c, slotFor(c));
+        place(c, slotFor(c));
+      }
+    }
     release(dead.filter((id) => sameIndex.has(id)));
     const outSlots = loop.outputs.map((id) => {
+      const c = placed.get(id)?.into;
+      if (c !== undefined) return into.get(c) as number;
       const slot = slotFor(id);
       place(id, slot);
       return slot;

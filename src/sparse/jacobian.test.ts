@@ -141,6 +141,32 @@ test("plans with jit: true give the eager plans' values at new points, in every 
   assert.throws(() => plan.jacobian(zeros([3, 3, 2])), /this plan was prepared for x of shape \[4,4,2\]/);
 });
 
+test("a jit: true plan traces f once, at its first evaluation, and checks the pattern's rows then", () => {
+  let calls = 0;
+  const f = (v: Tensor) => {
+    calls++;
+    return brusselator(4)(v);
+  };
+  const x = brusselatorState(4);
+  const plan = prepareSparseJacobian(f, x, { jit: true });
+  const before = calls;
+  for (let k = 0; k < 4; k++) {
+    const y = randn(x.shape, { seed: 40 + k })
+      .mul(0.1)
+      .add(x);
+    assertMatchesDense(plan.jacobian(y), jacrev(brusselator(4))(y), `evaluation ${k}`);
+  }
+  assert.equal(calls - before, 1, "f runs once (traced), then the compiled program is replayed");
+  const wrong = prepareSparseJacobian(secondDifference, randn([9], { seed: 7 }), {
+    pattern: SparsityPattern.empty(5, 9),
+    jit: true,
+  });
+  assert.throws(
+    () => wrong.jacobian(randn([9], { seed: 8 })),
+    /SparseJacobianPlan\.jacobian: f returned 7 elements at x of shape \[9\], but the pattern has 5 rows/,
+  );
+});
+
 test("sparseJacobian: a given pattern is used as is and must match x", () => {
   const x = randn([9], { seed: 7 });
   const pattern = sparsity(secondDifference, x);
