@@ -100,7 +100,11 @@ function writeKernelspecs(prefix: string): void {
       display_name: kernel.label,
       language: "typescript",
       interrupt_mode: "message",
-      env: kernel.env ?? {},
+      // jaclab's kernels keep their history in the run's directory, not in the user's history file.
+      env:
+        kernel.env === undefined
+          ? {}
+          : { ...kernel.env, JACLAB_HISTORY_FILE: join(directory, "history.jsonl") },
     };
     writeFileSync(join(directory, "kernel.json"), JSON.stringify(spec, null, 2));
   }

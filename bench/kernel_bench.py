@@ -12,11 +12,15 @@ import sys
 import time
 
 import zmq
+import zmq.asyncio
 from jupyter_client.manager import KernelManager
 
 # Reconnect quickly, so the client's first kernel_info is not held back by ZeroMQ's default 100 ms
-# reconnect interval while the kernel is still binding (the same for every kernel measured).
-zmq.Context.instance().setsockopt(zmq.RECONNECT_IVL, 5)
+# reconnect interval while the kernel is still binding (the same for every kernel measured). The client gets
+# this context explicitly: jupyter_client would otherwise make one of its own, without the option (an
+# asyncio context, the type its clients take).
+CONTEXT = zmq.asyncio.Context()
+CONTEXT.setsockopt(zmq.RECONNECT_IVL, 5)
 
 
 def wait_reply(kc, msg_id, timeout):
@@ -40,7 +44,7 @@ def start(name):
     km = KernelManager(kernel_name=name)
     began = time.perf_counter()
     km.start_kernel()
-    kc = km.client()
+    kc = km.client(context=CONTEXT)
     kc.start_channels()
     # Like jupyter_client's wait_for_ready: ask again every half second until a kernel_info_reply comes,
     # in case a kernel drops requests that arrive while it is still starting.

@@ -48,7 +48,7 @@ export function globToRegExp(pattern: string): RegExp {
 export class History {
   private entries: HistoryEntry[] = [];
   private sessionNumber = 1;
-  private readonly loaded: Promise<void>;
+  private loaded: Promise<void> | undefined;
   private writes: Promise<void> = Promise.resolve();
   private writeFailed = false;
   /** The history file, opened once for appending (an open and a close per record cost more than the write). */
@@ -56,9 +56,16 @@ export class History {
   /** Lines of records not yet handed to a write. */
   private unwritten: string[] = [];
 
-  /** Loads `path` (when given) in the background; without a path history lives in memory only. */
-  constructor(private readonly path: string | undefined) {
-    this.loaded = path === undefined ? Promise.resolve() : this.load(path);
+  /**
+   * History in the file at `path` (without a path, in memory only). Earlier sessions are read at first use
+   * or at {@link ready}, not here: the file grows with every session, and parsing it must not delay the
+   * kernel's first kernel_info_reply.
+   */
+  constructor(private readonly path: string | undefined) {}
+
+  private whenLoaded(): Promise<void> {
+    this.loaded ??= this.path === undefined ? Promise.resolve() : this.load(this.path);
+    return this.loaded;
   }
 
   private async load(path: string): Promise<void> {
@@ -94,9 +101,9 @@ export class History {
     this.sessionNumber = Math.max(0, ...earlier.map((entry) => entry.session)) + 1;
   }
 
-  /** Resolves when earlier sessions have been read; this session's number is then final. */
+  /** Reads earlier sessions (once); resolves when this session's number is final. */
   ready(): Promise<void> {
-    return this.loaded;
+    return this.whenLoaded();
   }
 
   /** This kernel's session number (one more than the newest stored session). */
@@ -106,14 +113,14 @@ export class History {
 
   /** Stores a cell's source under its execution count. */
   async record(line: number, source: string): Promise<void> {
-    await this.loaded;
+    await this.whenLoaded();
     this.entries.push({ session: this.sessionNumber, line, source, output: null });
     this.append({ session: this.sessionNumber, line, source });
   }
 
   /** Stores the text output of a cell recorded before. */
   async recordOutput(line: number, output: string): Promise<void> {
-    await this.loaded;
+    await this.whenLoaded();
     const entry = this.entries.findLast((item) => item.session === this.sessionNumber && item.line === line);
     if (entry === undefined) return;
     entry.output = output;
@@ -160,13 +167,13 @@ export class History {
 
   /** The last `n` cells, oldest first. */
   async tail(n: number, output: boolean): Promise<HistoryRow[]> {
-    await this.loaded;
+    await this.whenLoaded();
     return this.rows(n > 0 ? this.entries.slice(-n) : [], output);
   }
 
   /** Lines `start <= line < stop` of `session`; a session <= 0 counts back from the current one. */
   async range(session: number, start: number, stop: number | null, output: boolean): Promise<HistoryRow[]> {
-    await this.loaded;
+    await this.whenLoaded();
     const target = session <= 0 ? this.sessionNumber + session : session;
     const selected = this.entries.filter(
       (entry) => entry.session === target && entry.line >= start && (stop === null || entry.line < stop),
@@ -176,7 +183,7 @@ export class History {
 
   /** Cells whose whole source matches the glob `pattern`; `unique` keeps the newest of equal sources. */
   async search(pattern: string, n: number | null, unique: boolean, output: boolean): Promise<HistoryRow[]> {
-    await this.loaded;
+    await this.whenLoaded();
     const regexp = globToRegExp(pattern);
     let matches = this.entries.filter((entry) => regexp.test(entry.source));
     if (unique) {

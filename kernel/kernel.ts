@@ -82,6 +82,7 @@ export class Kernel implements KernelContext {
       this.interpreter().catch((error: unknown) => {
         log.error(`the language side failed to start: ${describeError(error)}`);
       });
+      void this.history.ready(); // earlier sessions, read while the language side starts
     });
   }
 

@@ -1,7 +1,7 @@
 // Outgoing message construction: headers with fresh ids and the kernel's session, content typed per
 // msg_type with @jupyterlab/services' KernelMessage types, and the small reply builders.
 
-import { v4 as uuid } from "uuid";
+import { randomUUID as uuid } from "node:crypto";
 import type { KernelMessage } from "@jupyterlab/services";
 import type { IncomingHeader, WireMessage } from "./wire.js";
 import { describeError } from "./log.js";

@@ -2,7 +2,7 @@
 // close) and the dispatch of frontend comm messages to the comm they name. Sending goes through an injected
 // function, so the same code runs in the worker (output queue of the current cell) and in unit tests.
 
-import { v4 as uuid } from "uuid";
+import { randomUUID as uuid } from "node:crypto";
 import type { CommInfo, CommMessageType } from "./protocol.js";
 
 /** A comm message as a cell's handler sees it. */

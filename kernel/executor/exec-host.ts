@@ -13,6 +13,23 @@ import type { ExecEvent, ExecRequest } from "./protocol.js";
 /** Sets the execution process's V8 heap limit in MB (tests use it to run out of memory quickly). */
 export const HEAP_LIMIT_VARIABLE = "JACLAB_EXEC_HEAP_MB";
 
+/**
+ * The launcher's NODE_EXTRA_CA_CERTS, which the kernelspec moves here (jupyter_client fills in
+ * `${NODE_EXTRA_CA_CERTS}`): Node reads and parses those certificates at start-up, which costs the kernel
+ * about 100 ms before it can answer, and the kernel makes no TLS connection. Cells get the value back.
+ */
+export const SAVED_CA_CERTS_VARIABLE = "JACLAB_NODE_EXTRA_CA_CERTS";
+
+/** The environment of the execution process: the kernel's, with NODE_EXTRA_CA_CERTS as the launcher set it. */
+export function cellEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [SAVED_CA_CERTS_VARIABLE]: saved, ...cells } = env;
+  if (saved === undefined) return cells;
+  // Left as the template wrote it: the launcher had no such variable (or does not fill templates in).
+  if (saved === "" || saved.startsWith("${")) delete cells.NODE_EXTRA_CA_CERTS;
+  else cells.NODE_EXTRA_CA_CERTS = saved;
+  return cells;
+}
+
 /** How the execution process ended. */
 export interface ExecExit {
   code: number | null;
@@ -51,7 +68,7 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
     ];
     this.child = spawn(process.execPath, [...execArgv, fileURLToPath(script)], {
       cwd: options.cwd,
-      env: { ...process.env, [EXEC_DATA_VARIABLE]: JSON.stringify(data) },
+      env: { ...cellEnvironment(process.env), [EXEC_DATA_VARIABLE]: JSON.stringify(data) },
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
       serialization: "advanced",
     });

@@ -153,12 +153,18 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
   contexts.set(cellId, context);
   await scope.run(context, async () => {
     let outcome: Extract<ExecEvent, { type: "done" }>["outcome"];
+    let result: Extract<ExecEvent, { type: "done" }>["result"];
     try {
       const completion = (await runInThisContext(request.cell.js, { filename: cellFileName(cellId) })) as
         { value: unknown } | undefined;
       if (completion !== undefined && completion.value !== undefined && !request.silent) {
         const data = await toMimeBundle(completion.value);
-        context.queue.push({ kind: "result", executionCount, data, metadata: {} });
+        result = { kind: "result", executionCount, data, metadata: {} };
+        // User expressions may print: the result goes first, as its own message.
+        if (Object.keys(request.userExpressions).length > 0) {
+          context.queue.push(result);
+          result = undefined;
+        }
       }
       const userExpressions = await evaluateUserExpressions(request.userExpressions);
       outcome = { status: "ok", userExpressions, payload: context.payload };
@@ -167,9 +173,14 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
     }
     await context.queue.flushed();
     contexts.delete(cellId);
-    if (context.ended) return; // interrupted: the main thread has answered already
+    if (context.ended) {
+      // Interrupted: the main thread has answered already; a late result still goes to the cell.
+      if (result !== undefined) context.queue.push(result);
+      return;
+    }
     context.ended = true;
-    post({ type: "done", cellId, outcome });
+    // The result after every output before it (flushed above), in the same message as the outcome.
+    post({ type: "done", cellId, outcome, result });
   });
 }
 

@@ -255,6 +255,7 @@ class WorkerInterpreter implements Interpreter {
         break;
       }
       case "done":
+        if (event.result !== undefined) this.deliver(event.cellId, event.result);
         if (this.current?.cellId === event.cellId) {
           const outcome = event.outcome;
           // The error of a cell being interrupted is the interrupt's (execSync of a child killed by it).

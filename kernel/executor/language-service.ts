@@ -15,6 +15,7 @@ import { VersionCachedRegistry } from "./document-registry.js";
 import { KERNEL_GLOBAL_NAMES, KERNEL_GLOBALS_DTS } from "./kernel-globals.js";
 import type { LineMappings, PreparedCell } from "./protocol.js";
 import { emitsUnchanged, identityMappings } from "./plain-js.js";
+import { isQuickCheckable, QuickChecker } from "./quick-check.js";
 import { decodeMappings } from "./source-map.js";
 import { rewriteForRuntime, type RewrittenCell } from "./transform.js";
 import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
@@ -31,6 +32,8 @@ export interface LanguageServiceOptions {
   jaclabRoot: string;
   /** The typings of the core (`import ... from "jaclab"`), if built. */
   coreTypings: string | undefined;
+  /** Checks cells that declare nothing with the current checker (quick-check.ts); tests turn it off. Default true. */
+  quickChecks?: boolean;
 }
 
 export type PrepareResult = { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };
@@ -68,6 +71,9 @@ export class CellLanguageService {
   private readonly slots = new SlotTable();
   /** The last unchecked cell, reused when the same code runs again (loops of trivial cells). */
   private lastUnchecked: { code: string; cell: PreparedCell } | undefined;
+  private readonly quick: QuickChecker;
+  /** How many cells were checked without a program of their own (see quick-check.ts). */
+  quickChecks = 0;
 
   constructor(private readonly options: LanguageServiceOptions) {
     const { cwd, jaclabRoot } = options;
@@ -97,6 +103,7 @@ export class CellLanguageService {
       types: undefined,
       typeRoots: undefined,
     };
+    this.quick = new QuickChecker(cwd, this.compilerOptions);
     this.resolutionCache = ts.createModuleResolutionCache(cwd, (name) => name, this.compilerOptions);
     this.service = ts.createLanguageService(this.createHost(), this.documents.registry);
     this.setFile(this.kernelFile, KERNEL_GLOBALS_DTS);
@@ -152,6 +159,10 @@ export class CellLanguageService {
     const text = `${code}\nexport { ${exportList.join(", ")} };\n`;
 
     if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, parsed);
+    if (names.length === 0 && this.options.quickChecks !== false && isQuickCheckable(parsed)) {
+      const quick = this.quickCheck(code, text, parsed);
+      if (quick !== undefined) return quick;
+    }
 
     this.setFile(fileName, text);
     // One program update, then both checks on that program (each service call would first re-verify it).
@@ -178,6 +189,18 @@ export class CellLanguageService {
       : this.emitCandidate(helpDocs);
     this.commit(names, text);
     return { ok: true, cell };
+  }
+
+  /** Checks a cell that declares nothing with the current program's checker (undefined: it needs a new one). */
+  private quickCheck(code: string, text: string, parsed: ts.SourceFile): PrepareResult | undefined {
+    const program = this.service.getProgram();
+    if (program === undefined || !this.quick.accepts(program)) return undefined;
+    const { syntactic, diagnostics } = this.quick.diagnostics(program, text);
+    this.quickChecks++;
+    const inCell = diagnostics.filter((d) => inCode(d, code));
+    if (inCell.length > 0)
+      return { ok: false, error: diagnosticsToError(inCell, code, syntactic ? "SyntaxError" : "TSError") };
+    return { ok: true, cell: this.toPreparedCell(code, identityMappings(code), [], parsed) };
   }
 
   /** The checked candidate cell through the program's emitter. */

@@ -83,6 +83,8 @@ export type ExecEvent =
   | {
       type: "done";
       cellId: number;
+      /** The cell's execute_result, when it is the last output (one message instead of two). */
+      result?: Extract<CellOutput, { kind: "result" }>;
       outcome:
         | { status: "ok"; userExpressions: Record<string, unknown>; payload: Record<string, unknown>[] }
         | ({ status: "error" } & ErrorInfo);

@@ -345,3 +345,21 @@ def zombie(pid):
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return False
+
+
+def test_cells_see_the_launchers_extra_ca_certificates_which_the_kernel_process_starts_without(tmp_path):
+    # The kernelspec starts the kernel with NODE_EXTRA_CA_CERTS empty (Node parses those certificates at
+    # start-up) and hands the launcher's value to the execution process, where cells make TLS connections.
+    system = Path("/etc/ssl/certs/ca-certificates.crt")
+    certificates = system if system.exists() else tmp_path / "none.pem"
+    km, kc = start(tmp_path, NODE_EXTRA_CA_CERTS=str(certificates))
+    try:
+        reply, result = execute(
+            kc, "JSON.stringify([process.env.NODE_EXTRA_CA_CERTS, 'JACLAB_NODE_EXTRA_CA_CERTS' in process.env])"
+        )
+        assert reply["status"] == "ok", reply
+        assert json.loads(result["text/plain"].strip("'")) == [str(certificates), False]
+        kernel_environment = Path(f"/proc/{km.provisioner.process.pid}/environ").read_bytes().split(b"\0")
+        assert b"NODE_EXTRA_CA_CERTS=" in kernel_environment
+    finally:
+        stop(km, kc)
