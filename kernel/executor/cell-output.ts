@@ -21,7 +21,7 @@ export interface CellContext {
 /** Where a context's outputs go, in order; a promise holds back the outputs pushed after it until it settles. */
 export interface OutputPort {
   push(output: CellOutput | Promise<CellOutput | undefined>): void;
-  /** Resolves once every output pushed so far has been sent. */
+  /** Resolves once every output pushed so far (and any pushed while it waits) has been delivered. */
   flushed(): Promise<void>;
 }
 
