@@ -17,6 +17,7 @@ import { describeHeader, errorContent, MessageFactory, replyTypeOf } from "./mes
 import { InputRequests, publish } from "./output-sink.js";
 import type { IncomingChannel, OutgoingChannel, Transport } from "./transport.js";
 import { decodeFrames, encodeFrames, type Signer, type WireMessage } from "./wire.js";
+import { trace, tracing } from "./trace.js";
 
 /** Everything a kernel is built from; tests pass an in-memory transport and a fake interpreter. */
 export interface KernelOptions {
@@ -117,6 +118,7 @@ export class Kernel implements KernelContext {
       log.error(`cannot encode ${message.header.msg_type}: ${describeError(error)}`);
       return;
     }
+    if (tracing) trace(`send ${channel} ${describeForTrace(message)}`);
     void this.options.transport.send(channel, frames);
   }
 
@@ -130,6 +132,7 @@ export class Kernel implements KernelContext {
       return;
     }
     log.debug(`${channel}: ${describeHeader(message.header)}`);
+    if (tracing) trace(`recv ${channel} ${describeForTrace(message)}`);
     if (this.shuttingDown) return;
     if (channel === "stdin") {
       if (message.header.msg_type === "input_reply") this.inputs.receive(message);
@@ -226,4 +229,13 @@ export class Kernel implements KernelContext {
     await this.options.transport.close();
     this.options.exit(0);
   }
+}
+
+function describeForTrace(message: WireMessage): string {
+  const parent = "msg_id" in message.parentHeader ? message.parentHeader.msg_id : "-";
+  const content = message.content as Record<string, unknown>;
+  const state = typeof content.execution_state === "string" ? ` ${content.execution_state}` : "";
+  const data = content.data as Record<string, unknown> | undefined;
+  const method = typeof data?.method === "string" ? ` ${data.method}` : "";
+  return `${message.header.msg_type}${state}${method} id=${message.header.msg_id} parent=${parent}`;
 }

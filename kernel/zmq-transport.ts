@@ -4,6 +4,7 @@
 import { Publisher, Reply, Router, type Socket } from "zeromq";
 import { endpoint, type ConnectionInfo } from "./connection.js";
 import { describeError, log } from "./log.js";
+import { trace, tracing } from "./trace.js";
 import type { FrameHandler, IncomingChannel, OutgoingChannel, Transport } from "./transport.js";
 
 /** How long closing sockets may spend flushing replies still queued (the shutdown_reply above all). */
@@ -90,6 +91,7 @@ export class ZmqTransport implements Transport {
       if (this.closing) return;
       try {
         await socket.send(frames);
+        if (tracing) trace(`sent ${channel} ${frames.length} frames`);
       } catch (error) {
         log.warn(`${channel}: send failed: ${describeError(error)}`);
       }

@@ -13,43 +13,66 @@ export interface CellContext {
   allowStdin: boolean;
   /** Pager payloads gathered by `help()` while the cell runs. */
   payload: Record<string, unknown>[];
-  queue: OutputQueue;
+  queue: OutputPort;
   /** Set once the cell's execute has been answered (finished or interrupted). */
   ended: boolean;
 }
 
-/** Sends outputs of one cell in the order they were produced, awaiting the ones that are promises. */
-export class OutputQueue {
+/** Where a context's outputs go, in order; a promise holds back the outputs pushed after it until it settles. */
+export interface OutputPort {
+  push(output: CellOutput | Promise<CellOutput | undefined>): void;
+  /** Resolves once every output pushed so far (and any pushed while it waits) has been delivered. */
+  flushed(): Promise<void>;
+}
+
+/** The stderr text that stands in for an output whose value could not be rendered. */
+function displayFailure(error: unknown): CellOutput {
+  const text = `Could not display a value: ${error instanceof Error ? error.message : String(error)}\n`;
+  return { kind: "stream", name: "stderr", text };
+}
+
+/** Outputs in the order they were produced, awaiting the ones that are promises; subclasses deliver them. */
+export abstract class OrderedOutputs implements OutputPort {
   private tail: Promise<void> = Promise.resolve();
   private pending = 0;
 
-  constructor(
-    private readonly cellId: number,
-    private readonly post: (event: ExecEvent) => void,
-  ) {}
-
   push(output: CellOutput | Promise<CellOutput | undefined>): void {
     if (this.pending === 0 && !(output instanceof Promise)) {
-      this.post({ type: "output", cellId: this.cellId, output });
+      this.deliver(output);
       return;
     }
     this.pending++;
     this.tail = this.tail.then(async () => {
       try {
         const ready = await output;
-        if (ready !== undefined) this.post({ type: "output", cellId: this.cellId, output: ready });
+        if (ready !== undefined) this.deliver(ready);
       } catch (error) {
-        const text = `Could not display a value: ${error instanceof Error ? error.message : String(error)}\n`;
-        this.post({ type: "output", cellId: this.cellId, output: { kind: "stream", name: "stderr", text } });
+        this.deliver(displayFailure(error));
       } finally {
         this.pending--;
       }
     });
   }
 
-  /** Resolves once every output pushed so far has been sent. */
-  flushed(): Promise<void> {
-    return this.tail;
+  /** Resolves once every output pushed so far has been delivered, and those pushed meanwhile too. */
+  async flushed(): Promise<void> {
+    while (this.pending > 0) await this.tail;
+  }
+
+  protected abstract deliver(output: CellOutput): void;
+}
+
+/** Sends outputs of one cell to the main thread in the order they were produced. */
+export class OutputQueue extends OrderedOutputs {
+  constructor(
+    private readonly cellId: number,
+    private readonly post: (event: ExecEvent) => void,
+  ) {
+    super();
+  }
+
+  protected deliver(output: CellOutput): void {
+    this.post({ type: "output", cellId: this.cellId, output });
   }
 }
 

@@ -36,8 +36,12 @@ export function connectToKernel<T>(): { port: KernelPort; data: T } {
     workerData: { fd: WATCHDOG_FD } satisfies WatchdogData,
   });
   watchdog.unref();
-  // When the kernel goes away, so does this process.
+  // When the kernel goes away, so does this process. Its stdio pipes lead to the kernel, so a write error on
+  // them (EPIPE) means the same; unheard, each one became an uncaught error whose report wrote to stderr
+  // again, a loop that starved the event loop (the disconnect was never seen) and spun an orphan forever.
   process.on("disconnect", () => exit(0));
+  process.stdout.on("error", () => exit(0));
+  process.stderr.on("error", () => exit(0));
   const port: KernelPort = {
     postMessage: (event) => void send(event),
     on: (_event, listener) => void process.on("message", (message) => listener(message as ExecRequest)),

@@ -9,6 +9,7 @@ import type { Readable, Writable } from "node:stream";
 import { descendantsInGroup, signalAll } from "./child-processes.js";
 import { EXEC_DATA_VARIABLE, WATCHDOG_FD } from "./exec-channel.js";
 import type { ExecEvent, ExecRequest } from "./protocol.js";
+import { trace, tracing } from "../trace.js";
 
 /** Sets the execution process's V8 heap limit in MB (tests use it to run out of memory quickly). */
 export const HEAP_LIMIT_VARIABLE = "JACLAB_EXEC_HEAP_MB";
@@ -86,6 +87,7 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
   }
 
   postMessage(request: ExecRequest): void {
+    if (tracing) trace(`exec> ${describeExec(request)} sent=${!this.exited && this.child.connected}`);
     if (!this.exited && this.child.connected) this.child.send(request);
   }
 
@@ -131,7 +133,10 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
 
   private listen(): void {
     const child = this.child;
-    child.on("message", (event: ExecEvent) => this.emit("message", event));
+    child.on("message", (event: ExecEvent) => {
+      if (tracing) trace(`exec< ${describeExec(event)}`);
+      this.emit("message", event);
+    });
     child.stdout?.on("data", (chunk: Buffer) => process.stdout.write(chunk));
     child.stderr?.on("data", (chunk: Buffer) => {
       process.stderr.write(chunk);
@@ -170,4 +175,15 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
       else child.stderr.once("end", report);
     });
   }
+}
+
+function describeExec(message: ExecRequest | ExecEvent): string {
+  const fields = message as Record<string, unknown>;
+  const output = fields.output as Record<string, unknown> | undefined;
+  const parts = [message.type, `cell=${String(fields.cellId)}`];
+  if (typeof fields.msgType === "string") parts.push(fields.msgType);
+  if (typeof fields.msgId === "string") parts.push(`msg=${fields.msgId}`);
+  if (output !== undefined)
+    parts.push(`${String(output.kind)}${output.msgType === undefined ? "" : `:${String(output.msgType)}`}`);
+  return parts.join(" ");
 }

@@ -348,3 +348,19 @@ test(
     await stdoutShows([timer.sink, after.sink, ...recent], "late from timer cell");
   },
 );
+
+test("an execution process whose kernel is gone (its stderr pipe broken) exits instead of spinning", async () => {
+  // What a write to stderr gets once the kernel has died: an EPIPE error on the stream.
+  const broken = await run(
+    interpreter,
+    'process.stderr.emit("error", Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));\n' +
+      "await new Promise((resolve) => setTimeout(resolve, 5000));",
+  );
+  assert.equal(broken.outcome.status, "error");
+  assert.match(
+    broken.outcome.status === "error" ? broken.outcome.evalue : "",
+    /execution process stopped \(exit code 0\)/,
+  );
+  const next = await run(interpreter, "1 + 1");
+  assert.equal(next.sink.result(), "2");
+});

@@ -6,6 +6,14 @@ import type { CommManager } from "../comms/comm.js";
 /** A MIME bundle (as the core's values produce them). */
 export type Bundle = Record<string, unknown>;
 
+/** One output as nbformat stores it (stream, display_data, execute_result or error). */
+export type OutputRecord = Record<string, unknown>;
+
+/** What output can be captured into: an Output widget's list of outputs. */
+export interface CaptureTarget {
+  outputs: OutputRecord[];
+}
+
 /** The kernel services widgets use. */
 export interface WidgetHost {
   readonly comms: CommManager;
@@ -16,6 +24,8 @@ export interface WidgetHost {
   /** Shows a value below the current request's cell (or in the Output widget that captures it). */
   display(value: unknown): void;
   clearOutput(wait: boolean): void;
+  /** Runs `body` with what it prints or displays going into `target`'s outputs (see capture.ts). */
+  capture<R>(target: CaptureTarget, body: () => R): R;
   /** Reports a failing user callback: its traceback goes to the current request's stderr. */
   reportError(error: unknown, where: string): void;
   /** Notes a problem with a frontend's message for the kernel's log. */

@@ -1,8 +1,8 @@
-// The Output widget: a cell-like output area. `capture` routes what a callback prints or displays into it
-// (the widget's msg_id names the request whose output the frontend diverts there); `clear` empties it.
+// The Output widget: a cell-like output area. `capture` puts what a callback prints or displays into its
+// `outputs` state (the kernel's host does it, see capture.ts); `clear` empties it.
 
 import { domTraits } from "./common.js";
-import { widgetHost } from "./host.js";
+import { widgetHost, type OutputRecord } from "./host.js";
 import { json, nullable, str, wireName } from "./traits.js";
 import { widgetClass, type ModelSpec } from "./widget.js";
 
@@ -15,8 +15,7 @@ const outputSpec: ModelSpec = {
   viewModuleVersion: "1.0.0",
 };
 
-/** One output as nbformat stores it (stream, display_data, execute_result or error). */
-export type OutputRecord = Record<string, unknown>;
+export type { OutputRecord } from "./host.js";
 
 const isOutputList = (value: unknown): boolean =>
   Array.isArray(value) &&
@@ -25,7 +24,7 @@ const isOutputList = (value: unknown): boolean =>
 /** An output area inside a widget layout. @example const out = new widgets.Output(); out.capture(() => console.log("hi")) */
 export class Output extends widgetClass(outputSpec, {
   ...domTraits,
-  /** The request whose output the frontend diverts into this widget ("" or null: none). */
+  /** The request whose output a frontend diverts into this widget ("" or null: none; capture leaves it alone). */
   msgId: wireName(nullable(str(""), ""), "msg_id"),
   /** The outputs shown (kept in step with the frontend). */
   outputs: json<OutputRecord[]>(() => [], isOutputList, "a list of output objects"),
@@ -38,23 +37,10 @@ export class Output extends widgetClass(outputSpec, {
   capture<R>(body: () => R, options: { clear?: boolean; wait?: boolean } = {}): R {
     if (typeof body !== "function") throw new TypeError("Output.capture: the body must be a function");
     const host = widgetHost();
-    const previous = this.msgId;
-    this.msgId = host.parentMsgId();
-    if (options.clear === true) host.clearOutput(options.wait === true);
-    let result: R;
-    try {
-      result = body();
-    } catch (error) {
-      this.msgId = previous;
-      throw error;
-    }
-    if (result instanceof Promise) {
-      const restore = (): void => void (this.msgId = previous);
-      result.then(restore, restore);
-      return result;
-    }
-    this.msgId = previous;
-    return result;
+    return host.capture(this, () => {
+      if (options.clear === true) host.clearOutput(options.wait === true);
+      return body();
+    });
   }
 
   /**

@@ -76,11 +76,6 @@ async function comm(
 
 const commMessages = (messages: Sent[], type = "comm_msg"): Sent[] =>
   messages.filter((m) => m.header.msg_type === type);
-const stdout = (messages: Sent[]): string =>
-  messages
-    .filter((m) => m.header.msg_type === "stream")
-    .map((m) => String(m.content.text))
-    .join("");
 
 /** The model id of the last widget of `modelName` opened in `messages`. */
 function modelId(messages: Sent[], modelName: string): string {
@@ -218,22 +213,44 @@ test("request_state sends the whole state; the control comm's request_states lis
   );
 });
 
-test("a click (custom message) runs the handler, and Output.capture routes its output by msg_id", async () => {
+test("a click runs the handler, and what Output.capture catches becomes the widget's outputs before idle", async () => {
   const cell = await execute(
-    'const out = new widgets.Output();\nconst b = new widgets.Button({ description: "go" });\nb.onClick(() => out.capture(() => console.log("clicked!")));',
+    [
+      "const out = new widgets.Output();",
+      'const b = new widgets.Button({ description: "go" });',
+      "let clicks = 0;",
+      "b.onClick(() =>",
+      "  out.capture(",
+      '    () => { console.log(`click ${++clicks}`); console.log("and"); display(42); },',
+      "    { clear: true, wait: true },",
+      "  ),",
+      ");",
+    ].join("\n"),
   );
   const id = modelId(cell, "ButtonModel");
   const outId = modelId(cell, "OutputModel");
-  const clickId = send("comm_msg", { comm_id: id, data: { method: "custom", content: { event: "click" } } });
-  const children = await kernel.untilIdle(clickId, 30000);
-  const toOutput = commMessages(children).filter((m) => m.content.comm_id === outId);
-  assert.deepEqual(
-    toOutput.map((m) => (m.content.data as { state: { msg_id: string } }).state.msg_id),
-    [clickId, ""],
-  );
-  assert.equal(stdout(children), "clicked!\n");
-  const types = children.map((m) => m.header.msg_type);
-  assert.ok(types.indexOf("stream") > types.indexOf("comm_msg"));
+  for (const n of [1, 2]) {
+    const clickId = send("comm_msg", {
+      comm_id: id,
+      data: { method: "custom", content: { event: "click" } },
+    });
+    const children = await kernel.untilIdle(clickId, 30000);
+    // No iopub output for a frontend to divert by msg_id: one state update carries it all.
+    assert.deepEqual(
+      children.filter((m) => ["stream", "display_data", "clear_output"].includes(m.header.msg_type)),
+      [],
+    );
+    const updates = commMessages(children).filter((m) => m.content.comm_id === outId);
+    assert.equal(updates.length, 1);
+    const state = (updates[0]?.content.data as { state: Record<string, unknown> }).state;
+    assert.equal(state.msg_id, undefined);
+    // The second click's capture clears the first click's output (wait: at its first output).
+    assert.deepEqual(state.outputs, [
+      { output_type: "stream", name: "stdout", text: `click ${n}\nand\n` },
+      { output_type: "display_data", data: { "text/plain": "42" }, metadata: {} },
+    ]);
+    assert.equal((updates[0]?.parentHeader as { msg_id?: string }).msg_id, clickId);
+  }
 });
 
 test("binary buffers travel with buffer_paths both ways", async () => {

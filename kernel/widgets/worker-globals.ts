@@ -7,6 +7,7 @@ import type { ExecEvent } from "../executor/protocol.js";
 import { errorInfo, type CellLookup } from "../executor/traceback.js";
 import { WorkerComms } from "../comms/worker-comms.js";
 import * as api from "./cell-api.js";
+import { captureInto } from "./capture.js";
 import { installWidgets } from "./install.js";
 import { WIDGET_GLOBAL_NAMES } from "./names.js";
 
@@ -33,6 +34,7 @@ export function installWidgetGlobals(options: WidgetGlobalsOptions): WorkerComms
     bundle: (value) => toMimeBundle(value),
     display: (value) => display(value),
     clearOutput: (wait) => clearOutput({ wait }),
+    capture: (target, body) => captureInto(options.scope, target, body),
     reportError: (error, where) => {
       const info = errorInfo(error, options.cells);
       comms.warn(`${where} failed: ${info.ename}: ${info.evalue}`);

@@ -94,9 +94,11 @@ def test_button_click_output_widget_and_close(kc):
     msg = kc.session.msg("comm_msg", {"comm_id": button, "data": {"method": "custom", "content": {"event": "click"}}})
     kc.shell_channel.send(msg)
     children = until_idle(kc, msg["header"]["msg_id"])
-    assert [m["content"]["data"]["state"]["msg_id"] for m in comm_msgs(children, output)] == [msg["header"]["msg_id"], ""]
-    stream = [m for m in children if m["msg_type"] == "stream"]
-    assert stream[0]["content"]["text"] == "click 1\n" and stream[0]["parent_header"]["msg_id"] == msg["header"]["msg_id"]
+    # The captured line reaches the Output as its outputs state, attributed to the click, not as a stream.
+    updates = comm_msgs(children, output)
+    assert [m["content"]["data"]["state"]["outputs"] for m in updates] == [[{"output_type": "stream", "name": "stdout", "text": "click 1\n"}]]
+    assert updates[0]["parent_header"]["msg_id"] == msg["header"]["msg_id"]
+    assert not [m for m in children if m["msg_type"] == "stream"]
     comm(kc, "comm_close", {"comm_id": button, "data": {}})
     kc.comm_info(target_name="jupyter.widget")
     info = kc.get_shell_msg(timeout=TIMEOUT)
@@ -138,10 +140,13 @@ def test_frontend_comm_open_custom_buffers_and_control_comm(kc):
 
 def test_interact_renders_and_follows_the_slider(kc):
     outputs = execute(kc, 'const ui = interact(({ x, mode }) => `${mode}: ${x * 2}`, { x: [0, 4, 1], mode: ["jacrev", "jacfwd"] });')
-    slider = opened(outputs, "IntSliderModel")
-    displayed = [m["content"]["data"] for m in outputs if m["msg_type"] == "display_data"]
-    assert any(d.get("text/plain") == "'jacrev: 4'" for d in displayed)
+    slider, output = opened(outputs, "IntSliderModel"), opened(outputs, "OutputModel")
+
+    def shown(messages):
+        """What each update of the interact's Output shows."""
+        return [[o["data"]["text/plain"] for o in m["content"]["data"]["state"]["outputs"]] for m in comm_msgs(messages, output)]
+
+    assert shown(outputs)[-1] == ["'jacrev: 4'"]
     children = comm(kc, "comm_msg", {"comm_id": slider, "data": {"method": "update", "state": {"value": 3}}})
-    shown = [m["content"]["data"]["text/plain"] for m in children if m["msg_type"] == "display_data"]
-    assert shown == ["'jacrev: 6'"]
+    assert shown(children) == [["'jacrev: 6'"]]
     assert result_text(execute(kc, "ui.result")) == "'jacrev: 6'"
