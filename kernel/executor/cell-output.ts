@@ -16,6 +16,8 @@ export interface CellContext {
   queue: OutputQueue;
   /** Set once the cell's execute has been answered (finished or interrupted). */
   ended: boolean;
+  /** Set when an interrupt answered the cell while it awaited: its code must not go on past that await. */
+  interrupted?: boolean;
 }
 
 /** Sends outputs of one cell in the order they were produced, awaiting the ones that are promises. */
@@ -71,6 +73,11 @@ export class CellScope {
 
   current(): CellContext | undefined {
     return this.storage.getStore() ?? this.latest;
+  }
+
+  /** The cell whose async chain the running code continues, if any (no fallback to the latest cell). */
+  owner(): CellContext | undefined {
+    return this.storage.getStore();
   }
 
   /** Whether code of a cell is running right now (and not just the event loop, waiting). */
