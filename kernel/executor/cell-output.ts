@@ -16,6 +16,8 @@ export interface CellContext {
   queue: OutputPort;
   /** Set once the cell's execute has been answered (finished or interrupted). */
   ended: boolean;
+  /** Set when an interrupt answered the cell while it awaited: its code must not go on past that await. */
+  interrupted?: boolean;
 }
 
 /** Where a context's outputs go, in order; a promise holds back the outputs pushed after it until it settles. */
@@ -94,6 +96,11 @@ export class CellScope {
 
   current(): CellContext | undefined {
     return this.storage.getStore() ?? this.latest;
+  }
+
+  /** The cell whose async chain the running code continues, if any (no fallback to the latest cell). */
+  owner(): CellContext | undefined {
+    return this.storage.getStore();
   }
 
   /** Whether code of a cell is running right now (and not just the event loop, waiting). */

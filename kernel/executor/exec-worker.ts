@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { runInThisContext } from "node:vm";
+import { KeyboardInterrupt } from "../errors.js";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
 import { warmRenderers } from "./warm-renderers.js";
@@ -29,6 +30,9 @@ export interface ExecWorkerData {
 class AsyncStackReset extends Error {
   override readonly name = "AsyncStackReset";
 }
+
+/** Ends the code of an interrupted cell where it resumes after an await (quietly: the cell is answered). */
+class CellInterrupted extends KeyboardInterrupt {}
 
 const { port, data } = connectToKernel<ExecWorkerData>();
 const { cwd, jaclabRoot, coreUrl } = data;
@@ -68,6 +72,14 @@ const runtime = {
    * inside a running cell it turns async tracking off and terminates the cell right where it is, even if
    * the cell is back in a blocking call a moment later; on an idle event loop it answers "idle".
    */
+  /**
+   * Wraps every `await` of a cell (see transform.ts): the code after an await of an interrupted cell does
+   * not run, as a Python coroutine interrupted at an await does not resume.
+   */
+  resume: <T>(value: T): T => {
+    if (scope.owner()?.interrupted === true) throw new CellInterrupted("the cell was interrupted");
+    return value;
+  },
   stopIfBusy: (): "busy" | "idle" => {
     if (!scope.running()) return "idle";
     scope.suspend();
@@ -133,6 +145,7 @@ async function installCore(): Promise<void> {
 
 /** An error thrown by a timer or a rejected promise nobody awaited: reported to the cell it came from. */
 function reportAsync(prefix: string, thrown: unknown): void {
+  if (thrown instanceof CellInterrupted) return;
   const info = errorInfo(thrown, cells);
   cellGlobals.write("stderr", `${prefix} ${info.traceback.join("\n")}\n`);
 }
@@ -209,8 +222,10 @@ port.on("message", (request: ExecRequest) => {
       break;
     case "interrupt": {
       const context = contexts.get(request.cellId);
-      if (context !== undefined) context.ended = true;
-      else cancelledUpTo = Math.max(cancelledUpTo, request.cellId);
+      if (context !== undefined) {
+        context.ended = true;
+        context.interrupted = true;
+      } else cancelledUpTo = Math.max(cancelledUpTo, request.cellId);
       contexts.delete(request.cellId);
       cellGlobals.interruptInputs(request.cellId);
       post({ type: "interrupted", cellId: request.cellId });

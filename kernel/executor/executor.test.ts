@@ -280,6 +280,25 @@ async function stdoutShows(sinks: RecordingSink[], text: string, ms = 20_000): P
   }
 }
 
+test("an interrupt while a cell awaits ends it there: the code after the await never runs", async () => {
+  const sink = new RecordingSink();
+  const waiting = run(
+    interpreter,
+    "console.log('waiting');\nawait new Promise((resolve) => setTimeout(resolve, 600));\n" +
+      "(globalThis as { resumedAfterInterrupt?: boolean }).resumedAfterInterrupt = true;",
+    { sink },
+  );
+  await stdoutShows([sink], "waiting");
+  await interpreter.interrupt();
+  assertInterrupted((await waiting).outcome);
+  const later = await run(
+    interpreter,
+    "await new Promise((resolve) => setTimeout(resolve, 900));\n(globalThis as { resumedAfterInterrupt?: boolean }).resumedAfterInterrupt",
+  );
+  assert.equal(later.sink.result(), undefined);
+  assert.equal(later.sink.text("stderr"), "", "the stopped continuation reports nothing");
+});
+
 // Each step waits for what it depends on (never for a fixed time), so load cannot change the outcome; the
 // timeout makes a regression fail instead of hanging the run.
 test(

@@ -16,7 +16,12 @@ import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
 async function evaluate(js: string, context: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const sandbox: Record<string, unknown> = {
     ...context,
+    resumed: 0,
     __jaclab: {
+      resume: <T>(value: T): T => {
+        (sandbox.resumed as number)++;
+        return value;
+      },
       declare: (names: string[]) => {
         for (const name of names) if (!(name in sandbox)) sandbox[name] = undefined;
       },
@@ -107,5 +112,26 @@ test("packages resolve through their exports map with import conditions", () => 
     );
   } finally {
     rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test("every await resumes through the runtime, keeping its value, in any position", async () => {
+  const cases: [string, unknown, number][] = [
+    ["await Promise.resolve(1)", 1, 1],
+    ["const a = await Promise.resolve(2);\na + 1;", 3, 1],
+    ["await (await Promise.resolve(Promise.resolve(4)))", 4, 2],
+    ["await await Promise.resolve(5)", 5, 2],
+    ["const f = async () => (await Promise.resolve(3)) * 2;\nawait f()", 6, 2],
+    ["[await Promise.resolve(1), 2 ** await Promise.resolve(3)]", [1, 8], 2],
+  ];
+  for (const [cell, value, resumes] of cases) {
+    const result = await evaluate(cell);
+    // JSON: an array made in the sandbox's realm is not deep-equal to one of this realm.
+    assert.equal(
+      JSON.stringify((result.completion as { value: unknown }).value),
+      JSON.stringify(value),
+      cell,
+    );
+    assert.equal(result.resumed, resumes, `${cell}: resumes`);
   }
 });

@@ -26,6 +26,8 @@ interface Edit {
   start: number;
   end: number;
   text: string;
+  /** Among insertions at one place: an await's opening goes after others (1), its closing before (-1). */
+  order?: number;
 }
 
 /**
@@ -91,6 +93,7 @@ export function rewriteForRuntime(
     }
   }
   collectDynamicImportsAndHelp(source, edits, helpDocs);
+  wrapAwaits(source, edits);
 
   const prelude =
     (declared.size > 0 ? `${RUNTIME_NAME}.declare(${JSON.stringify([...declared])}); ` : "") +
@@ -218,8 +221,36 @@ function collectDynamicImportsAndHelp(source: ts.SourceFile, edits: Edit[], help
   visit(source);
 }
 
+/**
+ * `await x` becomes `runtime.resume(await x)`, which throws if the cell was interrupted while it waited, so
+ * an interrupted cell never goes on past its await (a cell in a busy loop is stopped by the watchdog instead).
+ */
+function wrapAwaits(source: ts.SourceFile, edits: Edit[]): void {
+  const visit = (node: ts.Node): void => {
+    if (ts.isAwaitExpression(node) || isTopLevelAwaitCall(node)) {
+      const start = node.getStart(source);
+      edits.push({ start, end: start, text: `${RUNTIME_NAME}.resume(`, order: 1 });
+      edits.push({ start: node.end, end: node.end, text: ")", order: -1 });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+}
+
+/** A script's parser reads a top-level `await (x)` as a call of a function named await; it runs as an await. */
+function isTopLevelAwaitCall(node: ts.Node): boolean {
+  return (
+    ts.isCallExpression(node) &&
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === "await" &&
+    node.arguments.length === 1
+  );
+}
+
 function applyEdits(text: string, edits: Edit[]): { text: string; pieces: Piece[] } {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = [...edits].sort(
+    (a, b) => a.start - b.start || a.end - b.end || (a.order ?? 0) - (b.order ?? 0),
+  );
   let result = "";
   let position = 0;
   const pieces: Piece[] = [];
