@@ -103,6 +103,36 @@ def test_showing_a_huge_tensor_prints_its_corners_and_the_kernel_lives_on(kernel
     assert_alive(km, kc)
 
 
+def execution_process(km):
+    """The pid of the kernel's execution process (the child that runs the cells)."""
+    found = [pid for pid, command in processes_under(km.provisioner.process.pid).items() if "exec-worker" in command]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def minor_faults(pid):
+    """Pages the process has touched for the first time (and others it mapped), from /proc/<pid>/stat."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[7])
+
+
+def test_a_huge_heatmap_reads_one_row_per_row_of_pixels_and_says_which_entries_it_shows(kernel):
+    # A fresh zeros([1e4, 1e4]) has no page in memory yet: every page a render reads is a page fault, so
+    # the fault count is how much of the tensor showing it read. All of it would be 195,313 pages (512
+    # entries each); the 500 rows of its 500×500 image are 10,000.
+    km, kc = kernel
+    reply, _ = execute(kc, "let untouched = zeros([1e4, 1e4]); 0", timeout=120)
+    assert reply["status"] == "ok", reply
+    pid = execution_process(km)
+    before = minor_faults(pid)
+    reply, data = execute(kc, "untouched", timeout=120)
+    faults = minor_faults(pid) - before
+    assert reply["status"] == "ok", reply
+    note = "each pixel is a 20×20 block (the largest magnitude of the first 2 entries of every 20th row of it)"
+    assert note in data["text/html"], data["text/html"].split("<img")[0]
+    assert faults < 30_000, f"showing the tensor touched {faults} pages"
+    execute(kc, "untouched = zeros([1]); 0")
+
+
 def test_running_out_of_memory_is_an_error_that_says_so_and_the_kernel_lives_on(tmp_path):
     # A small heap for the execution process, so that it runs out in seconds rather than minutes.
     km, kc = start(tmp_path, JACLAB_EXEC_HEAP_MB="256")
