@@ -190,6 +190,29 @@ def test_interrupt_reply_comes_at_once_even_when_the_cell_takes_time_to_stop(ker
     assert_alive(km, kc)
 
 
+def test_interrupt_while_the_kernel_is_starting_stops_the_first_cell_before_it_runs(tmp_path):
+    # start_new_kernel returns at the first kernel_info_reply; the language side and the execution process
+    # take a second or more to start after it. An interrupt then was lost, and the first cell ran anyway.
+    km, kc = start(tmp_path)
+    try:
+        assert interrupt(km, kc) == {"status": "ok"}  # with no cell: answered, nothing to stop
+        msg_id = kc.execute("// @ts-nocheck\nglobalThis.firstCellRan = true;\nawait new Promise((r) => setTimeout(r, 60000));")
+        # Only once the kernel has taken the cell (shell and control are separate sockets).
+        while True:
+            msg = kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+                break
+        assert interrupt(km, kc) == {"status": "ok"}
+        reply = reply_to(kc, msg_id, timeout=10)
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+        assert "while the kernel was starting" in reply["evalue"], reply["evalue"]
+        reply, data = execute(kc, "// @ts-nocheck\ntypeof globalThis.firstCellRan")
+        assert data["text/plain"] == "'undefined'", data
+        assert_alive(km, kc)
+    finally:
+        stop(km, kc)
+
+
 def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
     # CI-sized (the full 5,000 cells are in `npm run bench:kernel`): 1,000 cells in turn allocating a large
     # array and taking a small Jacobian, the same names again and again.
