@@ -347,30 +347,42 @@ def start_busy_timer(kc, timeout=TIMEOUT):
             return
 
 
-def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(tmp_path):
-    # A kernel of its own: the shared one has had signals sent to its execution process (see process_kill),
-    # after which the inspector cannot reach it and an interrupt has to replace it, losing the variables.
-    km, kc = start(tmp_path)
-    try:
-        execute(kc, "let beforeTimer = 5;")
-        # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
-        start_busy_timer(kc)
-        assert interrupt(km, kc) == {"status": "ok"}
-        reply, data = execute(kc, "beforeTimer + 1", timeout=10)
-        assert data["text/plain"] == "6"
-        # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
-        # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
-        start_busy_timer(kc)
-        msg_id = kc.execute("beforeTimer = 100;")
-        time.sleep(1)
-        assert interrupt(km, kc) == {"status": "ok"}
-        reply = reply_to(kc, msg_id, timeout=10)
-        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
-        reply, data = execute(kc, "beforeTimer", timeout=10)
-        assert data["text/plain"] == "5"
-        assert_alive(km, kc)
-    finally:
-        stop(km, kc)
+@pytest.mark.parametrize("signal_name", ["SIGWINCH", "SIGURG", "SIGCHLD"])
+def test_a_cell_that_signals_its_own_process_leaves_interrupts_working_and_variables_kept(kernel, signal_name):
+    # Node ran its at-exit hooks when a process sent itself a signal with no listener, and they told the
+    # inspector the main context was gone: every later interrupt of busy JavaScript had to replace the
+    # execution process, and the notebook's variables were lost.
+    km, kc = kernel
+    pid = execution_process(km)
+    execute(kc, f'let keptAfter{signal_name} = 3; process.kill(process.pid, "{signal_name}");')
+    start_busy_timer(kc)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply, data = execute(kc, f"keptAfter{signal_name}", timeout=10)
+    assert reply["status"] == "ok", reply
+    assert data["text/plain"] == "3"
+    assert execution_process(km) == pid  # the same process: interrupted, not replaced
+
+
+def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(kernel):
+    # On the shared kernel, whose execution process has had signals sent to it by the tests above.
+    km, kc = kernel
+    execute(kc, "let beforeTimer = 5;")
+    # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
+    start_busy_timer(kc)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply, data = execute(kc, "beforeTimer + 1", timeout=10)
+    assert data["text/plain"] == "6"
+    # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
+    # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
+    start_busy_timer(kc)
+    msg_id = kc.execute("beforeTimer = 100;")
+    time.sleep(1)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply = reply_to(kc, msg_id, timeout=10)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+    reply, data = execute(kc, "beforeTimer", timeout=10)
+    assert data["text/plain"] == "5"
+    assert_alive(km, kc)
 
 
 def test_a_killed_kernel_leaves_no_busy_execution_process_behind(tmp_path):
