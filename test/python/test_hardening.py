@@ -385,20 +385,28 @@ def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(kernel):
     assert_alive(km, kc)
 
 
-def test_a_killed_kernel_leaves_no_busy_execution_process_behind(tmp_path):
+@pytest.mark.parametrize("state", ["busy", "stopped"])
+def test_a_killed_kernel_leaves_no_execution_process_behind(tmp_path, state):
     # The execution process listened for its IPC channel closing, which a busy cell never lets it hear: a
     # kernel killed by its manager (SIGKILL, as a crashed or force-stopped kernel) left it spinning for ever.
+    # A stopped one (SIGSTOP) can run no thread of its own at all: only the operating system can end it
+    # (the parent-death signal), which is what covers whatever else keeps its watchdog thread from running.
     km, kc = start(tmp_path)
     try:
         start_busy_timer(kc)
         kernel_pid = km.provisioner.process.pid
         children = [pid for pid, command in processes_under(kernel_pid).items() if "exec-worker" in command]
         assert children, "no execution process found under the kernel"
+        if state == "stopped":
+            for pid in children:
+                os.kill(pid, signal.SIGSTOP)
         os.kill(kernel_pid, signal.SIGKILL)
         deadline = time.time() + 10
         while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
             time.sleep(0.05)
         left = [pid for pid in children if Path(f"/proc/{pid}").exists() and not zombie(pid)]
+        for pid in left:  # no leftover of a failing run
+            os.kill(pid, signal.SIGKILL)
         assert left == [], f"execution processes still running after the kernel was killed: {left}"
     finally:
         kc.stop_channels()
