@@ -121,7 +121,14 @@ function measure(kernel: Peer, jupyterPath: string, cells: number): Measurement 
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(output) as Measurement;
+  try {
+    return JSON.parse(output) as Measurement;
+  } catch (error) {
+    // Kept for a look: what broke the JSON, and where.
+    const saved = join(tmpdir(), `jaclab-bench-${kernel.label}-output.txt`);
+    writeFileSync(saved, output);
+    throw new Error(`${(error as Error).message} (the output is in ${saved})`);
+  }
 }
 
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;
