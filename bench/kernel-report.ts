@@ -71,6 +71,15 @@ export function printSoak(label: string, soak: Soak): void {
     `  RSS: cells 401-600 ${rss500.toFixed(0)} MB, last 200 ${rssLast.toFixed(0)} MB ` +
       `(growth: ${growth(rss500, rssLast)}; target under 10%)\n`,
   );
+  if (cells >= 1300) {
+    // The language worker's malloc arena grows once, somewhere between cells 550 and 750 (not its V8 heap:
+    // see the issue 10 report), and stays: growth after that step says whether memory still grows per cell.
+    const rss1000 = rssBetween(900, 1100);
+    process.stdout.write(
+      `  RSS after the one-time step: cells 901-1100 ${rss1000.toFixed(0)} MB, last 200 ${rssLast.toFixed(0)} MB ` +
+        `(growth: ${growth(rss1000, rssLast)})\n`,
+    );
+  }
   const loadBetween = (start: number, end: number): number =>
     median(soak.rss_mb.filter(([cell]) => cell > start && cell <= end).map(([, , load]) => load ?? NaN));
   const loads = [loadBetween(400, 600), loadBetween(Math.max(600, cells - 200), cells)];

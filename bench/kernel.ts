@@ -111,7 +111,12 @@ function writeKernelspecs(prefix: string): void {
 }
 
 function measure(kernel: Peer, jupyterPath: string, cells: number): Measurement {
+  // The result goes to a file, not stdout: the kernels inherit the helper's stdout, and a Node kernel makes
+  // it non-blocking (for every process sharing it), so Python silently dropped parts of a long result when
+  // the pipe was full (a soak of 5,000 cells came back with 1,906 or 3,948 entries, or as broken JSON).
+  const resultFile = join(jupyterPath, `${kernel.name}-result.json`);
   const args = [join(root, "bench", "kernel_bench.py"), kernel.name, "--cells", String(cells)];
+  args.push("--output", resultFile);
   for (const cell of kernel.cells) args.push("--code", cell.code);
   if (kernel.soak > 0) {
     args.push("--soak", String(kernel.soak));
@@ -119,13 +124,16 @@ function measure(kernel: Peer, jupyterPath: string, cells: number): Measurement 
   }
   if (kernel.huge) args.push("--displays", JSON.stringify(HUGE_TENSORS));
   process.stderr.write(`measuring ${kernel.label}...\n`);
-  const output = execFileSync(python, args, {
-    encoding: "utf8",
+  execFileSync(python, args, {
     env: { ...process.env, JUPYTER_PATH: jupyterPath },
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "inherit", "inherit"],
   });
-  return JSON.parse(output) as Measurement;
+  const measurement = JSON.parse(readFileSync(resultFile, "utf8")) as Measurement;
+  const soaked = measurement.soak?.times_s.length;
+  if (soaked !== undefined && soaked !== kernel.soak) {
+    throw new Error(`the soak ran ${soaked} of ${kernel.soak} cells`);
+  }
+  return measurement;
 }
 
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(1)} ms`;

@@ -1,14 +1,14 @@
 """Benchmark helper for bench/kernel.ts: for one installed kernelspec, measures spawn -> first
 kernel_info_reply, the median round trip (execute_request -> execute_reply and status idle) of trivial
 cells, optionally a soak of thousands of cells (round trips and the RSS of the kernel's process tree) and
-the round trip of cells that display huge tensors. Prints one JSON object on stdout."""
+the round trip of cells that display huge tensors. Writes one JSON object to --output (never stdout: the
+kernels share it, and a Node kernel makes it non-blocking, so long writes to it lose parts)."""
 
 import argparse
 import json
 import os
 import queue
 import statistics
-import sys
 import time
 
 import zmq
@@ -175,6 +175,7 @@ def main():
     parser.add_argument("--soak-code", action="append", default=[], help="soak cell template, used in turn")
     parser.add_argument("--displays", default="[]", help="JSON list of [setup, expression] pairs")
     parser.add_argument("--display-timeout", type=float, default=120)
+    parser.add_argument("--output", required=True, help="file the JSON result is written to")
     args = parser.parse_args()
 
     starts = []
@@ -195,7 +196,8 @@ def main():
             result["displays"] = displays(kc, km, cases, args.display_timeout)
     finally:
         stop(km, kc)
-    json.dump(result, sys.stdout)
+    with open(args.output, "w") as f:
+        json.dump(result, f)
 
 
 if __name__ == "__main__":

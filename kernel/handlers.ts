@@ -29,8 +29,10 @@ export interface KernelContext extends MessageSender {
   interpreter(): Promise<Interpreter>;
   /** Begins loading the interpreter in the background, if it is not loading yet. */
   warmUp(): void;
-  /** Cancels pending input and stops the running cell, if an interpreter is loaded (never waits for one). */
+  /** Cancels pending input and stops the running cell (never waits for an interpreter to load). */
   interrupt(reason: string): Promise<void>;
+  /** Settles with KeyboardInterrupt at an interrupt before the interpreter has started; undefined after. */
+  whenInterruptedEarly(): Promise<ExecuteOutcome> | undefined;
   /** True when an earlier execute failed with stop_on_error after this request arrived. */
   isAborted(request: Request): boolean;
   /** Aborts the execute requests queued on shell so far. */
@@ -141,16 +143,19 @@ const executeRequest: Handler = async (kernel, request) => {
   });
   let outcome: ExecuteOutcome;
   try {
-    const running = kernel
-      .interpreter()
-      .then((interpreter) =>
-        interpreter.execute(
-          { code, silent, storeHistory, allowStdin, userExpressions, executionCount },
-          sink,
-        ),
+    // Interrupted while the kernel is still starting: answered at once, and never run.
+    const early = kernel.whenInterruptedEarly();
+    let interruptedEarly = false;
+    void early?.then(() => (interruptedEarly = true));
+    const running = kernel.interpreter().then((interpreter) => {
+      if (interruptedEarly) return early as Promise<ExecuteOutcome>;
+      return interpreter.execute(
+        { code, silent, storeHistory, allowStdin, userExpressions, executionCount },
+        sink,
       );
+    });
     // A cell is answered even when the kernel is stopped (SIGTERM) while it runs or waits for the language side.
-    outcome = await Promise.race([running, kernel.whenShuttingDown]);
+    outcome = await Promise.race([running, kernel.whenShuttingDown, ...(early ? [early] : [])]);
   } catch (error) {
     const { ename, evalue, traceback } = errorContent(error);
     outcome = { status: "error", ename, evalue, traceback };

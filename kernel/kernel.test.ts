@@ -210,6 +210,33 @@ test("shell requests queue behind a running cell while control is served at once
   assert.equal(kernel.interpreter.interrupts, 1);
 });
 
+test("an interrupt while the interpreter is still starting ends the waiting cell, which never runs", async () => {
+  let finishStarting: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (finishStarting = resolve));
+  const kernel: KernelHarness = new KernelHarness({
+    loadInterpreter: async () => {
+      const interpreter = kernel.interpreter;
+      interpreter.start = () => started;
+      return interpreter;
+    },
+  });
+  const first = kernel.request("shell", "execute_request", { code: "first", stop_on_error: false });
+  await kernel.transport.waitFor(() =>
+    kernel.childrenOf(first).some((m) => m.header.msg_type === "execute_input"),
+  );
+  await kernel.untilIdle(kernel.request("control", "interrupt_request"));
+  const reply = (await kernel.untilIdle(first)).find((m) => m.header.msg_type === "execute_reply");
+  assert.equal(reply?.content.ename, "KeyboardInterrupt");
+  const second = kernel.request("shell", "execute_request", { code: "second" });
+  finishStarting();
+  await kernel.untilIdle(second);
+  assert.deepEqual(
+    kernel.interpreter.executed.map((r) => r.code),
+    ["second"],
+  );
+  assert.equal(kernel.interpreter.interrupts, 0);
+});
+
 test("input(): input_request on stdin to the requester, input_reply resolves it", async () => {
   const kernel = new KernelHarness();
   let answer = "";

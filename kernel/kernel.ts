@@ -37,6 +37,13 @@ const warmUpDelayMs = 200;
 /** How long shutdown waits for the interpreter to stop before leaving anyway. */
 const shutdownGraceMs = 2000;
 
+/** A promise and the function that settles it (Promise.withResolvers, which Node 20 lacks). */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
 /** A Jupyter kernel over any {@link Transport}. */
 export class Kernel implements KernelContext {
   readonly factory = new MessageFactory();
@@ -57,6 +64,8 @@ export class Kernel implements KernelContext {
   private announceShutdown: (outcome: ExecuteOutcome) => void = () => undefined;
   /** Settles when shutdown begins, with the error a cell still owed a reply is answered with. */
   readonly whenShuttingDown = new Promise<ExecuteOutcome>((resolve) => (this.announceShutdown = resolve));
+  /** Settles at the next interrupt that comes before the interpreter has started (see whenInterruptedEarly). */
+  private earlyInterrupt = deferred<ExecuteOutcome>();
 
   constructor(options: KernelOptions) {
     this.options = options;
@@ -87,10 +96,33 @@ export class Kernel implements KernelContext {
     });
   }
 
-  /** Cancels pending input() and stops the running cell; never waits for an interpreter to load. */
+  /**
+   * Cancels pending input() and stops the running cell; never waits for an interpreter to load. Before the
+   * interpreter has started, the cell waiting for it (the one the notebook shows running) ends with
+   * KeyboardInterrupt and never runs, as it would have had it started.
+   */
   async interrupt(reason: string): Promise<void> {
     this.inputs.cancelAll(reason);
-    await this.loaded?.interrupt();
+    if (this.loaded !== undefined) {
+      await this.loaded.interrupt();
+      return;
+    }
+    const evalue = "the cell was interrupted while the kernel was starting; it did not run";
+    this.earlyInterrupt.resolve({
+      status: "error",
+      ename: "KeyboardInterrupt",
+      evalue,
+      traceback: [`KeyboardInterrupt: ${evalue}`],
+    });
+    this.earlyInterrupt = deferred<ExecuteOutcome>();
+  }
+
+  /**
+   * For a cell that is about to wait for the interpreter: settles with a KeyboardInterrupt outcome if an
+   * interrupt comes before the interpreter has started; undefined once it has (interrupts then reach it).
+   */
+  whenInterruptedEarly(): Promise<ExecuteOutcome> | undefined {
+    return this.loaded === undefined ? this.earlyInterrupt.promise : undefined;
   }
 
   /** The interpreter, loaded and started on first use. */

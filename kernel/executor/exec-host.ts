@@ -2,7 +2,8 @@
 // own, so that whatever a cell does to its heap (a V8 fatal error, an out-of-memory abort) ends that process
 // and never the kernel; the kernel then answers the cell and starts a fresh one.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
@@ -44,6 +45,31 @@ export type StopAnswer = "busy" | "idle" | "failed";
 
 const STDERR_TAIL = 4096;
 
+/** util-linux's setpriv, which sets the parent-death signal (Linux's PR_SET_PDEATHSIG) and execs the command. */
+const SETPRIV = "/usr/bin/setpriv";
+let pdeathsigPrefix: string[] | undefined;
+
+/**
+ * The command prefix that makes the execution process receive SIGKILL when the kernel dies, however it dies
+ * and whatever the execution process is doing: the kernel runs on the thread that spawns it, and the signal
+ * comes from the operating system, so it needs no thread of the execution process to run (the watchdog
+ * thread's check of its pipe is the same guarantee where there is no setpriv). Empty where it is missing.
+ */
+function diesWithParent(): string[] {
+  if (pdeathsigPrefix === undefined) {
+    let supported = false;
+    if (process.platform === "linux" && existsSync(SETPRIV)) {
+      try {
+        supported = execFileSync(SETPRIV, ["--help"], { encoding: "utf8" }).includes("--pdeathsig");
+      } catch {
+        supported = false;
+      }
+    }
+    pdeathsigPrefix = supported ? [SETPRIV, "--pdeathsig", "KILL", "--"] : [];
+  }
+  return pdeathsigPrefix;
+}
+
 /** Whether an execution process that ended like this ran out of memory. */
 export function diedOfMemory(exit: ExecExit): boolean {
   // "FATAL ERROR: <why> Allocation failed - JavaScript heap out of memory", whatever the why.
@@ -67,7 +93,8 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
       "--no-force-async-hooks-checks",
       ...(Number.isFinite(heap) && heap > 0 ? [`--max-old-space-size=${heap}`] : []),
     ];
-    this.child = spawn(process.execPath, [...execArgv, fileURLToPath(script)], {
+    const [command, ...args] = [...diesWithParent(), process.execPath, ...execArgv, fileURLToPath(script)];
+    this.child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...cellEnvironment(process.env), [EXEC_DATA_VARIABLE]: JSON.stringify(data) },
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],

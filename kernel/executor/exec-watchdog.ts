@@ -27,8 +27,9 @@ function post(method: string, params?: Record<string, unknown>): Promise<unknown
 
 /**
  * Stops the running cell, if one is running: "busy" when it was terminated, "idle" when none was running,
- * "failed" when the inspector refused to evaluate at all (it says "Cannot find context with specified id"
- * once a cell has sent this process a signal it does not handle, SIGWINCH or SIGURG). The evaluation runs
+ * "failed" when the inspector refused to evaluate at all ("Cannot find context with specified id": Node's
+ * at-exit hooks ran without the process exiting; the process guards keep a cell's harmless signals from
+ * doing that, and the kernel replaces a process this happens to anyway). The evaluation runs
  * inside the busy code (the inspector interrupts it) or, when nothing runs, on the event loop; it
  * terminates a busy cell itself, so its own answer is cut off by that termination (read as "busy").
  */

@@ -352,6 +352,9 @@ class WorkerInterpreter implements Interpreter {
   async interrupt(): Promise<void> {
     const current = this.current;
     const host = this.exec;
+    // jupyter_client interrupts right before its shutdown_request: once shutting down, there is nothing to
+    // stop or replace (the execution process and the language worker are going away).
+    if (this.stopping) return;
     if (current !== undefined) current.interrupting = true;
     if (current === undefined || current.phase === "preparing") {
       // Nothing of this cell runs yet, but a timer or callback of an earlier cell may be busy there, and the

@@ -9,7 +9,9 @@ export class ProcessKillRefusedError extends Error {
   override readonly name = "ProcessKillRefusedError";
 }
 
-const HARMLESS = new Set(["SIGINT", "SIGCHLD", "SIGCONT", "SIGURG", "SIGWINCH"]);
+/** Signals whose default action is to be ignored (SIGCONT's is to continue, which it does anyway). */
+const IGNORED_BY_DEFAULT = ["SIGCHLD", "SIGCONT", "SIGURG", "SIGWINCH"] as const;
+const HARMLESS = new Set<string>(["SIGINT", ...IGNORED_BY_DEFAULT]);
 
 function signalName(signal: string | number | undefined): string | number {
   if (typeof signal !== "number") return (signal ?? "SIGTERM").toUpperCase();
@@ -17,8 +19,17 @@ function signalName(signal: string | number | undefined): string | number {
   return named?.[0] ?? signal;
 }
 
-/** Wraps `process.kill` in the execution process. */
+/**
+ * Wraps `process.kill` in the execution process, and gives the harmless signals a listener. Node's
+ * `process.kill` of its own process (or group) with a signal that has no JavaScript listener runs the
+ * process's at-exit hooks first, expecting the signal to end it; one of those hooks tells the inspector
+ * that the main context is gone. For a signal that is ignored by default the process lives on, but the
+ * watchdog's inspector session could never evaluate there again ("Cannot find context with specified id"),
+ * so no busy cell could be stopped without replacing the process. A no-op listener changes nothing else:
+ * these signals do nothing by default.
+ */
 export function installProcessGuards(): void {
+  for (const signal of IGNORED_BY_DEFAULT) process.on(signal, () => undefined);
   const kill = process.kill.bind(process);
   process.kill = ((pid: number, signal?: string | number): true => {
     const name = signalName(signal);

@@ -31,6 +31,20 @@ test("a huge matrix is pooled, and a block with one nonzero entry is not blank",
   assert.deepEqual(pixel(png, 1 + out.cellWidth * 10, 1 + out.cellHeight * 10), [255, 255, 255]);
 });
 
+test("a huge sampled heatmap reads each block's first row and entries: an identity's diagonal shows whole", () => {
+  const n = 3000;
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  const out = heatmapPng([{ rows: n, cols: n, data, offset: 0 }]);
+  assert.ok(out.sampleStep > 1 && out.colsRead < out.pool, `sampled: ${out.sampleStep}, ${out.colsRead}`);
+  const png = decode(out.base64);
+  const cells = Math.ceil(n / out.pool);
+  for (let c = 0; c < cells; c++) {
+    const [x, y] = [1 + c * out.cellWidth, 1 + c * out.cellHeight];
+    assert.notDeepEqual(pixel(png, x, y), [255, 255, 255], `diagonal cell ${c} is blank`);
+  }
+});
+
 test("a long thin matrix gets wider cells so that it stays visible", () => {
   const out = heatmapPng([{ rows: 1000, cols: 3, data: new Float64Array(3000).fill(1), offset: 0 }]);
   assert.ok(out.cellWidth >= 4 * out.cellHeight, `${out.cellWidth}x${out.cellHeight}`);

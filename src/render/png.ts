@@ -40,6 +40,8 @@ export interface HeatmapPng {
   readonly pool: number;
   /** Within a pooled block, every `sampleStep`-th row was read (1: the whole block). */
   readonly sampleStep: number;
+  /** Within those rows, the first `colsRead` entries of each block were read (`pool`: all of them). */
+  readonly colsRead: number;
   /** How many matrices were drawn (a montage may stop before the end of a batch). */
   readonly tiles: number;
 }
@@ -76,6 +78,7 @@ interface CellGrids {
   readonly cells: Float64Array[];
   readonly pool: number;
   readonly sampleStep: number;
+  readonly colsRead: number;
   /** The largest finite magnitude read. */
   readonly maxAbs: number;
 }
@@ -91,8 +94,10 @@ const SAMPLED_CELLS = 1 << 18;
 
 /**
  * Reads the first `maxTiles` matrices into cell grids: at most about a million cells in all; beyond
- * `readLimit` entries, at most {@link SAMPLED_CELLS} cells, each from some whole rows of its block (rows
- * are contiguous in memory, which matters for a tensor whose pages are not touched yet).
+ * `readLimit` entries, at most {@link SAMPLED_CELLS} cells, each from some rows of its block, and of those
+ * rows (when even one row per block would be more than {@link IMAGE_READ_LIMIT} entries) the first
+ * entries in the block. Reads are contiguous runs in a row, which matters for a tensor whose pages are not
+ * touched yet, and a block's first row and column are always read: a diagonal always shows.
  */
 function readCells(matrices: MatrixView[], opts: HeatmapPngOptions): CellGrids {
   const tiles = matrices.slice(0, opts.maxTiles ?? 36);
@@ -102,31 +107,58 @@ function readCells(matrices: MatrixView[], opts: HeatmapPngOptions): CellGrids {
   const sideCells = Math.min(opts.maxCells ?? 1024, Math.floor(Math.sqrt(cellBudget / tiles.length)));
   const pool = Math.max(1, Math.ceil(Math.max(rows, cols) / sideCells));
   const [cellRows, cellCols] = [Math.ceil(rows / pool), Math.ceil(cols / pool)];
-  // Rows read per block, and (for very wide matrices only) every colStep-th column of them.
+  // Rows read per block and entries read per block row, so that at most IMAGE_READ_LIMIT are read.
   const rowReads = tiles.length * cellRows * cols;
   const rowsPerBlock = Math.max(1, Math.floor(IMAGE_READ_LIMIT / rowReads));
   const sampleStep = sampled ? Math.max(1, Math.ceil(pool / rowsPerBlock)) : 1;
-  const colStep = sampled ? Math.max(1, Math.ceil(rowReads / IMAGE_READ_LIMIT)) : 1;
+  const blockReads = Math.floor(IMAGE_READ_LIMIT / (tiles.length * cellRows * cellCols));
+  const colsRead = sampled && rowReads > IMAGE_READ_LIMIT ? Math.max(1, Math.min(pool, blockReads)) : pool;
   let maxAbs = 0;
   const cells = tiles.map((m) => {
     const grid = new Float64Array(cellRows * cellCols);
     for (let ci = 0; ci < cellRows; ci++) {
       for (let i = ci * pool; i < Math.min((ci + 1) * pool, rows); i += sampleStep) {
-        const rowStart = m.offset + i * cols;
-        for (let cj = 0; cj < cellCols; cj++) {
-          const k = ci * cellCols + cj;
-          for (let j = cj * pool; j < Math.min((cj + 1) * pool, cols); j += colStep) {
-            const v = m.data[rowStart + j];
-            const a = Math.abs(v);
-            if (a > Math.abs(grid[k]) || Number.isNaN(v)) grid[k] = keepLarger(grid[k], v);
-            if (a > maxAbs && a !== Infinity) maxAbs = a;
-          }
-        }
+        const rowMax = poolRow(m.data, m.offset + i * cols, cols, pool, colsRead, grid, ci * cellCols);
+        if (rowMax > maxAbs) maxAbs = rowMax;
       }
     }
     return grid;
   });
-  return { rows: cellRows, cols: cellCols, cells, pool, sampleStep, maxAbs };
+  return { rows: cellRows, cols: cellCols, cells, pool, sampleStep, colsRead, maxAbs };
+}
+
+/**
+ * Pools one matrix row into a row of cells: each cell keeps the entry of largest magnitude of the first
+ * `colsRead` of its `pool` columns, NaN if one of them is NaN. Returns the largest finite magnitude read.
+ * One tight loop per block and one merge per cell: every huge heatmap spends its time here.
+ */
+function poolRow(
+  data: Float64Array,
+  rowStart: number,
+  cols: number,
+  pool: number,
+  colsRead: number,
+  grid: Float64Array,
+  cellStart: number,
+): number {
+  let finiteMax = 0;
+  for (let j0 = 0, k = cellStart; j0 < cols; j0 += pool, k++) {
+    const end = rowStart + Math.min(j0 + colsRead, cols);
+    let best = 0;
+    let bestAbs = 0;
+    let nan = false;
+    for (let p = rowStart + j0; p < end; p++) {
+      const v = data[p];
+      const a = Math.abs(v);
+      if (a > bestAbs) {
+        bestAbs = a;
+        best = v;
+      } else if (Number.isNaN(v)) nan = true;
+      if (a > finiteMax && a !== Infinity) finiteMax = a;
+    }
+    grid[k] = keepLarger(grid[k], nan ? NaN : best);
+  }
+  return finiteMax;
 }
 
 /** Cells pooled `factor`×`factor` again (largest magnitude, NaN wins), for a coarser image. */
@@ -179,8 +211,9 @@ function draw(grids: CellGrids, opts: HeatmapPngOptions): HeatmapPng {
       const row = y0 * width + left;
       pixels[row] = FRAME_INDEX;
       for (let j = 0; j < drawnCols; j++) {
-        const start = row + 1 + j * cellWidth;
-        pixels.fill(colourIndex(grid[i * drawnCols + j], maxAbs), start, start + cellWidth);
+        // A loop, not pixels.fill: a call per cell cost more than the painting of a 1-pixel cell.
+        const colour = colourIndex(grid[i * drawnCols + j], maxAbs);
+        for (let x = row + 1 + j * cellWidth, end = x + cellWidth; x < end; x++) pixels[x] = colour;
       }
       pixels[row + tileW - 1] = FRAME_INDEX;
       for (let y = y0 + 1; y < y0 + cellHeight; y++) pixels.copyWithin(y * width + left, row, row + tileW);
@@ -189,8 +222,8 @@ function draw(grids: CellGrids, opts: HeatmapPngOptions): HeatmapPng {
     pixels.fill(FRAME_INDEX, bottom, bottom + tileW);
   });
   const base64 = encodeIndexedPng(width, height, PALETTE, pixels).toString("base64");
-  const { pool, sampleStep } = grids;
-  return { base64, width, height, cellWidth, cellHeight, pool, sampleStep, tiles: cells.length };
+  const { pool, sampleStep, colsRead } = grids;
+  return { base64, width, height, cellWidth, cellHeight, pool, sampleStep, colsRead, tiles: cells.length };
 }
 
 /**

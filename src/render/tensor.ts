@@ -109,14 +109,28 @@ function pngOf(t: TensorView): EmbeddedImage {
     ...(png.tiles < batch ? [`samples 0 to ${png.tiles - 1} of ${batch}`] : []),
     ...(png.pool > 1
       ? [
-          png.sampleStep > 1
-            ? `each pixel is a ${png.pool}×${png.pool} block (the largest magnitude in every ${png.sampleStep}th row of it)`
-            : `each pixel is a ${png.pool}×${png.pool} block (its largest magnitude)`,
+          `each pixel is a ${png.pool}×${png.pool} block (${blockReading(png.pool, png.sampleStep, png.colsRead)})`,
         ]
       : []),
   ];
   const note = notes.length > 0 ? notes.join("; ") : undefined;
   return { base64: png.base64, width: png.width, height: png.height, note };
+}
+
+/** 2nd, 3rd, 11th, 22nd. */
+function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
+/** Which entries of a pooled block its pixel shows the largest magnitude of. */
+function blockReading(pool: number, rowStep: number, colsRead: number): string {
+  if (rowStep === 1 && colsRead >= pool) return "its largest magnitude";
+  const rows = rowStep > 1 ? `every ${ordinal(rowStep)} row` : "every row";
+  const entries =
+    colsRead >= pool ? rows : `the first ${colsRead === 1 ? "entry" : `${colsRead} entries`} of ${rows}`;
+  return `the largest magnitude of ${entries} of it`;
 }
 
 /**

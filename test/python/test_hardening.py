@@ -103,6 +103,36 @@ def test_showing_a_huge_tensor_prints_its_corners_and_the_kernel_lives_on(kernel
     assert_alive(km, kc)
 
 
+def execution_process(km):
+    """The pid of the kernel's execution process (the child that runs the cells)."""
+    found = [pid for pid, command in processes_under(km.provisioner.process.pid).items() if "exec-worker" in command]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def minor_faults(pid):
+    """Pages the process has touched for the first time (and others it mapped), from /proc/<pid>/stat."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[7])
+
+
+def test_a_huge_heatmap_reads_one_row_per_row_of_pixels_and_says_which_entries_it_shows(kernel):
+    # A fresh zeros([1e4, 1e4]) has no page in memory yet: every page a render reads is a page fault, so
+    # the fault count is how much of the tensor showing it read. All of it would be 195,313 pages (512
+    # entries each); the 500 rows of its 500×500 image are 10,000.
+    km, kc = kernel
+    reply, _ = execute(kc, "let untouched = zeros([1e4, 1e4]); 0", timeout=120)
+    assert reply["status"] == "ok", reply
+    pid = execution_process(km)
+    before = minor_faults(pid)
+    reply, data = execute(kc, "untouched", timeout=120)
+    faults = minor_faults(pid) - before
+    assert reply["status"] == "ok", reply
+    note = "each pixel is a 20×20 block (the largest magnitude of the first 2 entries of every 20th row of it)"
+    assert note in data["text/html"], data["text/html"].split("<img")[0]
+    assert faults < 30_000, f"showing the tensor touched {faults} pages"
+    execute(kc, "untouched = zeros([1]); 0")
+
+
 def test_running_out_of_memory_is_an_error_that_says_so_and_the_kernel_lives_on(tmp_path):
     # A small heap for the execution process, so that it runs out in seconds rather than minutes.
     km, kc = start(tmp_path, JACLAB_EXEC_HEAP_MB="256")
@@ -158,6 +188,29 @@ def test_interrupt_reply_comes_at_once_even_when_the_cell_takes_time_to_stop(ker
     reply = reply_to(kc, msg_id, timeout=5)
     assert reply["ename"] == "KeyboardInterrupt", reply
     assert_alive(km, kc)
+
+
+def test_interrupt_while_the_kernel_is_starting_stops_the_first_cell_before_it_runs(tmp_path):
+    # start_new_kernel returns at the first kernel_info_reply; the language side and the execution process
+    # take a second or more to start after it. An interrupt then was lost, and the first cell ran anyway.
+    km, kc = start(tmp_path)
+    try:
+        assert interrupt(km, kc) == {"status": "ok"}  # with no cell: answered, nothing to stop
+        msg_id = kc.execute("// @ts-nocheck\nglobalThis.firstCellRan = true;\nawait new Promise((r) => setTimeout(r, 60000));")
+        # Only once the kernel has taken the cell (shell and control are separate sockets).
+        while True:
+            msg = kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+                break
+        assert interrupt(km, kc) == {"status": "ok"}
+        reply = reply_to(kc, msg_id, timeout=10)
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+        assert "while the kernel was starting" in reply["evalue"], reply["evalue"]
+        reply, data = execute(kc, "// @ts-nocheck\ntypeof globalThis.firstCellRan")
+        assert data["text/plain"] == "'undefined'", data
+        assert_alive(km, kc)
+    finally:
+        stop(km, kc)
 
 
 def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
@@ -294,46 +347,66 @@ def start_busy_timer(kc, timeout=TIMEOUT):
             return
 
 
-def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(tmp_path):
-    # A kernel of its own: the shared one has had signals sent to its execution process (see process_kill),
-    # after which the inspector cannot reach it and an interrupt has to replace it, losing the variables.
-    km, kc = start(tmp_path)
-    try:
-        execute(kc, "let beforeTimer = 5;")
-        # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
-        start_busy_timer(kc)
-        assert interrupt(km, kc) == {"status": "ok"}
-        reply, data = execute(kc, "beforeTimer + 1", timeout=10)
-        assert data["text/plain"] == "6"
-        # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
-        # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
-        start_busy_timer(kc)
-        msg_id = kc.execute("beforeTimer = 100;")
-        time.sleep(1)
-        assert interrupt(km, kc) == {"status": "ok"}
-        reply = reply_to(kc, msg_id, timeout=10)
-        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
-        reply, data = execute(kc, "beforeTimer", timeout=10)
-        assert data["text/plain"] == "5"
-        assert_alive(km, kc)
-    finally:
-        stop(km, kc)
+@pytest.mark.parametrize("signal_name", ["SIGWINCH", "SIGURG", "SIGCHLD"])
+def test_a_cell_that_signals_its_own_process_leaves_interrupts_working_and_variables_kept(kernel, signal_name):
+    # Node ran its at-exit hooks when a process sent itself a signal with no listener, and they told the
+    # inspector the main context was gone: every later interrupt of busy JavaScript had to replace the
+    # execution process, and the notebook's variables were lost.
+    km, kc = kernel
+    pid = execution_process(km)
+    execute(kc, f'let keptAfter{signal_name} = 3; process.kill(process.pid, "{signal_name}");')
+    start_busy_timer(kc)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply, data = execute(kc, f"keptAfter{signal_name}", timeout=10)
+    assert reply["status"] == "ok", reply
+    assert data["text/plain"] == "3"
+    assert execution_process(km) == pid  # the same process: interrupted, not replaced
 
 
-def test_a_killed_kernel_leaves_no_busy_execution_process_behind(tmp_path):
+def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(kernel):
+    # On the shared kernel, whose execution process has had signals sent to it by the tests above.
+    km, kc = kernel
+    execute(kc, "let beforeTimer = 5;")
+    # No cell is running: the kernel is idle, but a timer of the last cell keeps its JavaScript busy.
+    start_busy_timer(kc)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply, data = execute(kc, "beforeTimer + 1", timeout=10)
+    assert data["text/plain"] == "6"
+    # A cell sent while the timer is busy waits behind it; the interrupt stops the timer and that cell
+    # (the one the notebook shows running) ends with KeyboardInterrupt, without having run.
+    start_busy_timer(kc)
+    msg_id = kc.execute("beforeTimer = 100;")
+    time.sleep(1)
+    assert interrupt(km, kc) == {"status": "ok"}
+    reply = reply_to(kc, msg_id, timeout=10)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+    reply, data = execute(kc, "beforeTimer", timeout=10)
+    assert data["text/plain"] == "5"
+    assert_alive(km, kc)
+
+
+@pytest.mark.parametrize("state", ["busy", "stopped"])
+def test_a_killed_kernel_leaves_no_execution_process_behind(tmp_path, state):
     # The execution process listened for its IPC channel closing, which a busy cell never lets it hear: a
     # kernel killed by its manager (SIGKILL, as a crashed or force-stopped kernel) left it spinning for ever.
+    # A stopped one (SIGSTOP) can run no thread of its own at all: only the operating system can end it
+    # (the parent-death signal), which is what covers whatever else keeps its watchdog thread from running.
     km, kc = start(tmp_path)
     try:
         start_busy_timer(kc)
         kernel_pid = km.provisioner.process.pid
         children = [pid for pid, command in processes_under(kernel_pid).items() if "exec-worker" in command]
         assert children, "no execution process found under the kernel"
+        if state == "stopped":
+            for pid in children:
+                os.kill(pid, signal.SIGSTOP)
         os.kill(kernel_pid, signal.SIGKILL)
         deadline = time.time() + 10
         while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
             time.sleep(0.05)
         left = [pid for pid in children if Path(f"/proc/{pid}").exists() and not zombie(pid)]
+        for pid in left:  # no leftover of a failing run
+            os.kill(pid, signal.SIGKILL)
         assert left == [], f"execution processes still running after the kernel was killed: {left}"
     finally:
         kc.stop_channels()
