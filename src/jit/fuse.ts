@@ -2,7 +2,8 @@
 // single generated loop. Operands from outside the group are read with their broadcast strides (loops over
 // dims that every operand walks contiguously are merged), values passed between members stay in locals,
 // and only the values needed after the group are stored. The expressions are the eager kernels' own
-// templates (src/core/scalar-ops.ts), so results are bit-identical to eager evaluation.
+// templates (src/core/scalar-ops.ts), so results are bit-identical to eager evaluation, but for sin and cos
+// of one operand in one loop: those are computed together (./sincos.ts), within about 1 ulp of eager.
 import { Primitive, type CompareOp } from "../core/primitives.js";
 import {
   binaryExpr,
@@ -15,6 +16,7 @@ import {
 import { broadcastStrides, sizeOf, stridesOf } from "../core/kernels.js";
 import { Tensor } from "../tensor.js";
 import type { Atom, Eqn } from "./program.js";
+import { sinCosStatements } from "./sincos.js";
 
 /** Whether `prim` can be a member of a fused elementwise loop. */
 export function isFusable(prim: Primitive): boolean {
@@ -118,11 +120,27 @@ export function fuseGroup(
     }
     return `x${j}`;
   };
+  // sin and cos of the same operand: the variables defined by each (by operand name).
+  const sinOf = new Map<string, number>();
+  const cosOf = new Map<string, number>();
+  for (const e of members) {
+    if (e.prim === Primitive.Sin) sinOf.set(operandName(e.inputs[0]), e.out);
+    if (e.prim === Primitive.Cos) cosOf.set(operandName(e.inputs[0]), e.out);
+  }
+  const paired = new Set<number>();
   const body: string[] = [];
   const outputs: number[] = [];
   for (const e of members) {
-    const expr = memberExpr(e, e.inputs.map(operandName));
-    body.push(`const t${e.out} = ${expr};`);
+    const x = e.prim === Primitive.Sin || e.prim === Primitive.Cos ? operandName(e.inputs[0]) : "";
+    const sinId = sinOf.get(x);
+    const cosId = cosOf.get(x);
+    if (sinId !== undefined && cosId !== undefined && (e.out === sinId || e.out === cosId)) {
+      // The first of the pair defines both; the second only stores its value, if that is needed.
+      if (!paired.has(e.out)) body.push(...sinCosStatements(x, `t${sinId}`, `t${cosId}`, String(e.out)));
+      paired.add(sinId).add(cosId);
+    } else {
+      body.push(`const t${e.out} = ${memberExpr(e, e.inputs.map(operandName))};`);
+    }
     if (written.has(e.out)) {
       const q = outputs.length;
       body.push(`o${q}[${placed.has(e.out) ? `y${q}` : "k"}] = t${e.out};`);

@@ -38,6 +38,11 @@ const shapes: [number, number, number][] = [
   [130, 37, 9],
   [5, 260, 131],
   [9, 2, 2100],
+  // tall with few k steps and columns (the generated skinny kernels), the arm's [1000, 5]·[5, 5] among them
+  [1000, 5, 5],
+  [40, 1, 2],
+  [37, 7, 8],
+  [64, 3, 6],
   // matrix-vector products large enough for the WebAssembly path, odd k and rows included
   [40, 50, 1],
   [33, 65, 1],
@@ -105,6 +110,7 @@ test("gemm accumulates into C when asked", () => {
     [40, 40, 40],
     [100, 300, 90],
     [33, 65, 1],
+    [50, 5, 5],
   ] as const) {
     const a = randomArray(m * k, rnd);
     const b = randomArray(k * n, rnd);

@@ -4,6 +4,7 @@
 // can form A^T·B and A·B^T without materialising a transpose.
 import { ZERO_BYTES, wasmGemm, wasmGemmFused, wasmGemmPlain, type WasmGemm } from "./wasm-gemm.js";
 import { gemmBlocked, gemmWasm, type StridedGemm } from "./packed-gemm.js";
+import { SKINNY_MAX_K, SKINNY_MAX_N, gemmSkinny } from "./skinny-gemm.js";
 
 /** Layout and batching options of {@link gemm}. All strides and offsets count elements, not bytes. */
 export interface GemmOptions {
@@ -37,6 +38,10 @@ const WASM_MIN_K = 8;
 // there (JavaScript's typed-array loop re-checks each array on every access: 64×64 measured 9 µs in
 // JavaScript against 3 µs copy included).
 const GEMV_WASM_ELEMENTS = 1024;
+
+// Tall products with few k steps and columns go to generated kernels from this many rows on (below it,
+// the one-off cost of a first call per shape is not worth it and the tiles are as fast).
+const SKINNY_MIN_M = 32;
 
 let kernel: WasmGemm | null = wasmGemm;
 
@@ -135,6 +140,8 @@ export function gemm(
     } else if (n === 1 && !transA) {
       if (kernel !== null && m * k >= GEMV_WASM_ELEMENTS && g.rsB === 1) gemvWasm(kernel, g);
       else gemvRows(g);
+    } else if (k <= SKINNY_MAX_K && n <= SKINNY_MAX_N && m >= SKINNY_MIN_M && n >= 2) {
+      gemmSkinny(g);
     } else if (m < 4 || n < 4) {
       gemmDirect(g);
     } else if (m * n * k <= UNPACKED_FLOPS) {
