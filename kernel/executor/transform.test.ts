@@ -123,6 +123,8 @@ test("every await resumes through the runtime, keeping its value, in any positio
     ["await await Promise.resolve(5)", 5, 2],
     ["const f = async () => (await Promise.resolve(3)) * 2;\nawait f()", 6, 2],
     ["[await Promise.resolve(1), 2 ** await Promise.resolve(3)]", [1, 8], 2],
+    ["let total = 0;\nfor await (const v of [Promise.resolve(1), 2]) { total += v; }\ntotal", 3, 2],
+    ["let sum = 0;\nfor await (const v of [1, 2, 3]) sum += v;\nsum", 6, 3],
   ];
   for (const [cell, value, resumes] of cases) {
     const result = await evaluate(cell);

@@ -222,8 +222,8 @@ function collectDynamicImportsAndHelp(source: ts.SourceFile, edits: Edit[], help
 }
 
 /**
- * `await x` becomes `runtime.resume(await x)`, which throws if the cell was interrupted while it waited, so
- * an interrupted cell never goes on past its await (a cell in a busy loop is stopped by the watchdog instead).
+ * `await x` becomes `runtime.resume(await x)`, which throws if the cell was interrupted while it waited (and
+ * a `for await` body starts with that check), so an interrupted cell never goes on past its await (a cell in a busy loop is stopped by the watchdog instead).
  */
 function wrapAwaits(source: ts.SourceFile, edits: Edit[]): void {
   const visit = (node: ts.Node): void => {
@@ -231,6 +231,18 @@ function wrapAwaits(source: ts.SourceFile, edits: Edit[]): void {
       const start = node.getStart(source);
       edits.push({ start, end: start, text: `${RUNTIME_NAME}.resume(`, order: 1 });
       edits.push({ start: node.end, end: node.end, text: ")", order: -1 });
+    } else if (ts.isForOfStatement(node) && node.awaitModifier !== undefined) {
+      // Each step of a `for await` awaits too: the body starts by checking.
+      const body = node.statement;
+      const check = `${RUNTIME_NAME}.resume(undefined);`;
+      if (ts.isBlock(body)) {
+        const inside = body.getStart(source) + 1;
+        edits.push({ start: inside, end: inside, text: ` ${check}`, order: 1 });
+      } else {
+        const start = body.getStart(source);
+        edits.push({ start, end: start, text: `{ ${check} `, order: 1 });
+        edits.push({ start: body.end, end: body.end, text: " }", order: -1 });
+      }
     }
     ts.forEachChild(node, visit);
   };
