@@ -14,50 +14,26 @@ from pathlib import Path
 
 import pytest
 import zmq
-from jupyter_client.manager import KernelManager, start_new_kernel
+from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
 
-KERNEL_NAME = os.environ.get("JACLAB_KERNEL_NAME", "jaclab-test")
+from kernels import KERNEL_NAME, iopub_until_idle, result_data, shell_reply, start_kernel, stop_kernel
+
 TIMEOUT = 30
-
-
-def start(tmp_path, **env):
-    environment = dict(os.environ, JACLAB_HISTORY_FILE=str(tmp_path / "history.jsonl"), **env)
-    return start_new_kernel(kernel_name=KERNEL_NAME, env=environment, cwd=str(tmp_path))
-
-
-def stop(km, kc):
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
 
 
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory):
-    km, kc = start(tmp_path_factory.mktemp("jaclab-hardening"))
+    km, kc = start_kernel(tmp_path_factory.mktemp("jaclab-hardening"))
     yield km, kc
-    stop(km, kc)
-
-
-def reply_to(kc, msg_id, timeout=TIMEOUT):
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    return reply["content"]
+    stop_kernel(km, kc)
 
 
 def execute(kc, code, timeout=TIMEOUT):
     """Runs a cell; returns (reply content, the text/plain of its result or None)."""
     msg_id = kc.execute(code)
-    reply = reply_to(kc, msg_id, timeout)
-    result = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return reply, result
+    reply = shell_reply(kc, msg_id, timeout)
+    return reply, result_data(iopub_until_idle(kc, msg_id, timeout))
 
 
 def assert_alive(km, kc):
@@ -135,7 +111,7 @@ def test_a_huge_heatmap_reads_one_row_per_row_of_pixels_and_says_which_entries_i
 
 def test_running_out_of_memory_is_an_error_that_says_so_and_the_kernel_lives_on(tmp_path):
     # A small heap for the execution process, so that it runs out in seconds rather than minutes.
-    km, kc = start(tmp_path, JACLAB_EXEC_HEAP_MB="256")
+    km, kc = start_kernel(tmp_path, JACLAB_EXEC_HEAP_MB="256")
     try:
         reply, _ = execute(kc, "let before = 1;")
         assert reply["status"] == "ok"
@@ -148,7 +124,7 @@ def test_running_out_of_memory_is_an_error_that_says_so_and_the_kernel_lives_on(
         reply, _ = execute(kc, "typeof before")
         assert reply["status"] == "error"  # a fresh execution process: the variable is gone, as the error said
     finally:
-        stop(km, kc)
+        stop_kernel(km, kc)
 
 
 def interrupt(km, kc):
@@ -171,7 +147,7 @@ def test_interrupt_stops_a_cell_blocked_in_a_child_process_and_keeps_variables(k
         assert time.time() < deadline, "the cell's sleep never started"
         time.sleep(0.05)
     assert interrupt(km, kc) == {"status": "ok"}
-    reply = reply_to(kc, msg_id, timeout=5)
+    reply = shell_reply(kc, msg_id, timeout=5)
     assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
     assert "lost" not in reply["evalue"]
     assert not any("sleep 1000" in c for c in processes_under(km.provisioner.process.pid).values())
@@ -185,7 +161,7 @@ def test_interrupt_reply_comes_at_once_even_when_the_cell_takes_time_to_stop(ker
     msg_id = kc.execute(code)
     time.sleep(1)
     assert interrupt(km, kc) == {"status": "ok"}
-    reply = reply_to(kc, msg_id, timeout=5)
+    reply = shell_reply(kc, msg_id, timeout=5)
     assert reply["ename"] == "KeyboardInterrupt", reply
     assert_alive(km, kc)
 
@@ -193,7 +169,7 @@ def test_interrupt_reply_comes_at_once_even_when_the_cell_takes_time_to_stop(ker
 def test_interrupt_while_the_kernel_is_starting_stops_the_first_cell_before_it_runs(tmp_path):
     # start_new_kernel returns at the first kernel_info_reply; the language side and the execution process
     # take a second or more to start after it. An interrupt then was lost, and the first cell ran anyway.
-    km, kc = start(tmp_path)
+    km, kc = start_kernel(tmp_path)
     try:
         assert interrupt(km, kc) == {"status": "ok"}  # with no cell: answered, nothing to stop
         msg_id = kc.execute("// @ts-nocheck\nglobalThis.firstCellRan = true;\nawait new Promise((r) => setTimeout(r, 60000));")
@@ -203,20 +179,20 @@ def test_interrupt_while_the_kernel_is_starting_stops_the_first_cell_before_it_r
             if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
                 break
         assert interrupt(km, kc) == {"status": "ok"}
-        reply = reply_to(kc, msg_id, timeout=10)
+        reply = shell_reply(kc, msg_id, timeout=10)
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
         assert "while the kernel was starting" in reply["evalue"], reply["evalue"]
         reply, data = execute(kc, "// @ts-nocheck\ntypeof globalThis.firstCellRan")
         assert data["text/plain"] == "'undefined'", data
         assert_alive(km, kc)
     finally:
-        stop(km, kc)
+        stop_kernel(km, kc)
 
 
 def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
     # CI-sized (the full 5,000 cells are in `npm run bench:kernel`): 1,000 cells in turn allocating a large
     # array and taking a small Jacobian, the same names again and again.
-    km, kc = start(tmp_path)
+    km, kc = start_kernel(tmp_path)
     cells = [
         "const big = new Float64Array(1e6); big.length",
         "const J = jacrev((x: Tensor) => x.mul(x).sin())(tensor([{i}, 2, 3])); J.shape",
@@ -230,7 +206,7 @@ def test_memory_stays_flat_over_a_soak_of_cells_that_redeclare_names(tmp_path):
                 samples[i + 1] = sum(rss_mb(pid) for pid in [km.provisioner.process.pid,
                                                                 *processes_under(km.provisioner.process.pid)])
     finally:
-        stop(km, kc)
+        stop_kernel(km, kc)
     print(f"RSS samples (MB): {samples}")
     # Before the fix RSS grew with every cell (the type checker kept every old cell), by about a third over
     # these cells. Since, it is flat but for one step of 25-110 MB somewhere between cells 550 and 700 (not
@@ -288,7 +264,7 @@ def test_a_captured_execute_request_is_refused_after_40000_other_signed_messages
 
 
 def test_a_client_reconnecting_with_the_same_identity_is_served(tmp_path):
-    km, kc = start(tmp_path)
+    km, kc = start_kernel(tmp_path)
     second = km.client()  # the same session, so the same socket identities as the first client
     second.start_channels()
     try:
@@ -297,7 +273,7 @@ def test_a_client_reconnecting_with_the_same_identity_is_served(tmp_path):
         assert data["text/plain"] == "42"
     finally:
         second.stop_channels()
-        stop(km, kc)
+        stop_kernel(km, kc)
 
 
 @pytest.mark.parametrize("target", ["process.pid", "process.ppid", "0"])
@@ -325,7 +301,7 @@ def test_sigterm_to_the_kernel_answers_the_running_cell_that_it_is_shutting_down
         msg_id = kc.execute("await new Promise((resolve) => setTimeout(resolve, 60_000));")
         time.sleep(1)
         os.kill(km.provisioner.process.pid, signal.SIGTERM)
-        reply = reply_to(kc, msg_id, timeout=10)
+        reply = shell_reply(kc, msg_id, timeout=10)
         assert reply["status"] == "error", reply
         assert "shutting down" in reply["evalue"] and "SIGTERM" in reply["evalue"], reply
         assert km.provisioner.process.wait(timeout=10) == 0
@@ -339,7 +315,7 @@ def start_busy_timer(kc, timeout=TIMEOUT):
     """Runs a cell whose timer keeps the JavaScript busy; returns once the timer says it is looping (its
     output may come before or after the cell's idle status)."""
     msg_id = kc.execute("setImmediate(() => {\n  console.log('looping');\n  while (true) {}\n});")
-    assert reply_to(kc, msg_id)["status"] == "ok"
+    assert shell_reply(kc, msg_id)["status"] == "ok"
     deadline = time.time() + timeout
     while True:
         msg = kc.get_iopub_msg(timeout=max(0.01, deadline - time.time()))
@@ -378,7 +354,7 @@ def test_interrupt_stops_a_busy_timer_whether_or_not_a_cell_is_running(kernel):
     msg_id = kc.execute("beforeTimer = 100;")
     time.sleep(1)
     assert interrupt(km, kc) == {"status": "ok"}
-    reply = reply_to(kc, msg_id, timeout=10)
+    reply = shell_reply(kc, msg_id, timeout=10)
     assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
     reply, data = execute(kc, "beforeTimer", timeout=10)
     assert data["text/plain"] == "5"
@@ -391,7 +367,7 @@ def test_a_killed_kernel_leaves_no_execution_process_behind(tmp_path, state):
     # kernel killed by its manager (SIGKILL, as a crashed or force-stopped kernel) left it spinning for ever.
     # A stopped one (SIGSTOP) can run no thread of its own at all: only the operating system can end it
     # (the parent-death signal), which is what covers whatever else keeps its watchdog thread from running.
-    km, kc = start(tmp_path)
+    km, kc = start_kernel(tmp_path)
     try:
         start_busy_timer(kc)
         kernel_pid = km.provisioner.process.pid
@@ -425,7 +401,7 @@ def test_cells_see_the_launchers_extra_ca_certificates_which_the_kernel_process_
     # start-up) and hands the launcher's value to the execution process, where cells make TLS connections.
     system = Path("/etc/ssl/certs/ca-certificates.crt")
     certificates = system if system.exists() else tmp_path / "none.pem"
-    km, kc = start(tmp_path, NODE_EXTRA_CA_CERTS=str(certificates))
+    km, kc = start_kernel(tmp_path, NODE_EXTRA_CA_CERTS=str(certificates))
     try:
         reply, result = execute(
             kc, "JSON.stringify([process.env.NODE_EXTRA_CA_CERTS, 'JACLAB_NODE_EXTRA_CA_CERTS' in process.env])"
@@ -435,4 +411,4 @@ def test_cells_see_the_launchers_extra_ca_certificates_which_the_kernel_process_
         kernel_environment = Path(f"/proc/{km.provisioner.process.pid}/environ").read_bytes().split(b"\0")
         assert b"NODE_EXTRA_CA_CERTS=" in kernel_environment
     finally:
-        stop(km, kc)
+        stop_kernel(km, kc)

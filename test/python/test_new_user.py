@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kernels import running_kernel
+from kernels import iopub_until_idle, result_data, running_kernel, shell_reply
 
 TIMEOUT = 30
 
@@ -18,27 +18,12 @@ def kc(tmp_path_factory):
         yield client
 
 
-def shell_reply(kc, msg_id):
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-    return reply["content"]
-
-
 def result(kc, code):
     """The data of a cell's execute_result."""
     msg_id = kc.execute(code)
     reply = shell_reply(kc, msg_id)
     assert reply["status"] == "ok", reply
-    data = None
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            data = msg["content"]["data"]
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return data
+    return result_data(iopub_until_idle(kc, msg_id))
 
 
 def test_tab_on_a_tensor_lists_its_public_api_and_no_private_internals(kc):

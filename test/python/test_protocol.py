@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import zmq
-from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
-KERNEL_NAME = os.environ.get("JACLAB_KERNEL_NAME", "jaclab-test")
+from kernels import KERNEL_NAME, iopub_until_idle, shell_reply, start_kernel
+
 ROOT = Path(__file__).resolve().parents[2]
 EXECUTOR = ROOT / "dist" / "kernel" / "executor" / "index.js"
 needs_executor = pytest.mark.skipif(
@@ -24,15 +24,9 @@ needs_executor = pytest.mark.skipif(
 TIMEOUT = 20
 
 
-def start(tmp_path):
-    env = dict(os.environ, JACLAB_HISTORY_FILE=str(tmp_path / "history.jsonl"))
-    km, kc = start_new_kernel(kernel_name=KERNEL_NAME, env=env, cwd=str(tmp_path))
-    return km, kc
-
-
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory):
-    km, kc = start(tmp_path_factory.mktemp("jaclab-protocol"))
+    km, kc = start_kernel(tmp_path_factory.mktemp("jaclab-protocol"))
     yield km, kc
     kc.stop_channels()
     km.shutdown_kernel(now=True)
@@ -41,17 +35,8 @@ def kernel(tmp_path_factory):
 def execute(kc, code, timeout=TIMEOUT, **options):
     """Runs a cell and returns (reply content, iopub messages up to idle)."""
     msg_id = kc.execute(code, **options)
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return reply["content"], outputs
-        outputs.append(msg)
+    reply = shell_reply(kc, msg_id, timeout)
+    return reply, iopub_until_idle(kc, msg_id, timeout)
 
 
 def raw_socket(km, channel, identity=None):
@@ -242,7 +227,7 @@ def test_kernel_info_content(kernel):
 
 
 def test_shutdown_exits_with_code_zero(tmp_path):
-    km, kc = start(tmp_path)
+    km, kc = start_kernel(tmp_path)
     process = km.provisioner.process
     try:
         msg_id = kc.shutdown()
@@ -278,22 +263,15 @@ def test_kernel_exits_when_its_launching_process_dies(tmp_path):
                 process.kill()
 
 
-def reply_to(kc, msg_id, timeout=TIMEOUT):
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    return reply["content"]
-
-
 @needs_executor
 def test_stop_on_error_aborts_the_rest_of_the_batch(kernel):
     _, kc = kernel
     ids = [kc.execute('throw new Error("first fails")'), kc.execute("1 + 1"), kc.execute("2 + 2")]
-    statuses = [reply_to(kc, msg_id)["status"] for msg_id in ids]
+    statuses = [shell_reply(kc, msg_id)["status"] for msg_id in ids]
     assert statuses == ["error", "aborted", "aborted"]
-    assert reply_to(kc, kc.execute("3 + 3"))["status"] == "ok"
+    assert shell_reply(kc, kc.execute("3 + 3"))["status"] == "ok"
     ids = [kc.execute('throw new Error("again")', stop_on_error=False), kc.execute("4 + 4")]
-    assert [reply_to(kc, msg_id)["status"] for msg_id in ids] == ["error", "ok"]
+    assert [shell_reply(kc, msg_id)["status"] for msg_id in ids] == ["error", "ok"]
 
 
 @needs_executor
@@ -318,9 +296,9 @@ def test_interrupt_while_waiting_for_input_and_stdin_refused(kernel):
     msg_id = kc.execute('const typed = await input("never answered? ");', allow_stdin=True)
     assert kc.get_stdin_msg(timeout=TIMEOUT)["content"] == {"prompt": "never answered? ", "password": False}
     km.interrupt_kernel()
-    reply = reply_to(kc, msg_id, timeout=5)
+    reply = shell_reply(kc, msg_id, timeout=5)
     assert reply["ename"] == "KeyboardInterrupt"
-    reply = reply_to(kc, kc.execute('await input("no stdin here")', allow_stdin=False))
+    reply = shell_reply(kc, kc.execute('await input("no stdin here")', allow_stdin=False))
     assert reply["status"] == "error"
     assert "allow_stdin" in reply["evalue"]
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from kernels import running_kernel
+from kernels import iopub_until_idle, running_kernel, shell_reply
 
 TIMEOUT = 30
 
@@ -18,25 +18,11 @@ def kc(tmp_path_factory):
         yield client
 
 
-def until_idle(kc, msg_id):
-    """The iopub messages of request msg_id, up to its idle."""
-    messages = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return messages
-        messages.append(msg)
-
-
 def execute(kc, code):
     msg_id = kc.execute(code, stop_on_error=False)
-    outputs = until_idle(kc, msg_id)
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-    assert reply["content"]["status"] == "ok", reply["content"]
+    outputs = iopub_until_idle(kc, msg_id)
+    reply = shell_reply(kc, msg_id)
+    assert reply["status"] == "ok", reply
     return outputs
 
 
@@ -47,7 +33,7 @@ def comm(kc, msg_type, content, buffers=None, metadata=None):
         kc.session.send(kc.shell_channel.socket, msg, buffers=buffers)
     else:
         kc.shell_channel.send(msg)
-    return until_idle(kc, msg["header"]["msg_id"])
+    return iopub_until_idle(kc, msg["header"]["msg_id"])
 
 
 def comm_msgs(messages, comm_id=None, msg_type="comm_msg"):
@@ -93,7 +79,7 @@ def test_button_click_output_widget_and_close(kc):
     button, output = opened(outputs, "ButtonModel"), opened(outputs, "OutputModel")
     msg = kc.session.msg("comm_msg", {"comm_id": button, "data": {"method": "custom", "content": {"event": "click"}}})
     kc.shell_channel.send(msg)
-    children = until_idle(kc, msg["header"]["msg_id"])
+    children = iopub_until_idle(kc, msg["header"]["msg_id"])
     # The captured line reaches the Output as its outputs state, attributed to the click, not as a stream.
     updates = comm_msgs(children, output)
     assert [m["content"]["data"]["state"]["outputs"] for m in updates] == [[{"output_type": "stream", "name": "stdout", "text": "click 1\n"}]]
