@@ -72,11 +72,10 @@ export function printSoak(label: string, soak: Soak): void {
       `(growth: ${growth(rss500, rssLast)}; target under 10%)\n`,
   );
   if (cells >= 1300) {
-    // The language worker's malloc arena grows once, somewhere between cells 550 and 750 (not its V8 heap:
-    // see the issue 10 report), and stays: growth after that step says whether memory still grows per cell.
+    // From cell 1,000 as well: whether memory still grows per cell once everything has warmed up.
     const rss1000 = rssBetween(900, 1100);
     process.stdout.write(
-      `  RSS after the one-time step: cells 901-1100 ${rss1000.toFixed(0)} MB, last 200 ${rssLast.toFixed(0)} MB ` +
+      `  RSS from cell 1000: cells 901-1100 ${rss1000.toFixed(0)} MB, last 200 ${rssLast.toFixed(0)} MB ` +
         `(growth: ${growth(rss1000, rssLast)})\n`,
     );
   }

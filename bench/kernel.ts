@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { templateNodeFlags } from "../kernel/install.js";
 import { packageRoot } from "../kernel/paths.js";
 import { printDisplays, printSoak, SOAK_CELLS, HUGE_TENSORS, type Measurement } from "./kernel-report.js";
 
@@ -33,19 +34,26 @@ const unchecked = `// @ts-nocheck\n${trivial}`;
 const soakCells = Number(process.env.BENCH_SOAK_CELLS ?? 5000);
 const baseline = process.env.JACLAB_BENCH_BASELINE;
 
-function templateEnv(checkout: string): Record<string, string> {
-  const template = JSON.parse(readFileSync(join(checkout, "kernel.json"), "utf8")) as {
+/** The checkout's kernel.json template (its env and the Node flags before the entry point). */
+function template(checkout: string): { env?: Record<string, string>; argv?: unknown } {
+  return JSON.parse(readFileSync(join(checkout, "kernel.json"), "utf8")) as {
     env?: Record<string, string>;
+    argv?: unknown;
   };
-  return template.env ?? {};
 }
 
 function jaclabKernel(name: string, label: string, checkout: string, soak: number): Peer {
   return {
-    env: templateEnv(checkout),
+    env: template(checkout).env ?? {},
     name,
     label,
-    argv: [process.execPath, join(checkout, "bin", "jaclab.js"), "kernel", "{connection_file}"],
+    argv: [
+      process.execPath,
+      ...templateNodeFlags(template(checkout)),
+      join(checkout, "bin", "jaclab.js"),
+      "kernel",
+      "{connection_file}",
+    ],
     cells: [
       { label: "checked", code: trivial },
       { label: "unchecked", code: unchecked },

@@ -121,9 +121,11 @@ def tree_rss_mb(root):
     return total / 2**20
 
 
-def soak(kc, pid, templates, cells, every=100):
+def soak(kc, pid, templates, cells, every=10):
     """Runs `cells` cells (the templates in turn); round trip of each, tree RSS and the 1-minute load
-    average every `every` cells (per-cell times on a shared machine follow the load)."""
+    average every `every` cells (per-cell times on a shared machine follow the load). RSS swings by
+    10-15% within each cycle of the language worker's full GCs (every ~75 cells), so the bench takes medians
+    of many samples per window: 20 per 200 cells."""
     times, rss = [], []
     for i in range(cells):
         code = templates[i % len(templates)].replace("{i}", str(i))

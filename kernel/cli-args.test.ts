@@ -79,9 +79,10 @@ test("install writes kernel.json pointing at this node and bin/jaclab.js, plus b
   const spec = JSON.parse(readFileSync(join(directory, "kernel.json"), "utf8")) as Record<string, unknown>;
   const argv = spec.argv as string[];
   assert.equal(argv[0], process.execPath);
-  // Node flags for relaxed SIMD where this Node needs them, then the entry point.
+  // Node flags for relaxed SIMD where this Node needs them, the template's (the main thread's young
+  // generation), then the entry point.
   const flags = argv.slice(1, -3);
-  assert.deepEqual(flags, kernelNodeFlags());
+  assert.deepEqual(flags, [...kernelNodeFlags(), "--max-semi-space-size=2"]);
   assert.match(argv[argv.length - 3] as string, /bin[/\\]jaclab\.js$/);
   assert.deepEqual(argv.slice(-2), ["kernel", "{connection_file}"]);
   assert.equal(spec.display_name, "My TS");

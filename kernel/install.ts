@@ -53,6 +53,18 @@ export function kernelNodeFlags(): string[] {
   return flagged.status === 0 ? [flag] : [];
 }
 
+/**
+ * The Node flags the template kernel.json puts before the entry point. `--max-semi-space-size=2` caps the
+ * kernel's main-thread young generation: left alone, V8 doubles it every so often over thousands of cells
+ * (2 to 32 MB over a 5,000-cell soak, issue 10), although the main thread only relays messages. The
+ * language worker and the execution process keep V8's default (language-client.ts, exec-host.ts).
+ */
+export function templateNodeFlags(template: { argv?: unknown }): string[] {
+  const argv = Array.isArray(template.argv) ? (template.argv as string[]) : [];
+  const entry = argv.findIndex((arg) => arg.endsWith("jaclab.js"));
+  return entry > 1 ? argv.slice(1, entry) : [];
+}
+
 /** The kernel.json for this installation: the template with this node and this package's entry point. */
 export function kernelSpec(root: string, displayName: string | undefined): Record<string, unknown> {
   const template = JSON.parse(readFileSync(join(root, "kernel.json"), "utf8")) as Record<string, unknown>;
@@ -61,6 +73,7 @@ export function kernelSpec(root: string, displayName: string | undefined): Recor
     argv: [
       process.execPath,
       ...kernelNodeFlags(),
+      ...templateNodeFlags(template),
       join(root, "bin", "jaclab.js"),
       "kernel",
       "{connection_file}",

@@ -32,6 +32,14 @@ export function cellEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return cells;
 }
 
+/**
+ * The kernel's Node flags that the execution process gets too: all but the kernel's cap on its main thread's
+ * young generation (install.ts), since cells allocate a lot and V8's default suits them.
+ */
+export function cellNodeFlags(kernelFlags: readonly string[]): string[] {
+  return kernelFlags.filter((flag) => !flag.startsWith("--max-semi-space-size"));
+}
+
 /** How the execution process ended. */
 export interface ExecExit {
   code: number | null;
@@ -88,7 +96,7 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
     super();
     const heap = Number(process.env[HEAP_LIMIT_VARIABLE]);
     const execArgv = [
-      ...(options.execArgv ?? process.execArgv),
+      ...cellNodeFlags(options.execArgv ?? process.execArgv),
       // With no async hooks on (see the watchdog), an unbalanced async-id stack must not abort the process.
       "--no-force-async-hooks-checks",
       ...(Number.isFinite(heap) && heap > 0 ? [`--max-old-space-size=${heap}`] : []),

@@ -1,5 +1,6 @@
 // The main thread's handle on the language worker: typed request/response calls over postMessage.
 
+import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { LanguageMethod, LanguageMethods, LanguageRequest, LanguageResponse } from "./protocol.js";
 import type { LanguageServiceOptions } from "./language-service.js";
@@ -24,6 +25,9 @@ export class LanguageClient {
   private nextId = 1;
 
   constructor(options: LanguageServiceOptions) {
+    // The kernel's `--max-semi-space-size` (install.ts) is for its main thread; V8 applies the flag to every
+    // isolate created while it is set, and the type checker needs V8's default young generation.
+    v8.setFlagsFromString("--max-semi-space-size=0");
     this.worker = new Worker(new URL("./language-worker.js", import.meta.url), {
       workerData: options,
       // Each cell leaves a program's worth of garbage. Below 2 GB, V8 lets the heap grow to less than

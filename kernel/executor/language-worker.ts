@@ -5,6 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { InternalError } from "../../src/errors.js";
 import { isCodeComplete } from "./is-complete.js";
 import { CellLanguageService, type LanguageServiceOptions } from "./language-service.js";
+import { keepLanguageMemoryFlat } from "./language-memory.js";
 import type { LanguageMethods, LanguageRequest, LanguageResponse } from "./protocol.js";
 
 const port = parentPort;
@@ -12,6 +13,8 @@ if (port === null) throw new InternalError("language-worker.js must run in a wor
 
 /** How long after start-up the completion warm-up waits for a first cell to go ahead of it. */
 const WARM_COMPLETIONS_DELAY_MS = 300;
+
+keepLanguageMemoryFlat();
 
 const service = new CellLanguageService(workerData as LanguageServiceOptions);
 
