@@ -66,3 +66,18 @@ test("history persists across sessions in a JSON-lines file", async (t) => {
   // Let the pending append finish before the directory is removed.
   await second.flush();
 });
+
+test("history reaches the file a moment after a burst of cells, without a flush", async (t) => {
+  const directory = mkdtempSync(join(tmpdir(), "jaclab-history-"));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  const path = join(directory, "history.jsonl");
+  const history = new History(path);
+  for (let line = 1; line <= 3; line++) await history.record(line, `${line} + 1`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const lines = readFileSync(path, "utf8").trim().split("\n");
+  assert.deepEqual(
+    lines.map((line) => (JSON.parse(line) as { source: string }).source),
+    ["1 + 1", "2 + 1", "3 + 1"],
+  );
+  await history.flush();
+});

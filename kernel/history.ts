@@ -44,6 +44,9 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, "u");
 }
 
+/** How long records wait for more to join their write (lost if the kernel is killed meanwhile). */
+const WRITE_DELAY_MS = 50;
+
 /** The history of this kernel and of earlier sessions stored in the same file. */
 export class History {
   private entries: HistoryEntry[] = [];
@@ -55,6 +58,8 @@ export class History {
   private file: Promise<FileHandle> | undefined;
   /** Lines of records not yet handed to a write. */
   private unwritten: string[] = [];
+  /** The write of {@link unwritten} to come. */
+  private writeTimer: NodeJS.Timeout | undefined;
 
   /**
    * History in the file at `path` (without a path, in memory only). Earlier sessions are read at first use
@@ -128,18 +133,26 @@ export class History {
   }
 
   /**
-   * Queues a record for the file. Records that arrive while a write is queued join it, so a busy session
-   * costs one write per burst to the file kept open, instead of a directory check, an open, a write and a
-   * close per record.
+   * Queues a record for the file. Records join a write made a moment later, so a busy session costs one
+   * write per burst to the file kept open (instead of a directory check, an open, a write and a close per
+   * record), and the write never runs between a cell's result and its reply.
    */
   private append(record: FileRecord): void {
-    const path = this.path;
-    if (path === undefined || this.writeFailed) return;
+    if (this.path === undefined || this.writeFailed) return;
     this.unwritten.push(`${JSON.stringify(record)}\n`);
-    if (this.unwritten.length > 1) return; // the write already queued takes this record along
+    this.writeTimer ??= setTimeout(() => this.writeUnwritten(), WRITE_DELAY_MS);
+  }
+
+  /** Hands the records queued so far to one write, after the writes before it. */
+  private writeUnwritten(): void {
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    const path = this.path;
+    if (path === undefined || this.unwritten.length === 0) return;
+    const text = this.unwritten.join("");
+    this.unwritten = [];
     this.writes = this.writes.then(async () => {
-      const text = this.unwritten.join("");
-      this.unwritten = [];
+      if (this.writeFailed) return;
       try {
         this.file ??= openForAppend(path);
         await (await this.file).appendFile(text, "utf8");
@@ -153,6 +166,7 @@ export class History {
 
   /** Resolves when every record so far is on disk, and closes the file until the next record. */
   flush(): Promise<void> {
+    this.writeUnwritten();
     this.writes = this.writes.then(async () => {
       const file = this.file;
       this.file = undefined;
