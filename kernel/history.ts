@@ -1,7 +1,7 @@
 // Execution history for history_request: kept in memory for the session and appended to a JSON-lines file
 // (no SQLite), so `tail`, `range` and `search` also see the inputs of earlier kernel sessions.
 
-import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { describeError, log } from "./log.js";
 
@@ -44,6 +44,13 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, "u");
 }
 
+/**
+ * How much of the end of the history file a kernel reads: its newest sessions, a few thousand cells. The
+ * file only grows (kernels of several notebooks append to it at once, so it is never rewritten), and
+ * parsing all of it on the kernel's main thread took a second at 12 MB.
+ */
+const LOADED_BYTES = 1 << 20;
+
 /** How long records wait for more to join their write (lost if the kernel is killed meanwhile). */
 const WRITE_DELAY_MS = 50;
 
@@ -76,7 +83,7 @@ export class History {
   private async load(path: string): Promise<void> {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = await readTail(path, LOADED_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT")
         log.warn(`history: cannot read ${path}: ${describeError(error)}`);
@@ -222,6 +229,22 @@ export class History {
 }
 
 /** Opens a file for appending, creating its directory when it is missing. */
+/** The last whole lines within the last `bytes` bytes of a file (all of it when it is smaller). */
+async function readTail(path: string, bytes: number): Promise<string> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    const start = Math.max(0, size - bytes);
+    const buffer = Buffer.alloc(size - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+    const text = buffer.subarray(0, bytesRead).toString("utf8");
+    // Cut mid-line (or mid-character): the first line is not whole.
+    return start === 0 ? text : text.slice(text.indexOf("\n") + 1);
+  } finally {
+    await file.close();
+  }
+}
+
 async function openForAppend(path: string): Promise<FileHandle> {
   try {
     return await open(path, "a");
