@@ -200,7 +200,7 @@ class WorkerInterpreter implements Interpreter {
       const unchecked = current.unchecked;
       // Unless the process that ran it was replaced (its variables, and so the names, are gone).
       if (unchecked !== undefined && unchecked.host === this.exec && unchecked.host.alive)
-        this.language?.call("record", { code: unchecked.code }).catch((error: unknown) => {
+        this.language?.callLater("record", { code: unchecked.code }).catch((error: unknown) => {
           process.stderr.write(`jaclab: recording the names of an unchecked cell failed: ${String(error)}\n`);
         });
       return outcome;
