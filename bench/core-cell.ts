@@ -76,7 +76,7 @@ export function compareKernelCell(
   methods: string[],
   warmMs: number,
   budgetMs: number,
-  rounds = 3,
+  rounds = 5,
 ): CellComparison {
   const root = packageRoot();
   const flags = process.execArgv.filter((f) => f.startsWith("--experimental-wasm"));

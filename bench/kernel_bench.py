@@ -141,28 +141,37 @@ def soak(kc, pid, templates, cells, every=10):
     return {"times_s": times, "rss_mb": rss}
 
 
-def displays(kc, km, cases, timeout):
-    """For each (setup, expression): runs the setup, then times the cell that shows the expression."""
-    results = []
-    for setup, expression in cases:
-        entry = {"setup": setup, "expression": expression}
-        try:
-            msg_id = kc.execute(setup)
-            if wait_reply(kc, msg_id, timeout)["content"]["status"] != "ok":
-                raise RuntimeError("setup failed")
-            wait_idle(kc, msg_id, timeout)
-            began = time.perf_counter()
-            msg_id = kc.execute(expression)
-            reply = wait_reply(kc, msg_id, timeout)
-            wait_idle(kc, msg_id, timeout)
-            entry["seconds"] = time.perf_counter() - began
-            entry["status"] = reply["content"]["status"]
-        except (queue.Empty, RuntimeError) as error:
-            entry["status"] = f"no reply ({type(error).__name__})"
-        entry["alive"] = km.is_alive()
-        results.append(entry)
-        if not entry["alive"]:
-            break
+def displays(kc, km, cases, timeout, rounds):
+    """For each (setup, expression): runs the setup (a fresh tensor), then times the cell that shows the
+    expression; `rounds` times over all cases in turn, reporting the median and every round."""
+    results = [{"setup": setup, "expression": expression, "all_s": [], "status": "ok", "alive": True}
+               for setup, expression in cases]
+    for _ in range(rounds):
+        for entry in results:
+            try:
+                msg_id = kc.execute(entry["setup"])
+                if wait_reply(kc, msg_id, timeout)["content"]["status"] != "ok":
+                    raise RuntimeError("setup failed")
+                wait_idle(kc, msg_id, timeout)
+                began = time.perf_counter()
+                msg_id = kc.execute(entry["expression"])
+                reply = wait_reply(kc, msg_id, timeout)
+                wait_idle(kc, msg_id, timeout)
+                entry["all_s"].append(time.perf_counter() - began)
+                if reply["content"]["status"] != "ok":
+                    entry["status"] = reply["content"]["status"]
+            except (queue.Empty, RuntimeError) as error:
+                entry["status"] = f"no reply ({type(error).__name__})"
+            entry["alive"] = km.is_alive()
+            if not entry["alive"]:
+                return finish_displays(results)
+    return finish_displays(results)
+
+
+def finish_displays(results):
+    for entry in results:
+        if entry["all_s"]:
+            entry["seconds"] = statistics.median(entry["all_s"])
     return results
 
 
@@ -177,6 +186,7 @@ def main():
     parser.add_argument("--soak-code", action="append", default=[], help="soak cell template, used in turn")
     parser.add_argument("--displays", default="[]", help="JSON list of [setup, expression] pairs")
     parser.add_argument("--display-timeout", type=float, default=120)
+    parser.add_argument("--display-rounds", type=int, default=5, help="rounds over the displays (medians)")
     parser.add_argument("--output", required=True, help="file the JSON result is written to")
     args = parser.parse_args()
 
@@ -195,7 +205,7 @@ def main():
             result["soak"] = soak(kc, km.provisioner.process.pid, args.soak_code, args.soak)
         cases = json.loads(args.displays)
         if cases:
-            result["displays"] = displays(kc, km, cases, args.display_timeout)
+            result["displays"] = displays(kc, km, cases, args.display_timeout, args.display_rounds)
     finally:
         stop(km, kc)
     with open(args.output, "w") as f:

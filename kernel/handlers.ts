@@ -27,6 +27,8 @@ export interface KernelContext extends MessageSender {
   executionCount: number;
   /** The interpreter, once loaded and started (rejects when the language side cannot start). */
   interpreter(): Promise<Interpreter>;
+  /** The interpreter if it has finished starting, else undefined. */
+  loadedInterpreter(): Interpreter | undefined;
   /** Begins loading the interpreter in the background, if it is not loading yet. */
   warmUp(): void;
   /** Cancels pending input and stops the running cell (never waits for an interpreter to load). */
@@ -147,13 +149,17 @@ const executeRequest: Handler = async (kernel, request) => {
     const early = kernel.whenInterruptedEarly();
     let interruptedEarly = false;
     void early?.then(() => (interruptedEarly = true));
-    const running = kernel.interpreter().then((interpreter) => {
-      if (interruptedEarly) return early as Promise<ExecuteOutcome>;
-      return interpreter.execute(
-        { code, silent, storeHistory, allowStdin, userExpressions, executionCount },
-        sink,
-      );
-    });
+    const execute = (interpreter: Interpreter): Promise<ExecuteOutcome> =>
+      interpreter.execute({ code, silent, storeHistory, allowStdin, userExpressions, executionCount }, sink);
+    // A started interpreter gets the cell in this turn, ahead of the busy and execute_input sends.
+    const loaded = kernel.loadedInterpreter();
+    const running =
+      loaded !== undefined
+        ? execute(loaded)
+        : kernel.interpreter().then((interpreter) => {
+            if (interruptedEarly) return early as Promise<ExecuteOutcome>;
+            return execute(interpreter);
+          });
     // A cell is answered even when the kernel is stopped (SIGTERM) while it runs or waits for the language side.
     outcome = await Promise.race([running, kernel.whenShuttingDown, ...(early ? [early] : [])]);
   } catch (error) {

@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { globToRegExp, History } from "./history.js";
@@ -65,4 +65,39 @@ test("history persists across sessions in a JSON-lines file", async (t) => {
   assert.deepEqual(await second.range(-1, 0, null, false), [[first.session, 1, "let x = 1"]]);
   // Let the pending append finish before the directory is removed.
   await second.flush();
+});
+
+test("history reaches the file a moment after a burst of cells, without a flush", async (t) => {
+  const directory = mkdtempSync(join(tmpdir(), "jaclab-history-"));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  const path = join(directory, "history.jsonl");
+  const history = new History(path);
+  for (let line = 1; line <= 3; line++) await history.record(line, `${line} + 1`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const lines = readFileSync(path, "utf8").trim().split("\n");
+  assert.deepEqual(
+    lines.map((line) => (JSON.parse(line) as { source: string }).source),
+    ["1 + 1", "2 + 1", "3 + 1"],
+  );
+  await history.flush();
+});
+
+test("a long history file is read from its end: the newest sessions, and the session number after them", async (t) => {
+  const directory = mkdtempSync(join(tmpdir(), "jaclab-history-"));
+  t.after(() => rmSync(directory, { recursive: true, force: true }));
+  const path = join(directory, "history.jsonl");
+  // 400 sessions of 20 cells, about 4 MB: more than a kernel reads.
+  const lines: string[] = [];
+  for (let session = 1; session <= 400; session++)
+    for (let line = 1; line <= 20; line++)
+      lines.push(JSON.stringify({ session, line, source: `cell ${session}.${line} ${"x".repeat(480)}` }));
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  const history = new History(path);
+  await history.ready();
+  assert.equal(history.session, 401);
+  const newest = await history.range(400, 1, null, false);
+  assert.equal(newest.length, 20);
+  assert.match(String(newest[19][2]), /^cell 400\.20 /);
+  assert.deepEqual(await history.range(1, 1, null, false), []);
+  await history.flush();
 });

@@ -1,7 +1,7 @@
 // Execution history for history_request: kept in memory for the session and appended to a JSON-lines file
 // (no SQLite), so `tail`, `range` and `search` also see the inputs of earlier kernel sessions.
 
-import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { describeError, log } from "./log.js";
 
@@ -44,6 +44,16 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, "u");
 }
 
+/**
+ * How much of the end of the history file a kernel reads: its newest sessions, a few thousand cells. The
+ * file only grows (kernels of several notebooks append to it at once, so it is never rewritten), and
+ * parsing all of it on the kernel's main thread took a second at 12 MB.
+ */
+const LOADED_BYTES = 1 << 20;
+
+/** How long records wait for more to join their write (lost if the kernel is killed meanwhile). */
+const WRITE_DELAY_MS = 50;
+
 /** The history of this kernel and of earlier sessions stored in the same file. */
 export class History {
   private entries: HistoryEntry[] = [];
@@ -55,6 +65,8 @@ export class History {
   private file: Promise<FileHandle> | undefined;
   /** Lines of records not yet handed to a write. */
   private unwritten: string[] = [];
+  /** The write of {@link unwritten} to come. */
+  private writeTimer: NodeJS.Timeout | undefined;
 
   /**
    * History in the file at `path` (without a path, in memory only). Earlier sessions are read at first use
@@ -71,7 +83,7 @@ export class History {
   private async load(path: string): Promise<void> {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = await readTail(path, LOADED_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT")
         log.warn(`history: cannot read ${path}: ${describeError(error)}`);
@@ -128,18 +140,26 @@ export class History {
   }
 
   /**
-   * Queues a record for the file. Records that arrive while a write is queued join it, so a busy session
-   * costs one write per burst to the file kept open, instead of a directory check, an open, a write and a
-   * close per record.
+   * Queues a record for the file. Records join a write made a moment later, so a busy session costs one
+   * write per burst to the file kept open (instead of a directory check, an open, a write and a close per
+   * record), and the write never runs between a cell's result and its reply.
    */
   private append(record: FileRecord): void {
-    const path = this.path;
-    if (path === undefined || this.writeFailed) return;
+    if (this.path === undefined || this.writeFailed) return;
     this.unwritten.push(`${JSON.stringify(record)}\n`);
-    if (this.unwritten.length > 1) return; // the write already queued takes this record along
+    this.writeTimer ??= setTimeout(() => this.writeUnwritten(), WRITE_DELAY_MS);
+  }
+
+  /** Hands the records queued so far to one write, after the writes before it. */
+  private writeUnwritten(): void {
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    const path = this.path;
+    if (path === undefined || this.unwritten.length === 0) return;
+    const text = this.unwritten.join("");
+    this.unwritten = [];
     this.writes = this.writes.then(async () => {
-      const text = this.unwritten.join("");
-      this.unwritten = [];
+      if (this.writeFailed) return;
       try {
         this.file ??= openForAppend(path);
         await (await this.file).appendFile(text, "utf8");
@@ -153,6 +173,7 @@ export class History {
 
   /** Resolves when every record so far is on disk, and closes the file until the next record. */
   flush(): Promise<void> {
+    this.writeUnwritten();
     this.writes = this.writes.then(async () => {
       const file = this.file;
       this.file = undefined;
@@ -208,6 +229,22 @@ export class History {
 }
 
 /** Opens a file for appending, creating its directory when it is missing. */
+/** The last whole lines within the last `bytes` bytes of a file (all of it when it is smaller). */
+async function readTail(path: string, bytes: number): Promise<string> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    const start = Math.max(0, size - bytes);
+    const buffer = Buffer.alloc(size - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
+    const text = buffer.subarray(0, bytesRead).toString("utf8");
+    // Cut mid-line (or mid-character): the first line is not whole.
+    return start === 0 ? text : text.slice(text.indexOf("\n") + 1);
+  } finally {
+    await file.close();
+  }
+}
+
 async function openForAppend(path: string): Promise<FileHandle> {
   try {
     return await open(path, "a");

@@ -43,3 +43,12 @@ function caretWidth(lineText: string, column: number, length: number | undefined
   const rest = [...lineText].length - column;
   return Math.max(1, Math.min(length ?? 1, rest));
 }
+
+/** Untyped packages are fine in a notebook: they are `any`, not an error (TS7016). */
+const IGNORED_DIAGNOSTICS = new Set([7016]);
+
+/** Whether a diagnostic of the cell's file counts: it is in the user's code (not the appended export list). */
+export function inCode(diagnostic: ts.Diagnostic, code: string): boolean {
+  if (IGNORED_DIAGNOSTICS.has(diagnostic.code)) return false;
+  return diagnostic.start === undefined || diagnostic.start < code.length;
+}

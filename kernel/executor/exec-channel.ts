@@ -4,6 +4,7 @@
 
 import { Session } from "node:inspector";
 import { Worker } from "node:worker_threads";
+import { fromWire, sendAsJson } from "./ipc-json.js";
 import type { ExecEvent, ExecRequest } from "./protocol.js";
 import type { WatchdogData } from "./exec-watchdog.js";
 import { installProcessGuards } from "./process-guards.js";
@@ -43,8 +44,9 @@ export function connectToKernel<T>(): { port: KernelPort; data: T } {
   process.stdout.on("error", () => exit(0));
   process.stderr.on("error", () => exit(0));
   const port: KernelPort = {
-    postMessage: (event) => void send(event),
-    on: (_event, listener) => void process.on("message", (message) => listener(message as ExecRequest)),
+    postMessage: (event) => sendAsJson(send, event),
+    on: (_event, listener) =>
+      void process.on("message", (message) => listener(fromWire<ExecRequest>(message))),
   };
   return { port, data: JSON.parse(text) as T };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
 import { descendantsInGroup, signalAll } from "./child-processes.js";
 import { EXEC_DATA_VARIABLE, WATCHDOG_FD } from "./exec-channel.js";
+import { fromWire, sendAsJson } from "./ipc-json.js";
 import type { ExecEvent, ExecRequest } from "./protocol.js";
 import { trace, tracing } from "../trace.js";
 
@@ -106,7 +107,7 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
       cwd: options.cwd,
       env: { ...cellEnvironment(process.env), [EXEC_DATA_VARIABLE]: JSON.stringify(data) },
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
-      serialization: "advanced",
+      serialization: "json",
     });
     this.watchdog = this.child.stdio[WATCHDOG_FD] as Readable & Writable;
     this.listen();
@@ -123,7 +124,8 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
 
   postMessage(request: ExecRequest): void {
     if (tracing) trace(`exec> ${describeExec(request)} sent=${!this.exited && this.child.connected}`);
-    if (!this.exited && this.child.connected) this.child.send(request);
+    if (!this.exited && this.child.connected)
+      sendAsJson((message) => this.child.send(message as never), request);
   }
 
   /**
@@ -168,7 +170,8 @@ export class ExecHost extends EventEmitter<{ message: [ExecEvent]; exit: [ExecEx
 
   private listen(): void {
     const child = this.child;
-    child.on("message", (event: ExecEvent) => {
+    child.on("message", (wire: unknown) => {
+      const event = fromWire<ExecEvent>(wire);
       if (tracing) trace(`exec< ${describeExec(event)}`);
       this.emit("message", event);
     });

@@ -15,6 +15,7 @@ import { CellRecords } from "./cell-records.js";
 import { connectToKernel, terminateHere } from "./exec-channel.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
+import type { PrepareResult } from "./unchecked-cell.js";
 import { cellFileName, errorInfo } from "./traceback.js";
 import type { WorkerComms } from "../comms/worker-comms.js";
 import { installWidgetGlobals } from "../widgets/worker-globals.js";
@@ -150,10 +151,35 @@ function reportAsync(prefix: string, thrown: unknown): void {
   cellGlobals.write("stderr", `${prefix} ${info.traceback.join("\n")}\n`);
 }
 
-async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void> {
+type RunRequest = Extract<ExecRequest, { type: "run" }>;
+
+/** The preparer of unchecked cells, loaded with TypeScript at the first one (many notebooks have none). */
+let uncheckedPreparer: Promise<typeof import("./unchecked-cell.js")> | undefined;
+
+/** The cell's JavaScript: prepared by the language worker, or here for an unchecked cell. */
+async function preparedCell(request: RunRequest): Promise<PrepareResult> {
+  if (request.cell !== undefined) return { ok: true, cell: request.cell };
+  try {
+    uncheckedPreparer ??= import("./unchecked-cell.js");
+    const { parseCell, prepareUncheckedCell } = await uncheckedPreparer;
+    return prepareUncheckedCell(request.source, parseCell(request.source, cellFileName(request.cellId)));
+  } catch (error) {
+    const evalue = `the cell could not be transpiled: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, error: { ename: "InternalError", evalue, traceback: [`InternalError: ${evalue}`] } };
+  }
+}
+
+async function run(request: RunRequest): Promise<void> {
   const { cellId, executionCount } = request;
   if (cellId <= cancelledUpTo) return; // the kernel has answered it with KeyboardInterrupt already
-  cells.add(cellId, { executionCount, source: request.source, mappings: request.cell.mappings });
+  const prepared = await preparedCell(request);
+  if (cellId <= cancelledUpTo) return; // interrupted while TypeScript loaded
+  if (!prepared.ok) {
+    post({ type: "done", cellId, outcome: { status: "error", ...prepared.error } });
+    return;
+  }
+  const cell = prepared.cell;
+  cells.add(cellId, { executionCount, source: request.source, mappings: cell.mappings });
   const context: CellContext = {
     cellId,
     executionCount,
@@ -168,7 +194,7 @@ async function run(request: Extract<ExecRequest, { type: "run" }>): Promise<void
     let outcome: Extract<ExecEvent, { type: "done" }>["outcome"];
     let result: Extract<ExecEvent, { type: "done" }>["result"];
     try {
-      const completion = (await runInThisContext(request.cell.js, { filename: cellFileName(cellId) })) as
+      const completion = (await runInThisContext(cell.js, { filename: cellFileName(cellId) })) as
         { value: unknown } | undefined;
       if (completion !== undefined && completion.value !== undefined && !request.silent) {
         const data = await toMimeBundle(completion.value);

@@ -383,3 +383,15 @@ test("an execution process whose kernel is gone (its stderr pipe broken) exits i
   const next = await run(interpreter, "1 + 1");
   assert.equal(next.sink.result(), "2");
 });
+
+test("an interrupt that meets the kernel's shutdown ends quietly, without a fresh execution process", async () => {
+  // jupyter_client interrupts right before its shutdown_request; the interrupt must not outlive the kernel.
+  const doomed = createInterpreter();
+  await doomed.start();
+  const interrupted = doomed.interrupt();
+  await doomed.shutdown();
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("stuck"), 10_000)));
+  assert.equal(await Promise.race([interrupted.then(() => "ended"), stuck]), "ended");
+  clearTimeout(timer);
+});

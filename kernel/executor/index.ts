@@ -18,7 +18,8 @@ import type { CommOutcome, CommRequest } from "../comms/protocol.js";
 import { diedOfMemory, ExecHost, type ExecExit } from "./exec-host.js";
 import type { ExecWorkerData } from "./exec-worker.js";
 import { LanguageClient } from "./language-client.js";
-import type { CellOutput, ExecEvent, ExecRequest, LanguageMethods } from "./protocol.js";
+import type { CellOutput, ExecEvent, ExecRequest, LanguageMethods, PreparedCell } from "./protocol.js";
+import { preparedByExecution } from "./unchecked.js";
 
 /** Where the notebook runs and where jaclab is installed; tests may point them elsewhere. */
 export interface InterpreterOptions {
@@ -67,6 +68,8 @@ interface CurrentCell {
   /** Set once an interrupt began: an error the cell ends with now is the interrupt's doing. */
   interrupting?: boolean;
   finish: (outcome: ExecuteOutcome) => void;
+  /** An unchecked cell the execution process prepared: its names go to the language worker when it ends. */
+  unchecked?: { code: string; host: ExecHost };
 }
 
 /** The error a cell gets when its execution process died under it. */
@@ -87,6 +90,10 @@ class WorkerInterpreter implements Interpreter {
   private exec: ExecHost | undefined;
   private execReady: Promise<void> | undefined;
   private started: Promise<void> | undefined;
+  /** Set once both workers are ready: a cell then goes to the language worker without a turn of waiting. */
+  private ready = false;
+  /** Cells and comm messages queued or running; with none, a new cell starts at once. */
+  private pending = 0;
   private readonly sinks = new Map<number, OutputSink>();
   private latestSink: OutputSink | undefined;
   private current: CurrentCell | undefined;
@@ -110,6 +117,11 @@ class WorkerInterpreter implements Interpreter {
   }
 
   private async startWorkers(): Promise<void> {
+    await this.startWorkersNow();
+    this.ready = true;
+  }
+
+  private async startWorkersNow(): Promise<void> {
     const root = this.jaclabRoot;
     const typings = [`${root}dist/src/index.d.ts`, `${root}src/index.ts`].find((file) => existsSync(file));
     this.language = new LanguageClient({ cwd: this.cwd, jaclabRoot: root, coreTypings: typings });
@@ -158,13 +170,24 @@ class WorkerInterpreter implements Interpreter {
   }
 
   execute(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
-    const run = this.queue.then(() => this.executeNow(request, sink));
+    return this.enqueue(() => this.executeNow(request, sink));
+  }
+
+  /**
+   * Runs `work` after everything queued before it. With nothing queued it starts now, in this turn: a cell's
+   * request then reaches the language worker before the kernel sends its busy and execute_input messages,
+   * so that the worker's part and the kernel's overlap.
+   */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const now = this.pending === 0 && this.ready;
+    this.pending++;
+    const run = (now ? work() : this.queue.then(work)).finally(() => this.pending--);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private async executeNow(request: ExecuteRequest, sink: OutputSink): Promise<ExecuteOutcome> {
-    await this.start();
+    if (!this.ready) await this.start();
     const cellId = this.nextCellId++;
     this.rememberSink(cellId, sink);
     let finish: (outcome: ExecuteOutcome) => void = () => undefined;
@@ -173,7 +196,14 @@ class WorkerInterpreter implements Interpreter {
     this.current = current;
     try {
       void this.prepareAndRun(request, current);
-      return await finished;
+      const outcome = await finished;
+      const unchecked = current.unchecked;
+      // Unless the process that ran it was replaced (its variables, and so the names, are gone).
+      if (unchecked !== undefined && unchecked.host === this.exec && unchecked.host.alive)
+        this.language?.callLater("record", { code: unchecked.code }).catch((error: unknown) => {
+          process.stderr.write(`jaclab: recording the names of an unchecked cell failed: ${String(error)}\n`);
+        });
+      return outcome;
     } finally {
       this.current = undefined;
     }
@@ -181,9 +211,7 @@ class WorkerInterpreter implements Interpreter {
 
   /** Frontend comm messages queue with cells, so they reach the worker's models in arrival order. */
   comm(request: CommRequest, sink: OutputSink): Promise<CommOutcome> {
-    const run = this.queue.then(() => this.commNow(request, sink));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.enqueue(() => this.commNow(request, sink));
   }
 
   private async commNow(request: CommRequest, sink: OutputSink): Promise<CommOutcome> {
@@ -210,6 +238,12 @@ class WorkerInterpreter implements Interpreter {
 
   private async prepareAndRun(request: ExecuteRequest, current: CurrentCell): Promise<void> {
     const language = this.language as LanguageClient;
+    if (preparedByExecution(request.code) && this.exec !== undefined) {
+      // Its names are recorded once it ends (executeNow), while the client reads the reply.
+      current.unchecked = { code: request.code, host: this.exec };
+      this.run(request, current, undefined);
+      return;
+    }
     let prepared;
     try {
       prepared = await language.call("prepare", { code: request.code });
@@ -223,6 +257,11 @@ class WorkerInterpreter implements Interpreter {
       current.finish({ status: "error", ...prepared.error });
       return;
     }
+    this.run(request, current, prepared.cell);
+  }
+
+  /** Sends a cell to the execution process (`cell` undefined: it prepares the unchecked cell itself). */
+  private run(request: ExecuteRequest, current: CurrentCell, cell: PreparedCell | undefined): void {
     current.phase = "running";
     const message: ExecRequest = {
       type: "run",
@@ -230,7 +269,7 @@ class WorkerInterpreter implements Interpreter {
       executionCount: request.executionCount,
       source: request.code,
       msgId: this.sinks.get(current.cellId)?.parentMsgId ?? "",
-      cell: prepared.cell,
+      cell,
       silent: request.silent,
       allowStdin: request.allowStdin,
       userExpressions: request.userExpressions,

@@ -22,6 +22,8 @@ interface Pending {
 export class LanguageClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
+  /** Requests of {@link callLater} not sent yet. */
+  private readonly deferred: LanguageRequest[] = [];
   private nextId = 1;
 
   constructor(options: LanguageServiceOptions) {
@@ -55,12 +57,39 @@ export class LanguageClient {
     method: M,
     params: LanguageMethods[M]["params"],
   ): Promise<LanguageMethods[M]["result"]> {
+    this.sendDeferred();
+    return this.request(method, params, (request) => this.worker.postMessage(request));
+  }
+
+  /**
+   * Like {@link call}, but sent once this turn of the event loop is over (or before the next call, so the
+   * order holds): the kernel sends its reply first, and the worker does this while the client reads it.
+   */
+  callLater<M extends LanguageMethod>(
+    method: M,
+    params: LanguageMethods[M]["params"],
+  ): Promise<LanguageMethods[M]["result"]> {
+    return this.request(method, params, (request) => {
+      this.deferred.push(request);
+      if (this.deferred.length === 1) setImmediate(() => this.sendDeferred());
+    });
+  }
+
+  private request<M extends LanguageMethod>(
+    method: M,
+    params: LanguageMethods[M]["params"],
+    send: (request: LanguageRequest<M>) => void,
+  ): Promise<LanguageMethods[M]["result"]> {
     const id = this.nextId++;
     const request: LanguageRequest<M> = { id, method, params };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage(request);
+      send(request);
     });
+  }
+
+  private sendDeferred(): void {
+    for (const request of this.deferred.splice(0)) this.worker.postMessage(request);
   }
 
   async stop(): Promise<void> {

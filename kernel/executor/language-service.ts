@@ -5,19 +5,20 @@
 import path from "node:path";
 import ts from "typescript";
 import { InternalError } from "../../src/errors.js";
-import type { CompleteResult, ErrorInfo, InspectResult } from "../interpreter.js";
+import type { CompleteResult, InspectResult } from "../interpreter.js";
 import { topLevelNames, type CellName, type NameKind } from "./cell-names.js";
 import { SlotTable } from "./cell-slots.js";
 import { completionItems } from "./completion-entries.js";
-import { diagnosticsToError } from "./diagnostics.js";
+import { diagnosticsToError, inCode } from "./diagnostics.js";
 import { DiskCaches } from "./disk-caches.js";
 import { VersionCachedRegistry } from "./document-registry.js";
 import { KERNEL_GLOBAL_NAMES, KERNEL_GLOBALS_DTS } from "./kernel-globals.js";
-import type { LineMappings, PreparedCell } from "./protocol.js";
-import { emitsUnchanged, identityMappings } from "./plain-js.js";
+import type { PreparedCell } from "./protocol.js";
+import { emitsUnchanged, hasParseErrors, identityMappings } from "./plain-js.js";
+import { emittedMappings, toPreparedCell, withoutMapComment } from "./prepared-cell.js";
 import { isQuickCheckable, QuickChecker } from "./quick-check.js";
-import { decodeMappings } from "./source-map.js";
-import { rewriteForRuntime, type RewrittenCell } from "./transform.js";
+import { NOCHECK } from "./unchecked.js";
+import { EMIT_OPTIONS, parseCell, prepareUncheckedCell, type PrepareResult } from "./unchecked-cell.js";
 import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
 
 interface VirtualFile {
@@ -36,9 +37,8 @@ export interface LanguageServiceOptions {
   quickChecks?: boolean;
 }
 
-export type PrepareResult = { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };
+export type { PrepareResult };
 
-const NOCHECK = /^\s*\/\/\s*@ts-nocheck\b/;
 const HIDDEN_PREFIX = "__jaclab";
 /** How many empty cell slots are added at a time (each batch costs one full program rebuild). */
 const SLOT_BATCH = 16;
@@ -56,7 +56,6 @@ export class CellLanguageService {
   private readonly builtinGlobals = new Map<string, GlobalEntry>();
   private readonly builtinGlobalsFile: string;
   private readonly compilerOptions: ts.CompilerOptions;
-  private readonly transpileOptions: ts.CompilerOptions;
   private readonly service: ts.LanguageService;
   private readonly diskCaches = new DiskCaches();
   private readonly documents = new VersionCachedRegistry();
@@ -83,25 +82,10 @@ export class CellLanguageService {
     this.scratchFile = path.join(cwd, `${HIDDEN_PREFIX}_scratch.ts`);
     this.candidateFile = path.join(cwd, `${HIDDEN_PREFIX}_candidate.ts`);
     this.compilerOptions = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.Preserve,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      ...EMIT_OPTIONS,
       lib: ["lib.es2023.d.ts"],
       types: ["node"],
       typeRoots: [path.join(cwd, "node_modules", "@types"), path.join(jaclabRoot, "node_modules", "@types")],
-      strict: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      resolveJsonModule: true,
-      sourceMap: true,
-      newLine: ts.NewLineKind.LineFeed,
-    };
-    // Computed once: the transpile of unchecked cells needs neither libraries nor types.
-    this.transpileOptions = {
-      ...this.compilerOptions,
-      lib: undefined,
-      types: undefined,
-      typeRoots: undefined,
     };
     this.quick = new QuickChecker(cwd, this.compilerOptions);
     this.resolutionCache = ts.createModuleResolutionCache(cwd, (name) => name, this.compilerOptions);
@@ -153,7 +137,7 @@ export class CellLanguageService {
   /** Type-checks (unless `// @ts-nocheck`) and transpiles a cell; an accepted cell's names become global. */
   prepare(code: string): PrepareResult {
     const fileName = this.candidateFile;
-    const parsed = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const parsed = parseCell(code, fileName);
     const names = topLevelNames(parsed);
     const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
     const text = `${code}\nexport { ${exportList.join(", ")} };\n`;
@@ -185,7 +169,7 @@ export class CellLanguageService {
 
     const helpDocs = hasHelpCall(parsed) ? this.helpDocs(fileName, parsed) : [];
     const cell = emitsUnchanged(parsed)
-      ? this.toPreparedCell(code, identityMappings(code), helpDocs, parsed)
+      ? toPreparedCell(code, identityMappings(code), helpDocs, parsed)
       : this.emitCandidate(helpDocs);
     this.commit(names, text);
     return { ok: true, cell };
@@ -200,7 +184,7 @@ export class CellLanguageService {
     const inCell = diagnostics.filter((d) => inCode(d, code));
     if (inCell.length > 0)
       return { ok: false, error: diagnosticsToError(inCell, code, syntactic ? "SyntaxError" : "TSError") };
-    return { ok: true, cell: this.toPreparedCell(code, identityMappings(code), [], parsed) };
+    return { ok: true, cell: toPreparedCell(code, identityMappings(code), [], parsed) };
   }
 
   /** The checked candidate cell through the program's emitter. */
@@ -208,7 +192,7 @@ export class CellLanguageService {
     const output = this.service.getEmitOutput(this.candidateFile);
     const js = output.outputFiles.find((file) => file.name.endsWith(".js"))?.text ?? "";
     const map = output.outputFiles.find((file) => file.name.endsWith(".js.map"))?.text;
-    return this.toPreparedCell(withoutMapComment(js), emittedMappings(map), helpDocs);
+    return toPreparedCell(withoutMapComment(js), emittedMappings(map), helpDocs);
   }
 
   private prepareUnchecked(
@@ -220,43 +204,29 @@ export class CellLanguageService {
     const cached = this.lastUnchecked;
     const hasHelp = hasHelpCall(parsed);
     if (cached?.code === code && names.length === 0 && !hasHelp) return { ok: true, cell: cached.cell };
-    let js = code;
-    let mappings: LineMappings;
-    const plain = emitsUnchanged(parsed);
-    if (plain) {
-      mappings = identityMappings(code);
-    } else {
-      const output = ts.transpileModule(code, {
-        compilerOptions: this.transpileOptions,
-        fileName: this.candidateFile,
-        reportDiagnostics: true,
-      });
-      const syntactic = (output.diagnostics ?? []).filter((d) => inCode(d, code));
-      if (syntactic.length > 0)
-        return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
-      js = withoutMapComment(output.outputText);
-      mappings = emittedMappings(output.sourceMapText);
-    }
-    let helpDocs: string[] = [];
+    // Transpiled first: a cell with a syntax error declares nothing.
+    let prepared = prepareUncheckedCell(code, parsed);
+    if (!prepared.ok) return prepared;
     if (hasHelp) {
       this.setFile(this.candidateFile, text);
-      helpDocs = this.helpDocs(this.candidateFile, parsed);
+      prepared = prepareUncheckedCell(code, parsed, this.helpDocs(this.candidateFile, parsed));
+      if (!prepared.ok) return prepared;
     }
     this.commit(names, text);
-    const cell = this.toPreparedCell(js, mappings, helpDocs, plain ? parsed : undefined);
-    this.lastUnchecked = { code, cell };
-    return { ok: true, cell };
+    this.lastUnchecked = { code, cell: prepared.cell };
+    return prepared;
   }
 
-  /** Rewrites a cell's JavaScript (parsed already when it is the cell itself); `emitted` maps it to the cell. */
-  private toPreparedCell(
-    js: string,
-    emitted: LineMappings,
-    helpDocs: string[],
-    parsed?: ts.SourceFile,
-  ): PreparedCell {
-    const rewritten = rewriteForRuntime(js, helpDocs, parsed);
-    return { js: rewritten.js, mappings: remapMappings(emitted, js, rewritten) };
+  /**
+   * Takes in the names of an unchecked cell that the execution process prepared and runs itself (see
+   * unchecked.ts), so that later cells see them; a cell that does not parse declares nothing.
+   */
+  record(code: string): void {
+    const parsed = parseCell(code, this.candidateFile);
+    if (hasParseErrors(parsed, code)) return;
+    const names = topLevelNames(parsed);
+    const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
+    this.commit(names, `${code}\nexport { ${exportList.join(", ")} };\n`);
   }
 
   /**
@@ -450,47 +420,6 @@ function globalEntry(name: string, kind: NameKind, moduleName: string, alias: st
 function globalsFileText(imports: string[], entries: GlobalEntry[]): string {
   const lines = entries.map((entry) => `  ${entry.line}`);
   return [...new Set(imports), "declare global {", ...lines, "}", "export {};", ""].join("\n");
-}
-
-/** Emitted JavaScript without its trailing source-map comment. */
-function withoutMapComment(js: string): string {
-  return js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
-}
-
-/** The decoded segments of an emitted source map (none without one). */
-function emittedMappings(map: string | undefined): LineMappings {
-  return map ? decodeMappings((JSON.parse(map) as { mappings: string }).mappings) : [];
-}
-
-/** Moves source-map segments from the emitted JavaScript to where the rewrite put that code. */
-function remapMappings(emitted: LineMappings, emittedJs: string, rewritten: RewrittenCell): LineMappings {
-  const emittedStarts = lineStarts(emittedJs);
-  const rewrittenStarts = lineStarts(rewritten.js);
-  const result: LineMappings = rewrittenStarts.map(() => []);
-  emitted.forEach((segments, line) => {
-    for (let i = 0; i < segments.length; i += 3) {
-      const offset = rewritten.toRewrittenOffset((emittedStarts[line] ?? 0) + segments[i]);
-      let target = rewrittenStarts.length - 1;
-      while (target > 0 && rewrittenStarts[target] > offset) target--;
-      result[target].push(offset - rewrittenStarts[target], segments[i + 1], segments[i + 2]);
-    }
-  });
-  return result;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = text.indexOf("\n"); index >= 0; index = text.indexOf("\n", index + 1))
-    starts.push(index + 1);
-  return starts;
-}
-
-/** Untyped packages are fine in a notebook: they are `any`, not an error (TS7016). */
-const IGNORED_DIAGNOSTICS = new Set([7016]);
-
-function inCode(diagnostic: ts.Diagnostic, code: string): boolean {
-  if (IGNORED_DIAGNOSTICS.has(diagnostic.code)) return false;
-  return diagnostic.start === undefined || diagnostic.start < code.length;
 }
 
 function isMissingModule(diagnostic: ts.Diagnostic): boolean {

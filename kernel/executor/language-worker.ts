@@ -37,6 +37,10 @@ const handlers: Handlers = {
     return null;
   },
   prepare: ({ code }) => service.prepare(code),
+  record: ({ code }) => {
+    service.record(code);
+    return null;
+  },
   complete: ({ code, cursorPos }) => service.complete(code, cursorPos),
   inspect: ({ code, cursorPos }) => service.inspect(code, cursorPos),
   isComplete: ({ code }) => isCodeComplete(code),

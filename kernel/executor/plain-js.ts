@@ -3,6 +3,7 @@
 // a checker, the transformer chain, a printer with source maps) is most of the time of a trivial cell.
 
 import ts from "typescript";
+import { inCode } from "./diagnostics.js";
 import type { LineMappings } from "./protocol.js";
 
 /**
@@ -54,6 +55,15 @@ export function emitsUnchanged(parsed: ts.SourceFile): boolean {
     flags |= statementFlags;
   }
   return (flags & NEEDS_EMIT) === 0;
+}
+
+/**
+ * Whether the parser reported an error inside the cell's code: the syntax errors the transpiler would
+ * report. False when that cannot be told (a TypeScript version without the parser's list).
+ */
+export function hasParseErrors(parsed: ts.SourceFile, code: string): boolean {
+  const diagnostics = (parsed as unknown as ParserInternals).parseDiagnostics;
+  return Array.isArray(diagnostics) && (diagnostics as ts.Diagnostic[]).some((d) => inCode(d, code));
 }
 
 /** The source map of JavaScript that is the cell's text itself: every line maps to the same line. */

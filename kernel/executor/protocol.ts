@@ -28,6 +28,8 @@ export interface LanguageMethods {
     params: { code: string };
     result: { ok: true; cell: PreparedCell } | { ok: false; error: ErrorInfo };
   };
+  /** The names an unchecked cell declares, which the execution process prepared (see unchecked.ts). */
+  record: { params: { code: string }; result: null };
   complete: { params: { code: string; cursorPos: number }; result: CompleteResult };
   inspect: { params: { code: string; cursorPos: number }; result: InspectResult };
   isComplete: { params: { code: string }; result: IsCompleteResult };
@@ -53,7 +55,8 @@ export type ExecRequest =
       source: string;
       /** The execute_request's msg_id (widgets' Output.capture routes output by it). */
       msgId: string;
-      cell: PreparedCell;
+      /** Undefined for an unchecked cell, which the execution worker prepares itself (see unchecked.ts). */
+      cell: PreparedCell | undefined;
       silent: boolean;
       allowStdin: boolean;
       userExpressions: Record<string, string>;

@@ -142,21 +142,28 @@ function poolRow(
   cellStart: number,
 ): number {
   let finiteMax = 0;
-  for (let j0 = 0, k = cellStart; j0 < cols; j0 += pool, k++) {
-    const end = rowStart + Math.min(j0 + colsRead, cols);
+  const rowEnd = rowStart + cols;
+  for (let start = rowStart, k = cellStart; start < rowEnd; start += pool, k++) {
+    const end = Math.min(start + colsRead, rowEnd);
     let best = 0;
     let bestAbs = 0;
-    let nan = false;
-    for (let p = rowStart + j0; p < end; p++) {
+    for (let p = start; p < end; p++) {
       const v = data[p];
       const a = Math.abs(v);
       if (a > bestAbs) {
         bestAbs = a;
         best = v;
-      } else if (Number.isNaN(v)) nan = true;
+      } else if (a !== a) {
+        // NaN: nothing is larger, so it stays the block's entry.
+        bestAbs = Infinity;
+        best = NaN;
+      }
       if (a > finiteMax && a !== Infinity) finiteMax = a;
     }
-    grid[k] = keepLarger(grid[k], nan ? NaN : best);
+    // keepLarger, inlined by hand: this merge runs once per cell of every huge heatmap.
+    const kept = grid[k];
+    if (best !== best || kept !== kept) grid[k] = NaN;
+    else if (bestAbs > Math.abs(kept)) grid[k] = best;
   }
   return finiteMax;
 }
