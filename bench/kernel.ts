@@ -1,6 +1,7 @@
 // `npm run bench:kernel`: through jupyter_client (bench/kernel_bench.py), for jaclab, tslab and Deno's kernel
 // measured in one run: start-up (spawn -> first kernel_info_reply) and the median round trip of a trivial
-// cell (type-checked and `// @ts-nocheck`), with ratios and the targets; then, for jaclab, a soak of
+// cell (type-checked and `// @ts-nocheck`), with ratios and the targets; jaclab's unchecked cell against
+// Deno's again, the two kernels taking cells in turn (BENCH_INTERLEAVED_CELLS each); then, for jaclab, a soak of
 // thousands of cells (per-cell time and the RSS of the kernel's processes, flat or not) and the cells that
 // show huge tensors. JACLAB_BENCH_BASELINE=<another jaclab checkout, built> measures it alongside as
 // "jaclab-before" (the same run, the same load). BENCH_CELLS, BENCH_SOAK_CELLS (0 skips the soak) and
@@ -209,6 +210,42 @@ function printLatency(results: Map<string, Measurement>): void {
   );
 }
 
+/** jaclab's unchecked cell and Deno's cell, one to each in turn (load weighs on both alike); medians in s. */
+function measureInterleaved(jupyterPath: string): Record<string, number> | undefined {
+  const cells = Number(process.env.BENCH_INTERLEAVED_CELLS ?? 1000);
+  if (cells <= 0) return undefined;
+  const resultFile = join(jupyterPath, "interleaved-result.json");
+  const args = [
+    join(root, "bench", "kernel_interleaved.py"),
+    "--cells",
+    String(cells),
+    "--output",
+    resultFile,
+  ];
+  args.push("--kernel", "jaclab", "bench-jaclab", unchecked, "--kernel", "deno", "bench-deno", trivial);
+  process.stderr.write(`measuring jaclab and deno interleaved (${cells} cells each)...\n`);
+  try {
+    execFileSync(python, args, {
+      env: { ...process.env, JUPYTER_PATH: jupyterPath },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    return JSON.parse(readFileSync(resultFile, "utf8")) as Record<string, number>;
+  } catch (error) {
+    process.stderr.write(`interleaved: not measured (${(error as Error).message.split("\n")[0]})\n`);
+    return undefined;
+  }
+}
+
+function printInterleaved(medians: Record<string, number> | undefined): void {
+  if (medians?.jaclab === undefined || medians.deno === undefined) return;
+  const cells = Number(process.env.BENCH_INTERLEAVED_CELLS ?? 1000);
+  process.stdout.write(
+    `\nunchecked cell, interleaved with Deno's (${cells} cells each, one to each in turn; medians)\n` +
+      `  jaclab ${ms(medians.jaclab)}, deno ${ms(medians.deno)}: ${ratio(medians.jaclab, medians.deno)} ` +
+      `(${medians.jaclab < medians.deno ? "met" : "MISSED"}: below Deno's)\n`,
+  );
+}
+
 function main(): void {
   const cells = Number(process.env.BENCH_CELLS ?? 50);
   const prefix = mkdtempSync(join(tmpdir(), "jaclab-bench-"));
@@ -225,7 +262,9 @@ function main(): void {
         process.stderr.write(`${kernel.label}: not measured (${(error as Error).message.split("\n")[0]})\n`);
       }
     }
+    const interleaved = results.has("jaclab") && results.has("deno") ? measureInterleaved(prefix) : undefined;
     printLatency(results);
+    printInterleaved(interleaved);
     for (const label of ["jaclab", "jaclab-before"]) {
       const result = results.get(label);
       if (result?.soak) printSoak(label, result.soak);

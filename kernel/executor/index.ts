@@ -435,9 +435,12 @@ class WorkerInterpreter implements Interpreter {
 
   /** Ends a process that did not stop when interrupted, and starts a fresh one: the notebook's variables are lost. */
   private async replaceExecWorker(host: ExecHost): Promise<ExecuteOutcome> {
+    // The kernel began shutting down while the interrupt waited: its shutdown ends the process.
+    if (this.stopping) return KEYBOARD_INTERRUPT;
     this.retiring = host;
     host.signalCellProcesses("SIGKILL");
     await host.kill();
+    if (this.stopping) return KEYBOARD_INTERRUPT;
     this.startExecWorker();
     await this.language?.call("reset", {});
     const evalue =
