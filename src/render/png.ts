@@ -89,8 +89,11 @@ function keepLarger(kept: number, v: number): number {
   return Math.abs(v) > Math.abs(kept) ? v : kept;
 }
 
-/** A sampled image has at most this many cells (512 a side), all that the default 512 px can show. */
-const SAMPLED_CELLS = 1 << 18;
+/**
+ * A sampled image has at most this many cells (256 a side, drawn 2×2 pixels each in the default 512 px):
+ * a huge matrix's image costs one row of it per row of cells, and its page faults when it was never touched.
+ */
+const SAMPLED_CELLS = 1 << 16;
 
 /**
  * Reads the first `maxTiles` matrices into cell grids: at most about a million cells in all; beyond

@@ -9,11 +9,11 @@ export const FULL_READ_LIMIT = 1 << 21;
 /** How many entries the statistics of a larger matrix are computed from. */
 export const SAMPLE_POINTS = 1 << 16;
 /**
- * How many entries the image of a larger matrix reads at most: two per drawn cell (a sampled image draws at
- * most 512×512), so that showing it costs about what is shown (plus the page faults of one row per drawn
+ * How many entries the image of a larger matrix reads at most: four per drawn cell (a sampled image draws at
+ * most 256×256), so that showing it costs about what is shown (plus the page faults of one row per drawn
  * row of cells, for a tensor whose pages were never touched).
  */
-export const IMAGE_READ_LIMIT = 1 << 19;
+export const IMAGE_READ_LIMIT = 1 << 18;
 /** Entries per contiguous run of a sample. */
 const RUN_LENGTH = 256;
 /** Successive sampled rows start their runs this fraction of a run step apart, so the runs spread. */

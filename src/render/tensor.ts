@@ -109,12 +109,18 @@ function pngOf(t: TensorView): EmbeddedImage {
     ...(png.tiles < batch ? [`samples 0 to ${png.tiles - 1} of ${batch}`] : []),
     ...(png.pool > 1
       ? [
-          `each pixel is a ${png.pool}×${png.pool} block (${blockReading(png.pool, png.sampleStep, png.colsRead)})`,
+          `${cellName(png.cellWidth, png.cellHeight)} is a ${png.pool}×${png.pool} block ` +
+            `(${blockReading(png.pool, png.sampleStep, png.colsRead)})`,
         ]
       : []),
   ];
   const note = notes.length > 0 ? notes.join("; ") : undefined;
   return { base64: png.base64, width: png.width, height: png.height, note };
+}
+
+/** What one drawn cell of a pooled image is on screen: "each pixel", or "each 2×2-pixel square". */
+function cellName(width: number, height: number): string {
+  return width === 1 && height === 1 ? "each pixel" : `each ${width}×${height}-pixel square`;
 }
 
 /** 2nd, 3rd, 11th, 22nd. */
