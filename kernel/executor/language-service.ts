@@ -71,6 +71,8 @@ export class CellLanguageService {
   /** The last unchecked cell, reused when the same code runs again (loops of trivial cells). */
   private lastUnchecked: { code: string; cell: PreparedCell } | undefined;
   private readonly quick: QuickChecker;
+  /** The slot file of the latest cell that declared names, until {@link warmAfterCommit} checks it. */
+  private committedSlotFile: string | undefined;
   /** How many cells were checked without a program of their own (see quick-check.ts). */
   quickChecks = 0;
 
@@ -127,6 +129,21 @@ export class CellLanguageService {
     this.cellGlobals.clear();
     for (const slot of this.slots.clear()) this.setFile(this.slotFile(slot), "export {};\n");
     this.writeGlobals();
+  }
+
+  /**
+   * After a cell that declared names: builds the program that has them and checks their cell with its
+   * checker, so that the next cell (most often one that uses them and declares nothing, which is checked
+   * with this program's checker, see quick-check.ts) does not pay for the new checker's first look at
+   * their types. The worker runs this while the kernel's reply travels; it changes no file.
+   */
+  warmAfterCommit(): void {
+    const fileName = this.committedSlotFile;
+    this.committedSlotFile = undefined;
+    if (fileName === undefined) return;
+    const program = this.service.getProgram();
+    const file = program?.getSourceFile(fileName);
+    if (program !== undefined && file !== undefined) program.getSemanticDiagnostics(file);
   }
 
   /** Computes one list of global completions, so the first real completion request is quick. */
@@ -241,6 +258,7 @@ export class CellLanguageService {
     while (slot >= this.slotCount) this.addSlots();
     for (const old of freed) this.setFile(this.slotFile(old), "export {};\n");
     this.setFile(this.slotFile(slot), text);
+    this.committedSlotFile = this.slotFile(slot);
     for (const entry of names) {
       const global = globalEntry(entry.name, entry.kind, this.slotModule(slot), slotAlias(slot), entry.doc);
       this.cellGlobals.set(entry.name, global);

@@ -36,9 +36,15 @@ const handlers: Handlers = {
     service.reset();
     return null;
   },
-  prepare: ({ code }) => service.prepare(code),
+  prepare: ({ code }) => {
+    const prepared = service.prepare(code);
+    // Once this answer is posted: the next cell's checker, warmed while the reply travels.
+    setImmediate(() => service.warmAfterCommit());
+    return prepared;
+  },
   record: ({ code }) => {
     service.record(code);
+    setImmediate(() => service.warmAfterCommit());
     return null;
   },
   complete: ({ code, cursorPos }) => service.complete(code, cursorPos),
