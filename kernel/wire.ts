@@ -143,8 +143,8 @@ export function decodeFrames(frames: readonly Buffer[], signer: Signer): WireMes
   };
 }
 
-/** Replaces what JSON.stringify rejects (bigint) instead of throwing mid-reply. */
-function bigintsAsStrings(_key: string, item: unknown): unknown {
+/** A JSON.stringify replacer for what it rejects: bigints become decimal strings. */
+export function bigintsAsStrings(_key: string, item: unknown): unknown {
   return typeof item === "bigint" ? item.toString() : item;
 }
 

@@ -2,21 +2,12 @@
 // tracebacks, outputs and their attribution, display, input, help, and interrupts. No sockets.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { ExecuteOutcome, Interpreter } from "../interpreter.js";
+import { test } from "node:test";
+import type { ExecuteOutcome } from "../interpreter.js";
 import { createInterpreter } from "./index.js";
-import { RecordingSink, run } from "./test-support.js";
+import { RecordingSink, run, sharedInterpreter } from "./test-support.js";
 
-let interpreter: Interpreter;
-
-before(async () => {
-  interpreter = createInterpreter();
-  await interpreter.start();
-});
-
-after(async () => {
-  await interpreter.shutdown();
-});
+const interpreter = sharedInterpreter();
 
 test("the last expression becomes the execute result", async () => {
   const { outcome, sink } = await run(interpreter, "const base = 40;\nbase + 2");

@@ -2,21 +2,10 @@
 // scope without an import and type-check (a subclass of autograd.Function, hasAux's tuple types, vmap's
 // option trees), a misspelt option is a type error before the cell runs, and the numbers come out right.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Interpreter } from "../interpreter.js";
-import { createInterpreter } from "./index.js";
-import { run } from "./test-support.js";
+import { test } from "node:test";
+import { run, sharedInterpreter } from "./test-support.js";
 
-let interpreter: Interpreter;
-
-before(async () => {
-  interpreter = createInterpreter();
-  await interpreter.start();
-});
-
-after(async () => {
-  await interpreter.shutdown();
-});
+const interpreter = sharedInterpreter();
 
 test("customJvp, linearize, jacobian auto, hasAux and autograd.Function type-check and run in a cell", async () => {
   const cell = [

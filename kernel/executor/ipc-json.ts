@@ -3,27 +3,24 @@
 // hand: the binary buffers of comm messages as base64, and bigints (in data a cell displays) as strings,
 // which is what they become on the way to the frontend anyway.
 
+import { bigintsAsStrings } from "../wire.js";
 import type { ExecEvent, ExecRequest } from "./protocol.js";
 
 type Message = ExecRequest | ExecEvent;
 
-/** The comm buffers of a message, if it carries any, and where they sit in it. */
-function buffersOf(message: Message): { holder: { buffers: unknown[] } } | undefined {
-  if (message.type === "comm") return { holder: message as { buffers: unknown[] } };
+/** The part of a message that holds comm buffers, if it is a comm message. */
+function buffersOf(message: Message): { buffers: unknown[] } | undefined {
+  if (message.type === "comm") return message as { buffers: unknown[] };
   if (message.type === "output" && message.output.kind === "comm")
-    return { holder: message.output as { buffers: unknown[] } };
+    return message.output as { buffers: unknown[] };
   return undefined;
-}
-
-function bigintsAsStrings(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? value.toString() : value;
 }
 
 /** The message as JSON can carry it: buffers as base64 strings, bigints as decimal strings. */
 export function toWire(message: Message): unknown {
-  const found = buffersOf(message);
-  if (found === undefined || found.holder.buffers.length === 0) return message;
-  const encoded = (found.holder.buffers as Uint8Array[]).map((buffer) =>
+  const holder = buffersOf(message);
+  if (holder === undefined || holder.buffers.length === 0) return message;
+  const encoded = (holder.buffers as Uint8Array[]).map((buffer) =>
     Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString("base64"),
   );
   return message.type === "comm"
@@ -34,11 +31,9 @@ export function toWire(message: Message): unknown {
 /** The message as it was sent (buffers back as bytes). */
 export function fromWire<T extends Message>(wire: unknown): T {
   const message = wire as T;
-  const found = buffersOf(message);
-  if (found !== undefined)
-    found.holder.buffers = found.holder.buffers.map(
-      (text) => new Uint8Array(Buffer.from(String(text), "base64")),
-    );
+  const holder = buffersOf(message);
+  if (holder !== undefined)
+    holder.buffers = holder.buffers.map((text) => new Uint8Array(Buffer.from(String(text), "base64")));
   return message;
 }
 

@@ -18,7 +18,7 @@ import { emitsUnchanged, hasParseErrors, identityMappings } from "./plain-js.js"
 import { emittedMappings, toPreparedCell, withoutMapComment } from "./prepared-cell.js";
 import { isQuickCheckable, QuickChecker } from "./quick-check.js";
 import { NOCHECK } from "./unchecked.js";
-import { EMIT_OPTIONS, parseCell, prepareUncheckedCell, type PrepareResult } from "./unchecked-cell.js";
+import { EMIT_OPTIONS, parseCell, transpileUncheckedCell, type PrepareResult } from "./unchecked-cell.js";
 import { codePointsToOffset, offsetToCodePoints } from "./unicode.js";
 
 interface VirtualFile {
@@ -156,8 +156,7 @@ export class CellLanguageService {
     const fileName = this.candidateFile;
     const parsed = parseCell(code, fileName);
     const names = topLevelNames(parsed);
-    const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
-    const text = `${code}\nexport { ${exportList.join(", ")} };\n`;
+    const text = moduleText(code, names);
 
     if (NOCHECK.test(code)) return this.prepareUnchecked(code, text, names, parsed);
     if (names.length === 0 && this.options.quickChecks !== false && isQuickCheckable(parsed)) {
@@ -221,14 +220,15 @@ export class CellLanguageService {
     const cached = this.lastUnchecked;
     const hasHelp = hasHelpCall(parsed);
     if (cached?.code === code && names.length === 0 && !hasHelp) return { ok: true, cell: cached.cell };
-    // Transpiled first: a cell with a syntax error declares nothing.
-    let prepared = prepareUncheckedCell(code, parsed);
-    if (!prepared.ok) return prepared;
+    // Transpiled first: a cell with a syntax error declares nothing (and has no help to look up).
+    const transpiled = transpileUncheckedCell(code, parsed);
+    if (!transpiled.ok) return transpiled;
+    let helpDocs: string[] = [];
     if (hasHelp) {
       this.setFile(this.candidateFile, text);
-      prepared = prepareUncheckedCell(code, parsed, this.helpDocs(this.candidateFile, parsed));
-      if (!prepared.ok) return prepared;
+      helpDocs = this.helpDocs(this.candidateFile, parsed);
     }
+    const prepared = { ok: true as const, cell: transpiled.toCell(helpDocs) };
     this.commit(names, text);
     this.lastUnchecked = { code, cell: prepared.cell };
     return prepared;
@@ -242,8 +242,7 @@ export class CellLanguageService {
     const parsed = parseCell(code, this.candidateFile);
     if (hasParseErrors(parsed, code)) return;
     const names = topLevelNames(parsed);
-    const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
-    this.commit(names, `${code}\nexport { ${exportList.join(", ")} };\n`);
+    this.commit(names, moduleText(code, names));
   }
 
   /**
@@ -438,6 +437,12 @@ function globalEntry(name: string, kind: NameKind, moduleName: string, alias: st
 function globalsFileText(imports: string[], entries: GlobalEntry[]): string {
   const lines = entries.map((entry) => `  ${entry.line}`);
   return [...new Set(imports), "declare global {", ...lines, "}", "export {};", ""].join("\n");
+}
+
+/** A cell as a module of the program: its code, then an export of the names it declares but does not export. */
+function moduleText(code: string, names: CellName[]): string {
+  const exportList = names.filter((entry) => !entry.exported).map((entry) => entry.name);
+  return `${code}\nexport { ${exportList.join(", ")} };\n`;
 }
 
 function isMissingModule(diagnostic: ts.Diagnostic): boolean {

@@ -1,6 +1,8 @@
 // Test helpers: a recording OutputSink and a one-call way to run a cell through a real interpreter.
 
+import { after, before } from "node:test";
 import type { ExecuteOutcome, Interpreter, MimeBundle, OutputSink } from "../interpreter.js";
+import { createInterpreter } from "./index.js";
 import { StdinNotAllowedError } from "../errors.js";
 
 /** One recorded sink call. */
@@ -91,4 +93,12 @@ export async function run(
     sink,
   );
   return { outcome, sink };
+}
+
+/** One interpreter for a test file's tests: started before the first, shut down after the last. */
+export function sharedInterpreter(): Interpreter {
+  const interpreter = createInterpreter();
+  before(() => interpreter.start());
+  after(() => interpreter.shutdown());
+  return interpreter;
 }

@@ -30,14 +30,16 @@ export function parseCell(code: string, fileName: string): ts.SourceFile {
   return ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
 }
 
-/** The JavaScript of an unchecked cell (`parsed` is the cell parsed by {@link parseCell}), or its syntax error. */
-export function prepareUncheckedCell(
+/**
+ * Strips the types of an unchecked cell (`parsed` is the cell parsed by {@link parseCell}), or gives its
+ * syntax error; `toCell` then adds the runtime rewrite, with the documentation of its help() calls.
+ */
+export function transpileUncheckedCell(
   code: string,
   parsed: ts.SourceFile,
-  helpDocs: string[] = [],
-): PrepareResult {
+): { ok: true; toCell: (helpDocs: string[]) => PreparedCell } | { ok: false; error: ErrorInfo } {
   if (emitsUnchanged(parsed))
-    return { ok: true, cell: toPreparedCell(code, identityMappings(code), helpDocs, parsed) };
+    return { ok: true, toCell: (helpDocs) => toPreparedCell(code, identityMappings(code), helpDocs, parsed) };
   const output = ts.transpileModule(code, {
     compilerOptions: EMIT_OPTIONS,
     fileName: parsed.fileName,
@@ -47,5 +49,11 @@ export function prepareUncheckedCell(
   if (syntactic.length > 0) return { ok: false, error: diagnosticsToError(syntactic, code, "SyntaxError") };
   const js = withoutMapComment(output.outputText);
   const mappings: LineMappings = emittedMappings(output.sourceMapText);
-  return { ok: true, cell: toPreparedCell(js, mappings, helpDocs) };
+  return { ok: true, toCell: (helpDocs) => toPreparedCell(js, mappings, helpDocs) };
+}
+
+/** The JavaScript of an unchecked cell without help() calls, or its syntax error. */
+export function prepareUncheckedCell(code: string, parsed: ts.SourceFile): PrepareResult {
+  const transpiled = transpileUncheckedCell(code, parsed);
+  return transpiled.ok ? { ok: true, cell: transpiled.toCell([]) } : transpiled;
 }

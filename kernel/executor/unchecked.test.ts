@@ -3,22 +3,12 @@
 // help() still gets its documentation, and interrupts work the same.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { ExecuteOutcome, Interpreter } from "../interpreter.js";
-import { createInterpreter } from "./index.js";
-import { run } from "./test-support.js";
+import { test } from "node:test";
+import type { ExecuteOutcome } from "../interpreter.js";
+import { run, sharedInterpreter } from "./test-support.js";
 import { preparedByExecution } from "./unchecked.js";
 
-let interpreter: Interpreter;
-
-before(async () => {
-  interpreter = createInterpreter();
-  await interpreter.start();
-});
-
-after(async () => {
-  await interpreter.shutdown();
-});
+const interpreter = sharedInterpreter();
 
 function errorOf(outcome: ExecuteOutcome): { ename: string; evalue: string; traceback: string[] } {
   assert.equal(outcome.status, "error", JSON.stringify(outcome));
