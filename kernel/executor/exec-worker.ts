@@ -4,7 +4,7 @@
 
 import { createRequire } from "node:module";
 import path from "node:path";
-import { runInThisContext } from "node:vm";
+import { runInThisContext, Script } from "node:vm";
 import { KeyboardInterrupt } from "../errors.js";
 import type { UserExpressionResult } from "../interpreter.js";
 import { toMimeBundle } from "./bundle.js";
@@ -15,6 +15,8 @@ import { CellRecords } from "./cell-records.js";
 import { connectToKernel, terminateHere } from "./exec-channel.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
+import { simpleExpressionCell } from "./expression-cell.js";
+import type { PreparedCell } from "./protocol.js";
 import type { PrepareResult } from "./unchecked-cell.js";
 import { cellFileName, errorInfo } from "./traceback.js";
 import type { WorkerComms } from "../comms/worker-comms.js";
@@ -156,9 +158,14 @@ type RunRequest = Extract<ExecRequest, { type: "run" }>;
 /** The preparer of unchecked cells, loaded with TypeScript at the first one (many notebooks have none). */
 let uncheckedPreparer: Promise<typeof import("./unchecked-cell.js")> | undefined;
 
+/** A prepared cell; compiled already when it took the shortcut of simple expressions. */
+type ReadyCell = { ok: true; cell: PreparedCell; script?: Script } | Extract<PrepareResult, { ok: false }>;
+
 /** The cell's JavaScript: prepared by the language worker, or here for an unchecked cell. */
-async function preparedCell(request: RunRequest): Promise<PrepareResult> {
+async function preparedCell(request: RunRequest): Promise<ReadyCell> {
   if (request.cell !== undefined) return { ok: true, cell: request.cell };
+  const simple = compiledSimpleCell(request);
+  if (simple !== undefined) return simple;
   try {
     uncheckedPreparer ??= import("./unchecked-cell.js");
     const { parseCell, prepareUncheckedCell } = await uncheckedPreparer;
@@ -166,6 +173,20 @@ async function preparedCell(request: RunRequest): Promise<PrepareResult> {
   } catch (error) {
     const evalue = `the cell could not be transpiled: ${error instanceof Error ? error.message : String(error)}`;
     return { ok: false, error: { ename: "InternalError", evalue, traceback: [`InternalError: ${evalue}`] } };
+  }
+}
+
+/**
+ * A cell of one simple expression (expression-cell.ts), compiled without TypeScript; undefined when it is
+ * not that simple or V8 does not compile it, and then TypeScript prepares it (and words its syntax error).
+ */
+function compiledSimpleCell(request: RunRequest): ReadyCell | undefined {
+  const cell = simpleExpressionCell(request.source);
+  if (cell === undefined) return undefined;
+  try {
+    return { ok: true, cell, script: new Script(cell.js, { filename: cellFileName(request.cellId) }) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -194,8 +215,8 @@ async function run(request: RunRequest): Promise<void> {
     let outcome: Extract<ExecEvent, { type: "done" }>["outcome"];
     let result: Extract<ExecEvent, { type: "done" }>["result"];
     try {
-      const completion = (await runInThisContext(cell.js, { filename: cellFileName(cellId) })) as
-        { value: unknown } | undefined;
+      const script = prepared.script ?? new Script(cell.js, { filename: cellFileName(cellId) });
+      const completion = (await script.runInThisContext()) as { value: unknown } | undefined;
       if (completion !== undefined && completion.value !== undefined && !request.silent) {
         const data = await toMimeBundle(completion.value);
         result = { kind: "result", executionCount, data, metadata: {} };

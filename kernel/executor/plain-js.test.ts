@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import ts from "typescript";
-import { emitsUnchanged, identityMappings } from "./plain-js.js";
+import { emitsUnchanged } from "./plain-js.js";
+import { identityMappings } from "./source-map.js";
 
 const parse = (code: string): ts.SourceFile =>
   ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);

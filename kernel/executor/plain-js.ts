@@ -4,7 +4,6 @@
 
 import ts from "typescript";
 import { inCode } from "./diagnostics.js";
-import type { LineMappings } from "./protocol.js";
 
 /**
  * The parser's own summary of what the emit transforms would have to do, computed bottom-up as it builds the
@@ -64,12 +63,4 @@ export function emitsUnchanged(parsed: ts.SourceFile): boolean {
 export function hasParseErrors(parsed: ts.SourceFile, code: string): boolean {
   const diagnostics = (parsed as unknown as ParserInternals).parseDiagnostics;
   return Array.isArray(diagnostics) && (diagnostics as ts.Diagnostic[]).some((d) => inCode(d, code));
-}
-
-/** The source map of JavaScript that is the cell's text itself: every line maps to the same line. */
-export function identityMappings(code: string): LineMappings {
-  const mappings: LineMappings = [[0, 0, 0]];
-  for (let index = code.indexOf("\n"), line = 1; index >= 0; index = code.indexOf("\n", index + 1), line++)
-    mappings.push([0, line, 0]);
-  return mappings;
 }

@@ -1,4 +1,5 @@
-// Decodes a source map's `mappings` (base64 VLQ) into per-line segments, and maps a generated position back.
+// Decodes a source map's `mappings` (base64 VLQ) into per-line segments, maps a generated position back, and
+// gives the identity map of a cell that runs as its own text.
 
 import type { LineMappings } from "./protocol.js";
 
@@ -74,4 +75,12 @@ export function originalPosition(
     line: segments[chosen + 1],
     column: segments[chosen + 2] + Math.max(0, column - segments[chosen]),
   };
+}
+
+/** The source map of JavaScript that is the cell's text itself: every line maps to the same line. */
+export function identityMappings(code: string): LineMappings {
+  const mappings: LineMappings = [[0, 0, 0]];
+  for (let index = code.indexOf("\n"), line = 1; index >= 0; index = code.indexOf("\n", index + 1), line++)
+    mappings.push([0, line, 0]);
+  return mappings;
 }

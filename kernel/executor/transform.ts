@@ -5,30 +5,8 @@
 
 import ts from "typescript";
 
+import { wrapCell, type Edit, type RewrittenCell } from "./cell-rewrite.js";
 import { RUNTIME_NAME } from "./protocol.js";
-
-export interface RewrittenCell {
-  /** An expression evaluating to a promise of `{ value }` or undefined. */
-  js: string;
-  /** Moves an offset in the input JavaScript to where that text ended up in `js`. */
-  toRewrittenOffset(offset: number): number;
-}
-
-/** A run of the rewritten text: copied from the input (`copy`) or inserted in place of `originalStart..`. */
-interface Piece {
-  resultStart: number;
-  originalStart: number;
-  length: number;
-  copy: boolean;
-}
-
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-  /** Among insertions at one place: an await's opening goes after others (1), its closing before (-1). */
-  order?: number;
-}
 
 /**
  * Rewrites emitted JavaScript; `helpDocs` are quoted into the n-th `help(...)` call as a second argument.
@@ -98,12 +76,7 @@ export function rewriteForRuntime(
   const prelude =
     (declared.size > 0 ? `${RUNTIME_NAME}.declare(${JSON.stringify([...declared])}); ` : "") +
     hoisted.join(" ");
-  const header = `(async function () { "use strict"; ${prelude} `;
-  const body = applyEdits(js, edits);
-  return {
-    js: header + body.text + "\n})()",
-    toRewrittenOffset: (offset) => header.length + rewrittenOffset(body.pieces, offset),
-  };
+  return wrapCell(js, edits, prelude);
 }
 
 function lastExpressionStatement(statements: ts.NodeArray<ts.Statement>): ts.Statement | undefined {
@@ -257,37 +230,4 @@ function isTopLevelAwaitCall(node: ts.Node): boolean {
     node.expression.text === "await" &&
     node.arguments.length === 1
   );
-}
-
-function applyEdits(text: string, edits: Edit[]): { text: string; pieces: Piece[] } {
-  const sorted = [...edits].sort(
-    (a, b) => a.start - b.start || a.end - b.end || (a.order ?? 0) - (b.order ?? 0),
-  );
-  let result = "";
-  let position = 0;
-  const pieces: Piece[] = [];
-  const append = (piece: string, originalStart: number, copy: boolean): void => {
-    if (piece === "") return;
-    pieces.push({ resultStart: result.length, originalStart, length: piece.length, copy });
-    result += piece;
-  };
-  for (const edit of sorted) {
-    if (edit.start < position) continue; // an edit inside a replaced statement is already covered
-    append(text.slice(position, edit.start), position, true);
-    append(edit.text, edit.start, false);
-    position = edit.end;
-  }
-  append(text.slice(position), position, true);
-  return { text: result, pieces };
-}
-
-function rewrittenOffset(pieces: Piece[], offset: number): number {
-  let best = 0;
-  for (const piece of pieces) {
-    if (piece.originalStart > offset) break;
-    if (piece.copy && offset < piece.originalStart + piece.length)
-      return piece.resultStart + offset - piece.originalStart;
-    best = piece.copy ? piece.resultStart + piece.length : piece.resultStart;
-  }
-  return best;
 }

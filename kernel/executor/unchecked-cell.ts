@@ -5,7 +5,8 @@
 import ts from "typescript";
 import type { ErrorInfo } from "../interpreter.js";
 import { diagnosticsToError, inCode } from "./diagnostics.js";
-import { emitsUnchanged, identityMappings } from "./plain-js.js";
+import { emitsUnchanged } from "./plain-js.js";
+import { identityMappings } from "./source-map.js";
 import { emittedMappings, toPreparedCell, withoutMapComment } from "./prepared-cell.js";
 import type { LineMappings, PreparedCell } from "./protocol.js";
 
