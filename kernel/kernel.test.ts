@@ -38,6 +38,7 @@ test("a badly signed execute is neither run nor answered", async () => {
   frames[frames.indexOf(frames.find((f) => f.toString() === DELIMITER) as Buffer) + 1] = Buffer.from(
     "0".repeat(64),
   );
+  await new Promise((resolve) => setImmediate(resolve)); // the starting status, signed at the end of its step
   const before = kernel.transport.sent.length;
   kernel.transport.deliver("shell", frames);
   const ping = kernel.request("shell", "kernel_info_request");

@@ -66,6 +66,8 @@ export class Kernel implements KernelContext {
   readonly whenShuttingDown = new Promise<ExecuteOutcome>((resolve) => (this.announceShutdown = resolve));
   /** Settles at the next interrupt that comes before the interpreter has started (see whenInterruptedEarly). */
   private earlyInterrupt = deferred<ExecuteOutcome>();
+  /** Messages sent in the current step, signed at its end (see send). */
+  private outgoing: { channel: OutgoingChannel; message: WireMessage }[] = [];
 
   constructor(options: KernelOptions) {
     this.options = options;
@@ -141,17 +143,31 @@ export class Kernel implements KernelContext {
     return this.loaded;
   }
 
-  /** Signs and sends a message; a message that cannot be encoded is logged and dropped. */
+  /**
+   * Signs and sends a message, in order with the others; a message that cannot be encoded is logged and
+   * dropped. Signing waits for the end of the current step (a microtask), so a cell reaches its execution
+   * process before its busy and execute_input messages are signed, which then happens while it runs there.
+   */
   send(channel: OutgoingChannel, message: WireMessage): void {
-    let frames: Buffer[];
-    try {
-      frames = encodeFrames(message, this.options.signer);
-    } catch (error) {
-      log.error(`cannot encode ${message.header.msg_type}: ${describeError(error)}`);
-      return;
+    this.outgoing.push({ channel, message });
+    if (this.outgoing.length === 1) queueMicrotask(() => this.flushOutgoing());
+  }
+
+  /** Signs and hands to the transport every message sent so far. */
+  private flushOutgoing(): void {
+    const messages = this.outgoing;
+    this.outgoing = [];
+    for (const { channel, message } of messages) {
+      let frames: Buffer[];
+      try {
+        frames = encodeFrames(message, this.options.signer);
+      } catch (error) {
+        log.error(`cannot encode ${message.header.msg_type}: ${describeError(error)}`);
+        continue;
+      }
+      if (tracing) trace(`send ${channel} ${describeForTrace(message)}`);
+      void this.options.transport.send(channel, frames);
     }
-    if (tracing) trace(`send ${channel} ${describeForTrace(message)}`);
-    void this.options.transport.send(channel, frames);
   }
 
   /** Entry point for raw frames from the transport. */
@@ -258,6 +274,7 @@ export class Kernel implements KernelContext {
       clearTimeout(timer);
     }
     await this.history.flush();
+    this.flushOutgoing();
     await this.options.transport.close();
     this.options.exit(0);
   }

@@ -266,7 +266,10 @@ def test_kernel_exits_when_its_launching_process_dies(tmp_path):
 @needs_executor
 def test_stop_on_error_aborts_the_rest_of_the_batch(kernel):
     _, kc = kernel
-    ids = [kc.execute('throw new Error("first fails")'), kc.execute("1 + 1"), kc.execute("2 + 2")]
+    # The first cell waits before it fails, so that the other two are queued by then even on a loaded machine
+    # (only requests already received are aborted, as in ipykernel).
+    first = 'await new Promise((resolve) => setTimeout(resolve, 300));\nthrow new Error("first fails");'
+    ids = [kc.execute(first), kc.execute("1 + 1"), kc.execute("2 + 2")]
     statuses = [shell_reply(kc, msg_id)["status"] for msg_id in ids]
     assert statuses == ["error", "aborted", "aborted"]
     assert shell_reply(kc, kc.execute("3 + 3"))["status"] == "ok"
