@@ -33,6 +33,32 @@ test("signature is HMAC-SHA256 over header, parent_header, metadata, content", (
   assert.equal(frames[2]?.toString(), expected.digest("hex"));
 });
 
+test("signatures match node:crypto for every scheme, key length and case (sha256 runs in TypeScript)", () => {
+  const keys = ["k", "ключ-ü", "x".repeat(64), "y".repeat(65), "z".repeat(300)];
+  for (const scheme of ["hmac-sha256", "HMAC-SHA256", "hmac-sha512", "hmac-sha1"]) {
+    for (const key of keys) {
+      const frames = encodeFrames(message(), new Signer(key, scheme));
+      const expected = createHmac(scheme.slice(5).toLowerCase(), Buffer.from(key, "utf8"));
+      for (const frame of frames.slice(3, 7)) expected.update(frame);
+      assert.equal(frames[2]?.toString("ascii"), expected.digest("hex"), `${scheme}, key ${key.length}`);
+      assert.equal(decodeFrames(frames, new Signer(key, scheme)).header.msg_id, "m1");
+    }
+  }
+});
+
+test("a signature that is truncated, too long, upper-case or of another scheme is refused", () => {
+  const frames = encodeFrames(message(), new Signer("k"));
+  const good = frames[2]?.toString("ascii") ?? "";
+  for (const forged of [good.slice(0, 63), `${good}0`, good.toUpperCase(), "0".repeat(64), good.repeat(2)]) {
+    const altered = [...frames];
+    altered[2] = Buffer.from(forged, "ascii");
+    assert.throws(() => decodeFrames(altered, new Signer("k")), SignatureError, forged);
+  }
+  assert.throws(() => decodeFrames(frames, new Signer("k", "hmac-sha512")), SignatureError);
+  const sha512 = encodeFrames(message(), new Signer("k", "hmac-sha512"));
+  assert.throws(() => decodeFrames(sha512, new Signer("k")), SignatureError);
+});
+
 test("a correctly signed message decodes with its identities, content and buffers", () => {
   const ids = [Buffer.from("router-a"), Buffer.from("router-b"), Buffer.from([0, 1, 2])];
   const original = { ...message(ids), buffers: [Buffer.from("raw")] };
