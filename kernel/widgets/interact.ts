@@ -196,7 +196,7 @@ export class Interactive<C extends Record<string, ControlSpec> = Record<string, 
  * @param controls a widget or a shorthand per argument: `[min, max, step?]`, a number, a boolean, a string, or a list of options
  * @example interact(({ x, mode }) => (mode === "jacrev" ? jacrev(f) : jacfwd(f))(tensor([x, 1])), { x: [0, 2, 0.01], mode: ["jacrev", "jacfwd"] })
  */
-export function interact<C extends Record<string, ControlSpec>>(
+export function interact<const C extends Record<string, ControlSpec>>(
   fn: (args: InteractArgs<C>) => unknown,
   controls: C,
 ): Interactive<C> {
@@ -207,7 +207,7 @@ export function interact<C extends Record<string, ControlSpec>>(
 }
 
 /** Like `interact`, without showing it: display the returned widget where you want it. */
-export function interactive<C extends Record<string, ControlSpec>>(
+export function interactive<const C extends Record<string, ControlSpec>>(
   fn: (args: InteractArgs<C>) => unknown,
   controls: C,
 ): Interactive<C> {
