@@ -30,7 +30,11 @@ export type ControlSpec =
   | string
   | readonly unknown[];
 
-/** The value type an argument spec gives the function. */
+/**
+ * The value type an argument spec gives the function: a slider's number, a Checkbox's boolean, a Text's
+ * string, a widget's value type, or for a list of options the union of their values (`["jacrev", "jacfwd"]`
+ * gives `"jacrev" | "jacfwd"`).
+ */
 export type ValueOfSpec<S> =
   S extends ValueWidget<infer V>
     ? V
