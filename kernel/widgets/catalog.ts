@@ -29,9 +29,25 @@ export {
   ToggleButtonsStyle,
 } from "./styles.js";
 export { Interactive, interact, interactive } from "./interact.js";
-export { Widget, type Change, type Observer } from "./widget.js";
+export {
+  Widget,
+  type AnyObserver,
+  type AttributeName,
+  type AttributeObserver,
+  type Change,
+  type Observer,
+} from "./widget.js";
 export type { BoxOptions } from "./containers.js";
 export type { ControlSpec, InteractArgs, ValueOfSpec, ValueWidget } from "./interact.js";
 export type { LinkEnd } from "./link.js";
 export type { OutputRecord } from "./output.js";
-export type { SelectionOptions } from "./selection.js";
+export type {
+  DropdownOptions,
+  NotInferred,
+  OptionPairs,
+  OptionValues,
+  OtherAttributes,
+  SelectionChoice,
+  SelectionOptions,
+  ToggleButtonsOptions,
+} from "./selection.js";

@@ -30,7 +30,11 @@ export type ControlSpec =
   | string
   | readonly unknown[];
 
-/** The value type an argument spec gives the function. */
+/**
+ * The value type an argument spec gives the function: a slider's number, a Checkbox's boolean, a Text's
+ * string, a widget's value type, or for a list of options the union of their values (`["jacrev", "jacfwd"]`
+ * gives `"jacrev" | "jacfwd"`).
+ */
 export type ValueOfSpec<S> =
   S extends ValueWidget<infer V>
     ? V
@@ -196,7 +200,7 @@ export class Interactive<C extends Record<string, ControlSpec> = Record<string, 
  * @param controls a widget or a shorthand per argument: `[min, max, step?]`, a number, a boolean, a string, or a list of options
  * @example interact(({ x, mode }) => (mode === "jacrev" ? jacrev(f) : jacfwd(f))(tensor([x, 1])), { x: [0, 2, 0.01], mode: ["jacrev", "jacfwd"] })
  */
-export function interact<C extends Record<string, ControlSpec>>(
+export function interact<const C extends Record<string, ControlSpec>>(
   fn: (args: InteractArgs<C>) => unknown,
   controls: C,
 ): Interactive<C> {
@@ -207,7 +211,7 @@ export function interact<C extends Record<string, ControlSpec>>(
 }
 
 /** Like `interact`, without showing it: display the returned widget where you want it. */
-export function interactive<C extends Record<string, ControlSpec>>(
+export function interactive<const C extends Record<string, ControlSpec>>(
   fn: (args: InteractArgs<C>) => unknown,
   controls: C,
 ): Interactive<C> {

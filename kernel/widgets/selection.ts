@@ -15,10 +15,29 @@ import {
   TraitError,
   wireName,
 } from "./traits.js";
-import { controlsSpec, widgetClass, type TraitTable } from "./widget.js";
+import { controlsSpec, widgetClass, type Traits, type TraitTable } from "./widget.js";
 
 /** Options of a selection: values (labelled by their text), [label, value] pairs, or { label: value }. */
 export type SelectionOptions<V> = readonly (V | readonly [string, V])[] | Readonly<Record<string, V>>;
+
+/** `T`, not used to infer a type parameter (TypeScript 5.4's NoInfer, for the older compiler of the build). */
+export type NotInferred<T> = [T][T extends unknown ? 0 : never];
+
+/** The typed part of a selection control's constructor options: `options` of the form `O` with values `V`. */
+export interface SelectionChoice<V, O> {
+  /** The choices: values (labelled by their text), [label, value] pairs, or { label: value }. */
+  options?: O;
+  /** The selected option's value (default: the first option's). */
+  value?: NotInferred<V>;
+}
+
+/** The other attributes a selection control of attribute table `T` takes in its constructor. */
+export type OtherAttributes<T extends TraitTable> = Partial<Omit<Traits<T>, "options" | "value">>;
+
+/** Options given as [label, value] pairs. */
+export type OptionPairs<V> = readonly (readonly [string, V])[];
+/** Options given as values (each labelled by its text) or as { label: value }. */
+export type OptionValues<V> = readonly V[] | Readonly<Record<string, V>>;
 
 /** The options as [label, value] pairs. */
 export function optionPairs<V>(options: SelectionOptions<V>, where: string): [string, V][] {
@@ -126,8 +145,36 @@ const selection = {
 
 const dropdownTraits = selectionTraits(describedTraits(DescriptionStyle));
 
-/** A drop-down list. @example new widgets.Dropdown({ options: ["jacrev", "jacfwd"], value: "jacrev" }) */
-export class Dropdown extends widgetClass(controlsSpec("Dropdown"), dropdownTraits) {
+/** The constructor options of a Dropdown: its attributes, with `value` one of the values of `options` `O`. */
+export interface DropdownOptions<V, O>
+  extends OtherAttributes<typeof dropdownTraits>, SelectionChoice<V, O> {}
+
+/**
+ * A drop-down list. Its `value` has the type of the options' values: `new widgets.Dropdown({ options:
+ * ["jacrev", "jacfwd"] })` is a `Dropdown<"jacrev" | "jacfwd">`; give the type, `new widgets.Dropdown<string>(...)`,
+ * to set other options later.
+ * @example new widgets.Dropdown({ options: ["jacrev", "jacfwd"], value: "jacrev" })
+ * @example new widgets.Dropdown({ options: [["reverse", "jacrev"], ["forward", "jacfwd"]] })
+ */
+export class Dropdown<const V = unknown> extends widgetClass(controlsSpec("Dropdown"), dropdownTraits) {
+  /** The choices: values (labelled by their text), [label, value] pairs, or { label: value }. */
+  declare options: SelectionOptions<V>;
+  /** The selected option's value (null only while there are no options or `index` is null). */
+  declare value: V;
+
+  /**
+   * A drop-down list of [label, value] pairs; `value` has the values' type.
+   * @example new widgets.Dropdown({ options: [["reverse", "jacrev"], ["forward", "jacfwd"]] })
+   */
+  constructor(options: DropdownOptions<V, OptionPairs<V>>);
+  /**
+   * A drop-down list of values (each labelled by its text) or of { label: value }; `value` has their type.
+   * @example new widgets.Dropdown({ options: ["jacrev", "jacfwd"], value: "jacrev" })
+   */
+  constructor(options?: DropdownOptions<V, OptionValues<V>>);
+  constructor(options: object = {}) {
+    super(options as Record<string, unknown>);
+  }
   protected override initialize(options: Record<string, unknown>): void {
     selection.initialize(this, options);
   }
@@ -151,8 +198,37 @@ const toggleButtonsTraits = {
   buttonStyle: oneOf(buttonStyles, ""),
 };
 
-/** A row of buttons of which one is selected. @example new widgets.ToggleButtons({ options: ["rev", "fwd"] }) */
-export class ToggleButtons extends widgetClass(controlsSpec("ToggleButtons"), toggleButtonsTraits) {
+/** The constructor options of ToggleButtons: its attributes, with `value` one of the values of `options` `O`. */
+export interface ToggleButtonsOptions<V, O>
+  extends OtherAttributes<typeof toggleButtonsTraits>, SelectionChoice<V, O> {}
+
+/**
+ * A row of buttons of which one is selected; its `value` has the type of the options' values, as a Dropdown's.
+ * @example new widgets.ToggleButtons({ options: ["rev", "fwd"] })
+ */
+export class ToggleButtons<const V = unknown> extends widgetClass(
+  controlsSpec("ToggleButtons"),
+  toggleButtonsTraits,
+) {
+  /** The choices: values (labelled by their text), [label, value] pairs, or { label: value }. */
+  declare options: SelectionOptions<V>;
+  /** The selected option's value (null only while there are no options or `index` is null). */
+  declare value: V;
+
+  /**
+   * A row of buttons for [label, value] pairs, one of them selected; `value` has the values' type.
+   * @example new widgets.ToggleButtons({ options: [["reverse", "jacrev"], ["forward", "jacfwd"]] })
+   */
+  constructor(options: ToggleButtonsOptions<V, OptionPairs<V>>);
+  /**
+   * A row of buttons for values (each labelled by its text) or for { label: value }, one of them selected;
+   * `value` has their type.
+   * @example new widgets.ToggleButtons({ options: ["rev", "fwd"] })
+   */
+  constructor(options?: ToggleButtonsOptions<V, OptionValues<V>>);
+  constructor(options: object = {}) {
+    super(options as Record<string, unknown>);
+  }
   protected override initialize(options: Record<string, unknown>): void {
     selection.initialize(this, options);
   }

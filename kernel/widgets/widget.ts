@@ -52,9 +52,9 @@ export type Traits<T extends TraitTable> = {
 };
 
 /** A change of one attribute, as observers receive it. */
-export interface Change<V = unknown, W extends Widget = Widget> {
+export interface Change<V = unknown, W extends Widget = Widget, N extends string = string> {
   /** The attribute's name (as the widget spells it, e.g. "value", "continuousUpdate"). */
-  name: string;
+  name: N;
   /** The value before the change. */
   old: V;
   /** The value after the change. */
@@ -65,6 +65,20 @@ export interface Change<V = unknown, W extends Widget = Widget> {
 
 /** An observer of attribute changes. */
 export type Observer<W extends Widget = Widget> = (change: Change<unknown, W>) => void;
+
+/** Any function given to `observe` (whatever the attributes it watches). */
+export type AnyObserver = (change: never) => void;
+
+/** The names of a widget's attributes: its data properties beyond those every widget has. */
+export type AttributeName<W extends Widget> = {
+  [K in Exclude<keyof W, keyof Widget>]: W[K] extends (...args: never[]) => unknown ? never : K;
+}[Exclude<keyof W, keyof Widget>] &
+  string;
+
+/** An observer of the attributes `N` of `W`: it sees their values typed. */
+export type AttributeObserver<W extends Widget, N extends AttributeName<W>> = (
+  change: Change<W[N], W, N>,
+) => void;
 
 const registry = new Map<string, Widget>();
 const classesByModel = new Map<string, (state: Record<string, unknown>, comm: Comm) => Widget>();
@@ -231,14 +245,24 @@ export class Widget {
   }
 
   /**
-   * Calls `handler({ name, old, new, owner })` after attributes change (from the cell or from a frontend).
-   * @param names the attribute(s) to watch; all of them when left out
-   * @example slider.observe((change) => console.log(change.new), "value")
+   * Calls `handler({ name, old, new, owner })` after the attributes `names` change (from the cell or from a
+   * frontend); `change.new` and `change.old` have the attribute's type.
+   * @param names the attribute(s) to watch
+   * @example slider.observe((change) => console.log(change.new.toFixed(2)), "value")
    */
-  observe(handler: Observer<this>, names?: string | string[]): void {
+  observe<const N extends AttributeName<this>>(
+    handler: AttributeObserver<this, N>,
+    names: N | readonly N[],
+  ): void;
+  /**
+   * Calls `handler({ name, old, new, owner })` after any attribute changes (from the cell or from a frontend).
+   * @example slider.observe((change) => console.log(change.name, change.new))
+   */
+  observe(handler: Observer<this>): void;
+  observe(handler: Observer<this>, names?: string | readonly string[]): void {
     if (typeof handler !== "function")
       throw new TypeError(`${this.constructor.name}.observe: the handler must be a function`);
-    const list = names === undefined ? "all" : new Set(Array.isArray(names) ? names : [names]);
+    const list = names === undefined ? "all" : new Set<string>(typeof names === "string" ? [names] : names);
     if (list !== "all") {
       for (const name of list) {
         if (!(name in this.traitTable)) {
@@ -251,8 +275,11 @@ export class Widget {
     this.observers.push({ handler: handler as Observer, names: list });
   }
 
-  /** Stops `handler` (for `names` only, when given; for everything otherwise). */
-  unobserve(handler: Observer<this>, names?: string | string[]): void {
+  /**
+   * Stops `handler` (a function given to `observe`) for the attributes `names` when given, for everything
+   * otherwise.
+   */
+  unobserve(handler: AnyObserver, names?: string | readonly string[]): void {
     for (let i = this.observers.length - 1; i >= 0; i--) {
       const entry = this.observers[i];
       if (entry === undefined || entry.handler !== (handler as Observer)) continue;
@@ -260,7 +287,7 @@ export class Widget {
         this.observers.splice(i, 1);
         continue;
       }
-      for (const name of Array.isArray(names) ? names : [names]) entry.names.delete(name);
+      for (const name of typeof names === "string" ? [names] : names) entry.names.delete(name);
       if (entry.names.size === 0) this.observers.splice(i, 1);
     }
   }

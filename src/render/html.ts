@@ -57,6 +57,7 @@ export interface EmbeddedImage {
 const FONT = "font-family: monospace; font-size: 12px";
 const MUTED = "color: rgb(120, 120, 120)";
 const GRID_LINE = "border: 1px solid rgb(225, 225, 225)";
+const NO_WRAP = "white-space: nowrap";
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -74,7 +75,7 @@ export function heatmapHtml(
   opts: HeatmapHtmlOptions & { vector?: boolean; image?: EmbeddedImage } = {},
 ): string {
   const numbers = numbersOf(m.data, m.offset, m.rows, m.cols);
-  const caption = `<div style="margin: 0 0 4px 0">${captionHtml(shape, numbers, opts.title)}</div>`;
+  const caption = captionHtml(shape, numbers, { title: opts.title, gapPx: 4 });
   const table = matrixTable(m, numbers, opts);
   if (!opts.image) return `<div class="jaclab-tensor" style="${FONT}">${caption}${table}</div>`;
   return (
@@ -96,9 +97,10 @@ export function heatmapGridHtml(
   const { rows, cols, data } = batch;
   // The batch read as one tall matrix, so that its statistics share one budget.
   const numbers = numbersOf(data, 0, batch.batch * rows, cols);
-  const caption = captionHtml(shape, numbers, opts.title, "one heatmap per sample, shared colour scale");
+  const note = "one heatmap per sample, shared colour scale";
+  const caption = captionHtml(shape, numbers, { title: opts.title, note, gapPx: opts.image ? 4 : 6 });
   if (opts.image) {
-    return `<div class="jaclab-tensor" style="${FONT}"><div style="margin: 0 0 4px 0">${caption}</div>${imageHtml(opts.image, `heatmaps of a ${shape.join("×")} tensor`)}</div>`;
+    return `<div class="jaclab-tensor" style="${FONT}">${caption}${imageHtml(opts.image, `heatmaps of a ${shape.join("×")} tensor`)}</div>`;
   }
   const edge = Math.max(1, Math.floor((opts.maxSamples ?? 12) / 2));
   const tiles = edgeIndices(batch.batch, edge).map((b) => {
@@ -120,29 +122,45 @@ export function heatmapGridHtml(
     const tile = { rows, cols, data, offset: b * rows * cols };
     return `<div style="${box}">${matrixTable(tile, numbers, tileOpts, label)}</div>`;
   });
-  return `<div class="jaclab-tensor jaclab-batch" style="${FONT}"><div style="margin: 0 0 6px 0">${caption}</div><div>${tiles.join("")}</div></div>`;
+  return `<div class="jaclab-tensor jaclab-batch" style="${FONT}">${caption}<div>${tiles.join("")}</div></div>`;
 }
 
 /**
- * A caption line: title, shape, min, max (in the cells' number format), the nonzero count and a legend of
- * the colour scale; for a huge matrix, which entries the figures come from.
+ * A caption: title, shape, min, max (in the cells' number format), the nonzero count and a legend of the
+ * colour scale; for a huge matrix, which entries the figures come from. In a narrow place (an Output widget
+ * beside controls) it wraps between its parts, never inside one: each part, and the legend with its two
+ * numbers, stays on one line, and a line ends with its part's "·" rather than starting with it.
  */
-function captionHtml(shape: readonly number[], numbers: Numbers, title?: string, note?: string): string {
+function captionHtml(
+  shape: readonly number[],
+  numbers: Numbers,
+  opts: { title?: string; note?: string; gapPx: number },
+): string {
   const { stats, format, grid } = numbers;
   const sampled = isSampled(grid);
   const about = sampled ? "≈ " : "";
-  const parts = [
+  // Short parts stay on one line; long remarks wrap like prose.
+  const parts: { text: string; whole: boolean }[] = [
     `shape [${shape.join(", ")}]`,
     `min ${format.format(stats.min)}`,
     `max ${format.format(stats.max)}`,
     sampled
       ? `${about}${percent(stats.nonzero / stats.count)} nonzero`
       : `${stats.nonzero} of ${stats.count} nonzero`,
-  ];
-  if (sampled) parts.push(`figures from ${describeGrid(grid)}`);
-  if (note) parts.push(note);
-  const heading = title ? `<b>${escapeHtml(title)}</b> ` : "";
-  return `${heading}<span style="${MUTED}">${parts.join(" · ")}</span> ${legendHtml(stats.maxAbs, format)}`;
+  ].map((text) => ({ text, whole: true }));
+  if (sampled) parts.push({ text: `figures from ${describeGrid(grid)}`, whole: false });
+  if (opts.note) parts.push({ text: opts.note, whole: false });
+  const body = parts
+    .map(({ text, whole }, k) => {
+      const shown = escapeHtml(k < parts.length - 1 ? `${text} ·` : text);
+      return whole ? `<span class="jaclab-caption-part" style="${NO_WRAP}">${shown}</span>` : shown;
+    })
+    .join(" ");
+  const heading = opts.title ? `<b>${escapeHtml(opts.title)}</b> ` : "";
+  return (
+    `<div class="jaclab-caption" style="margin: 0 0 ${opts.gapPx}px 0">` +
+    `${heading}<span style="${MUTED}">${body}</span> ${legendHtml(stats.maxAbs, format)}</div>`
+  );
 }
 
 function percent(fraction: number): string {
@@ -158,7 +176,7 @@ function legendHtml(maxAbs: number, format: NumberFormat): string {
     `<span title="colour scale: ${low} (blue) to ${high} (red)" ` +
     `style="display: inline-block; width: 72px; height: 9px; margin: 0 4px; vertical-align: middle; ` +
     `border: 1px solid rgb(200, 200, 200); background: ${scaleGradient()}"></span>`;
-  return `<span style="${MUTED}">${low}${bar}${high}</span>`;
+  return `<span class="jaclab-caption-part" style="${MUTED}; ${NO_WRAP}">${low}${bar}${high}</span>`;
 }
 
 function imageHtml(image: EmbeddedImage, alt: string): string {

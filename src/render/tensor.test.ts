@@ -65,6 +65,33 @@ test("the heatmap has row and column indices and a caption with shape, min and m
   assert.ok(!/<script/i.test(text), "no scripts: JupyterLab would strip them");
 });
 
+test("the caption wraps only between its parts: each part and the legend with its numbers stay on one line", () => {
+  const text = html(
+    tensorBundle(
+      viewOf([3, 4], (i) => i - 5),
+      { title: "∂x/∂q" },
+    ),
+  );
+  const caption = /<div class="jaclab-caption"[^>]*>(.*?)<\/div>/.exec(text)?.[1] ?? "";
+  const parts = [
+    ...caption.matchAll(/<span class="jaclab-caption-part" style="([^"]*)">(.*?)<\/span>(?=\s|<\/span>|$)/g),
+  ];
+  assert.deepEqual(
+    parts.slice(0, 4).map((part) => part[2]),
+    ["shape [3, 4] ·", "min −5 ·", "max 6 ·", "11 of 12 nonzero"],
+  );
+  assert.ok(
+    parts.every((part) => part[1]?.includes("white-space: nowrap")),
+    caption,
+  );
+  // The legend: −6, its colour bar and 6 as one unbreakable part.
+  assert.match(
+    caption,
+    /<span class="jaclab-caption-part" style="[^"]*white-space: nowrap">−6<span [^>]*><\/span>6<\/span>/,
+  );
+  assert.match(caption, /^<b>∂x\/∂q<\/b> /);
+});
+
 test("tiny nonzero values stay visibly coloured next to exact zeros", () => {
   const found = cells(html(tensorBundle(matrix([[1e-9, 0, 1000]]))));
   assert.notDeepEqual(found[0].background, [255, 255, 255]);

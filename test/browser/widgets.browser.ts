@@ -1,7 +1,7 @@
 // Widgets in a real JupyterLab: notebooks/05-interactive.ipynb opened in headless Chromium, Run All, then a
 // slider moved with the keyboard (the kernel-side value read back by re-running a cell, the Jacobian heatmap's
-// numbers in the DOM changed) and a Button clicked (its handler's output shown in the Output widget).
-// Screenshots in test-artifacts/widgets/. Run by `npm test` after scripts/setup-jupyterlab.sh.
+// numbers in the DOM changed), a Button clicked (its handler's output shown in the Output widget), and the
+// heatmap's caption inside that narrow Output read at a wide and a narrow window. Screenshots in test-artifacts/widgets/. Run by `npm test` after scripts/setup-jupyterlab.sh.
 
 import assert from "node:assert/strict";
 import { mkdir, readFile, rm } from "node:fs/promises";
@@ -44,6 +44,39 @@ async function eventually<T>(
 /** The code cell whose editor contains `snippet`. */
 function cellWith(page: Page, snippet: string): Locator {
   return currentNotebook(page).locator(".jp-CodeCell").filter({ hasText: snippet }).first();
+}
+
+/** Where a heatmap caption inside an Output widget sits: its parts' line boxes and the Output's width. */
+interface CaptionLayout {
+  /** Line boxes per part (1 when the part stays on one line). */
+  partRects: number[];
+  /** Lines the caption takes (parts whose tops differ by more than a few pixels are on different lines). */
+  lines: number;
+  captionRight: number;
+  outputRight: number;
+  text: string;
+}
+
+async function captionLayout(output: Locator): Promise<CaptionLayout> {
+  return output
+    .locator(".jaclab-caption")
+    .first()
+    .evaluate((caption) => {
+      const parts = [...caption.querySelectorAll(":scope .jaclab-caption-part")];
+      const tops: number[] = [];
+      for (const part of parts) {
+        const top = part.getBoundingClientRect().top;
+        if (!tops.some((seen) => Math.abs(seen - top) < 4)) tops.push(top);
+      }
+      const box = (caption.closest(".widget-output") ?? caption).getBoundingClientRect();
+      return {
+        partRects: parts.map((part) => part.getClientRects().length),
+        lines: tops.length,
+        captionRight: caption.getBoundingClientRect().right,
+        outputRight: box.right,
+        text: caption.textContent ?? "",
+      };
+    });
 }
 
 test(
@@ -144,6 +177,36 @@ test(
               .locator(".jp-OutputArea-output")
               .first()
               .screenshot({ path: join(artifacts, "arm-singular.png") });
+          },
+        );
+
+        await t.test(
+          "the heatmap's caption in the narrow Output wraps between its parts, inside the Output",
+          async () => {
+            const output = armCell
+              .locator(".widget-output")
+              .filter({ has: opened.locator(".jaclab-caption") });
+            // 1400 px: the Output beside the arm is wide; 800 px: it is about as narrow as the table.
+            for (const [width, maxLines] of [
+              [1400, 2],
+              [800, 6],
+            ] as const) {
+              await opened.setViewportSize({ width, height: 2600 });
+              const layout = await eventually(
+                () => captionLayout(output.first()),
+                (seen) => seen.partRects.length >= 5 && seen.captionRight <= seen.outputRight + 0.5,
+                `the caption at ${width} px`,
+              );
+              await output.first().screenshot({ path: join(artifacts, `heatmap-caption-${width}.png`) });
+              const shown = JSON.stringify(layout);
+              assert.ok(
+                layout.partRects.every((rects) => rects === 1),
+                `a part broke across lines: ${shown}`,
+              );
+              assert.ok(layout.lines <= maxLines, `${layout.lines} lines at ${width} px: ${shown}`);
+              assert.match(layout.text, /shape \[2, 2\] · min .* · max .* · 4 of 4 nonzero/);
+            }
+            await opened.setViewportSize({ width: 1400, height: 2600 });
           },
         );
       },
