@@ -15,7 +15,7 @@ import { CellRecords } from "./cell-records.js";
 import { connectToKernel, terminateHere } from "./exec-channel.js";
 import { RUNTIME_NAME, type ExecEvent, type ExecRequest } from "./protocol.js";
 import { resolveForImport } from "./resolve.js";
-import { simpleExpressionCell } from "./expression-cell.js";
+import { simpleCell } from "./simple-cell.js";
 import type { PreparedCell } from "./protocol.js";
 import type { PrepareResult } from "./unchecked-cell.js";
 import { cellFileName, errorInfo } from "./traceback.js";
@@ -158,7 +158,7 @@ type RunRequest = Extract<ExecRequest, { type: "run" }>;
 /** The preparer of unchecked cells, loaded with TypeScript at the first one (many notebooks have none). */
 let uncheckedPreparer: Promise<typeof import("./unchecked-cell.js")> | undefined;
 
-/** A prepared cell; compiled already when it took the shortcut of simple expressions. */
+/** A prepared cell; compiled already when it took the shortcut of simple cells. */
 type ReadyCell = { ok: true; cell: PreparedCell; script?: Script } | Extract<PrepareResult, { ok: false }>;
 
 /** The cell's JavaScript: prepared by the language worker, or here for an unchecked cell. */
@@ -177,11 +177,11 @@ async function preparedCell(request: RunRequest): Promise<ReadyCell> {
 }
 
 /**
- * A cell of one simple expression (expression-cell.ts), compiled without TypeScript; undefined when it is
+ * A simple cell (simple-cell.ts), compiled without TypeScript; undefined when it is
  * not that simple or V8 does not compile it, and then TypeScript prepares it (and words its syntax error).
  */
 function compiledSimpleCell(request: RunRequest): ReadyCell | undefined {
-  const cell = simpleExpressionCell(request.source);
+  const cell = simpleCell(request.source);
   if (cell === undefined) return undefined;
   try {
     return { ok: true, cell, script: new Script(cell.js, { filename: cellFileName(request.cellId) }) };

@@ -23,7 +23,7 @@ test("only unchecked cells without help() skip the language worker", () => {
   assert.equal(preparedByExecution("// @ts-nocheck\nhelp(grad)"), false);
 });
 
-test("a one-expression unchecked cell runs without TypeScript, like any other", async () => {
+test("a simple unchecked cell (declarations, one expression) runs without TypeScript, like any other", async () => {
   // Defined by a checked cell, which the language worker prepares: the execution process has not needed
   // TypeScript yet (this test runs first in this file's interpreter).
   await run(
@@ -31,14 +31,20 @@ test("a one-expression unchecked cell runs without TypeScript, like any other", 
     "function typescriptLoaded(): boolean {\n" +
       '  return Object.keys(require.cache).some((file) => file.includes("/typescript/"));\n}',
   );
-  assert.equal((await run(interpreter, "// @ts-nocheck\ntypescriptLoaded()")).sink.result(), "false");
-  await run(interpreter, "// @ts-nocheck\nvar shortcutBase = 40;");
+  const declared = await run(
+    interpreter,
+    "// @ts-nocheck\nvar shortcutBase = 40;\nconst half = shortcutBase * 0.5;",
+  );
+  assert.equal(declared.outcome.status, "ok", JSON.stringify(declared.outcome));
   const value = await run(interpreter, "// @ts-nocheck\n\nshortcutBase +\n  2");
   assert.equal(value.sink.result(), "42");
   const thrown = await run(interpreter, "// @ts-nocheck\n\n1 + notDefinedAnywhere");
   const error = errorOf(thrown.outcome);
   assert.equal(error.ename, "ReferenceError");
   assert.match(error.traceback.join("\n"), /Cell In\[\d+\], line 3, column 5/);
+  assert.equal((await run(interpreter, "// @ts-nocheck\ntypescriptLoaded()")).sink.result(), "false");
+  // Their names reach later checked cells, with their types.
+  assert.equal((await run(interpreter, "half.toFixed(1)")).sink.result(), "'20.0'");
   // Looks simple, is TypeScript: V8 refuses it, so TypeScript strips it.
   const stripped = await run(interpreter, "// @ts-nocheck\nshortcutBase as number");
   assert.equal(stripped.sink.result(), "40");
