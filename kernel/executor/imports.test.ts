@@ -97,3 +97,18 @@ test("a missing package is a type error, and at run time a clear module error", 
   );
   assert.equal(unchecked.outcome.status === "error" && unchecked.outcome.ename, "ModuleNotFoundError");
 });
+
+test("a package installed after a cell failed to find it is found when the cell runs again", async () => {
+  const cell = 'import { late } from "installed-later";\nlate.toUpperCase()';
+  const missing = await run(interpreter, cell);
+  assert.equal(missing.outcome.status, "error");
+  assert.match(missing.outcome.status === "error" ? missing.outcome.evalue : "", /installed-later/);
+  writePackage("installed-later", {
+    "package.json": JSON.stringify({ name: "installed-later", type: "module", main: "index.js" }),
+    "index.js": "export const late = 'found';\n",
+    "index.d.ts": "export declare const late: string;\n",
+  });
+  const found = await run(interpreter, cell);
+  assert.equal(found.outcome.status, "ok", JSON.stringify(found.outcome));
+  assert.equal(found.sink.result(), "'FOUND'");
+});

@@ -51,6 +51,8 @@ function slotAlias(slot: number): string {
 /** The language service of one notebook session. */
 export class CellLanguageService {
   private readonly files = new Map<string, VirtualFile>();
+  /** Counts the versions of the files set so far (see getProjectVersion in createHost). */
+  private projectVersion = 0;
   /** Global name → its declaration line inside `declare global { }`. */
   private readonly cellGlobals = new Map<string, GlobalEntry>();
   /** The core's API and the kernel's globals, in a file of their own that rarely changes (it is large). */
@@ -179,7 +181,8 @@ export class CellLanguageService {
       this.diskCaches.clear();
       this.documents.clear();
       this.resolutionCache.clear();
-      this.setFile(fileName, text);
+      // A new version of the same text: the program resolves the cell's imports again.
+      this.setFile(fileName, text, { force: true });
       semantic = this.service.getSemanticDiagnostics(fileName).filter((d) => inCode(d, code));
     }
     if (semantic.length > 0) return { ok: false, error: diagnosticsToError(semantic, code, "TSError") };
@@ -351,10 +354,11 @@ export class CellLanguageService {
     return { found: false, data: {}, metadata: {} };
   }
 
-  private setFile(fileName: string, text: string): void {
+  private setFile(fileName: string, text: string, { force = false } = {}): void {
     const previous = this.files.get(fileName);
-    if (previous?.text === text) return; // same text, same program: nothing to rebuild
+    if (previous?.text === text && !force) return; // same text, same program: nothing to rebuild
     this.files.set(fileName, { text, version: (previous?.version ?? 0) + 1 });
+    this.projectVersion++;
   }
 
   private createHost(): ts.LanguageServiceHost {
@@ -369,6 +373,9 @@ export class CellLanguageService {
         this.scratchFile,
         this.candidateFile,
       ],
+      // Unchanged, the service takes its program as up to date without asking every file's version again
+      // (a quarter of a quick check's time, cold); every new version of a file changes it (setFile).
+      getProjectVersion: () => String(this.projectVersion),
       getScriptVersion: (fileName) => String(this.files.get(fileName)?.version ?? 0),
       getScriptSnapshot: (fileName) => {
         const file = this.files.get(fileName);
