@@ -18,12 +18,16 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** How long a {@link LanguageClient.callLater} request may wait for others to go with it. */
+const DEFERRED_MS = 20;
+
 /** Starts the language worker and sends it requests, answered in order. */
 export class LanguageClient {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   /** Requests of {@link callLater} not sent yet. */
   private readonly deferred: LanguageRequest[] = [];
+  private deferredTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
 
   constructor(options: LanguageServiceOptions) {
@@ -62,8 +66,9 @@ export class LanguageClient {
   }
 
   /**
-   * Like {@link call}, but sent once this turn of the event loop is over (or before the next call, so the
-   * order holds): the kernel sends its reply first, and the worker does this while the client reads it.
+   * Like {@link call}, but sent up to {@link DEFERRED_MS} later, with the others of that time, or before the
+   * next call, so the order holds: the kernel sends its reply first, and a run of cells wakes the worker
+   * once for all of their requests instead of once each.
    */
   callLater<M extends LanguageMethod>(
     method: M,
@@ -71,7 +76,7 @@ export class LanguageClient {
   ): Promise<LanguageMethods[M]["result"]> {
     return this.request(method, params, (request) => {
       this.deferred.push(request);
-      if (this.deferred.length === 1) setImmediate(() => this.sendDeferred());
+      if (this.deferred.length === 1) this.deferredTimer = setTimeout(() => this.sendDeferred(), DEFERRED_MS);
     });
   }
 
@@ -89,10 +94,12 @@ export class LanguageClient {
   }
 
   private sendDeferred(): void {
+    clearTimeout(this.deferredTimer);
     for (const request of this.deferred.splice(0)) this.worker.postMessage(request);
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.deferredTimer);
     await this.worker.terminate();
   }
 

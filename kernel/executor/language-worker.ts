@@ -13,10 +13,18 @@ if (port === null) throw new InternalError("language-worker.js must run in a wor
 
 /** How long after start-up the completion warm-up waits for a first cell to go ahead of it. */
 const WARM_COMPLETIONS_DELAY_MS = 300;
+/**
+ * How long the program with an unchecked cell's names waits for a pause before it is built: a run of
+ * unchecked cells (a notebook run from the top) would otherwise build one program per cell, several
+ * milliseconds of CPU each taken from the cells themselves.
+ */
+const WARM_AFTER_RECORD_MS = 50;
 
 keepLanguageMemoryFlat();
 
 const service = new CellLanguageService(workerData as LanguageServiceOptions);
+/** The warm-up after unchecked cells, waiting for a pause (see WARM_AFTER_RECORD_MS). */
+let pausedWarm: NodeJS.Timeout | undefined;
 
 type Handlers = {
   [M in keyof LanguageMethods]: (params: LanguageMethods[M]["params"]) => LanguageMethods[M]["result"];
@@ -37,6 +45,7 @@ const handlers: Handlers = {
     return null;
   },
   prepare: ({ code }) => {
+    clearTimeout(pausedWarm);
     const prepared = service.prepare(code);
     // Once this answer is posted: the next cell's checker, warmed while the reply travels.
     setImmediate(() => service.warmAfterCommit());
@@ -44,7 +53,8 @@ const handlers: Handlers = {
   },
   record: ({ code }) => {
     service.record(code);
-    setImmediate(() => service.warmAfterCommit());
+    clearTimeout(pausedWarm);
+    pausedWarm = setTimeout(() => service.warmAfterCommit(), WARM_AFTER_RECORD_MS);
     return null;
   },
   complete: ({ code, cursorPos }) => service.complete(code, cursorPos),
