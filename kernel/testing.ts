@@ -124,7 +124,7 @@ export class KernelHarness {
   frames(
     msgType: string,
     content: Record<string, unknown>,
-    identities = [Buffer.from("client-1")],
+    identities: Buffer[] = [Buffer.from("client-1")],
   ): {
     frames: Buffer[];
     msgId: string;

@@ -43,7 +43,6 @@ export type { LinkEnd } from "./link.js";
 export type { OutputRecord } from "./output.js";
 export type {
   DropdownOptions,
-  NotInferred,
   OptionPairs,
   OptionValues,
   OtherAttributes,

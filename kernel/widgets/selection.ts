@@ -20,15 +20,12 @@ import { controlsSpec, widgetClass, type Traits, type TraitTable } from "./widge
 /** Options of a selection: values (labelled by their text), [label, value] pairs, or { label: value }. */
 export type SelectionOptions<V> = readonly (V | readonly [string, V])[] | Readonly<Record<string, V>>;
 
-/** `T`, not used to infer a type parameter (TypeScript 5.4's NoInfer, for the older compiler of the build). */
-export type NotInferred<T> = [T][T extends unknown ? 0 : never];
-
 /** The typed part of a selection control's constructor options: `options` of the form `O` with values `V`. */
 export interface SelectionChoice<V, O> {
   /** The choices: values (labelled by their text), [label, value] pairs, or { label: value }. */
   options?: O;
   /** The selected option's value (default: the first option's). */
-  value?: NotInferred<V>;
+  value?: NoInfer<V>;
 }
 
 /** The other attributes a selection control of attribute table `T` takes in its constructor. */
