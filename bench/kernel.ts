@@ -1,7 +1,8 @@
 // `npm run bench:kernel`: through jupyter_client (bench/kernel_bench.py), for jaclab, tslab and Deno's kernel
 // measured in one run: start-up (spawn -> first kernel_info_reply) and the median round trip of a trivial
-// cell (type-checked and `// @ts-nocheck`), with ratios and the targets; jaclab's unchecked cell against
-// Deno's again, the two kernels taking cells in turn (BENCH_INTERLEAVED_CELLS each); then, for jaclab, a soak of
+// cell (type-checked and `// @ts-nocheck`), with ratios and the targets; jaclab's unchecked cells (one
+// expression, and one that declares a name) against Deno's again, the kernels taking cells in turn
+// (BENCH_INTERLEAVED_CELLS each, jaclab-before too when given); then, for jaclab, a soak of
 // thousands of cells (per-cell time and the RSS of the kernel's processes, flat or not) and the cells that
 // show huge tensors. JACLAB_BENCH_BASELINE=<another jaclab checkout, built> measures it alongside as
 // "jaclab-before" (the same run, the same load). BENCH_CELLS, BENCH_SOAK_CELLS (0 skips the soak) and
@@ -210,7 +211,17 @@ function printLatency(results: Map<string, Measurement>): void {
   );
 }
 
-/** jaclab's unchecked cell and Deno's cell, one to each in turn (load weighs on both alike); medians in s. */
+/**
+ * The unchecked cells taking turns with Deno's, one cell to each kernel in turn (load weighs on all alike):
+ * one expression (which jaclab runs without TypeScript's parser) and one that declares a name (which it
+ * parses with TypeScript). The same kernel may appear twice, once per kind of cell.
+ */
+const INTERLEAVED = [
+  { kind: "one expression", jaclab: unchecked, deno: trivial },
+  { kind: "declares a name", jaclab: `// @ts-nocheck\nconst v{i} = {i} + 1;`, deno: "const v{i} = {i} + 1;" },
+];
+
+/** Medians in seconds, by "label|kind". */
 function measureInterleaved(jupyterPath: string): Record<string, number> | undefined {
   const cells = Number(process.env.BENCH_INTERLEAVED_CELLS ?? 1000);
   if (cells <= 0) return undefined;
@@ -222,8 +233,15 @@ function measureInterleaved(jupyterPath: string): Record<string, number> | undef
     "--output",
     resultFile,
   ];
-  args.push("--kernel", "jaclab", "bench-jaclab", unchecked, "--kernel", "deno", "bench-deno", trivial);
-  process.stderr.write(`measuring jaclab and deno interleaved (${cells} cells each)...\n`);
+  const jaclabs = [
+    ["jaclab", "bench-jaclab"],
+    ...(baseline === undefined ? [] : [["jaclab-before", "bench-jaclab-before"]]),
+  ];
+  for (const { kind, jaclab, deno } of INTERLEAVED) {
+    for (const [label, spec] of jaclabs) args.push("--kernel", `${label}|${kind}`, spec, jaclab);
+    args.push("--kernel", `deno|${kind}`, "bench-deno", deno);
+  }
+  process.stderr.write(`measuring the unchecked cells interleaved with Deno's (${cells} cells each)...\n`);
   try {
     execFileSync(python, args, {
       env: { ...process.env, JUPYTER_PATH: jupyterPath },
@@ -237,13 +255,22 @@ function measureInterleaved(jupyterPath: string): Record<string, number> | undef
 }
 
 function printInterleaved(medians: Record<string, number> | undefined): void {
-  if (medians?.jaclab === undefined || medians.deno === undefined) return;
+  if (medians === undefined) return;
   const cells = Number(process.env.BENCH_INTERLEAVED_CELLS ?? 1000);
   process.stdout.write(
-    `\nunchecked cell, interleaved with Deno's (${cells} cells each, one to each in turn; medians)\n` +
-      `  jaclab ${ms(medians.jaclab)}, deno ${ms(medians.deno)}: ${ratio(medians.jaclab, medians.deno)} ` +
-      `(${medians.jaclab < medians.deno ? "met" : "MISSED"}: below Deno's)\n`,
+    `\nunchecked cells, interleaved with Deno's (${cells} cells to each kernel, one to each in turn; medians)\n`,
   );
+  for (const { kind } of INTERLEAVED) {
+    const deno = medians[`deno|${kind}`];
+    if (deno === undefined) continue;
+    const rows = ["jaclab", "jaclab-before"].flatMap((label) => {
+      const median = medians[`${label}|${kind}`];
+      return median === undefined ? [] : [`${label} ${ms(median)} (${ratio(median, deno)})`];
+    });
+    const jaclab = medians[`jaclab|${kind}`];
+    const met = jaclab === undefined ? "not measured" : jaclab < deno ? "met" : "MISSED";
+    process.stdout.write(`  ${kind}: ${rows.join(", ")}, deno ${ms(deno)}: below Deno's ${met}\n`);
+  }
 }
 
 function main(): void {
