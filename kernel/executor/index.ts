@@ -201,6 +201,8 @@ class WorkerInterpreter implements Interpreter {
       // Unless the process that ran it was replaced (its variables, and so the names, are gone).
       if (unchecked !== undefined && unchecked.host === this.exec && unchecked.host.alive)
         this.language?.callLater("record", { code: unchecked.code }).catch((error: unknown) => {
+          // Names still waiting to be sent when the kernel stops are not needed any more.
+          if (this.stopping) return;
           process.stderr.write(`jaclab: recording the names of an unchecked cell failed: ${String(error)}\n`);
         });
       return outcome;
