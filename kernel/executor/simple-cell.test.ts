@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Script } from "node:vm";
+import { seededRandom } from "../../src/core/random.js";
 import { simpleCell } from "./simple-cell.js";
 import { parseCell, prepareUncheckedCell } from "./unchecked-cell.js";
 
@@ -21,6 +22,16 @@ function shortcut(code: string): ReturnType<typeof simpleCell> {
 
 function typescriptWay(code: string): ReturnType<typeof prepareUncheckedCell> {
   return prepareUncheckedCell(code, parseCell(code, "cell.ts"));
+}
+
+/** Whether `code` takes the shortcut; when it does, asserts that TypeScript's way prepares it the same. */
+function takenAndSame(code: string): boolean {
+  const fast = shortcut(code);
+  if (fast === undefined) return false;
+  const slow = typescriptWay(code);
+  assert.ok(slow.ok, `TypeScript refused ${JSON.stringify(code)}`);
+  assert.deepEqual(fast, slow.ok ? slow.cell : undefined, JSON.stringify(code));
+  return true;
 }
 
 test("declarations and one expression of names, numbers and operators take the shortcut", () => {
@@ -84,22 +95,9 @@ test("a cell that takes the shortcut is prepared exactly as TypeScript's way pre
     "// @ts-nocheck\na\n(b)",
     "// @ts-nocheck\nconst c = 1;\nlet   d=c * 2;  var e = f(c, d);\n\ne + 1 ;  \n",
     "// @ts-nocheck\nvar c = 1; var c = 2;",
-  ]) {
-    const fast = shortcut(code);
-    const slow = typescriptWay(code);
-    assert.ok(slow.ok, code);
-    assert.deepEqual(fast, slow.ok ? slow.cell : undefined, code);
-  }
+  ])
+    assert.ok(takenAndSame(code), `no shortcut for ${JSON.stringify(code)}`);
 });
-
-/** A small deterministic generator (the test must fail the same way every time it fails). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const TOKENS = [
   ..."abfx".split(""),
@@ -147,7 +145,7 @@ const TOKENS = [
 ];
 
 test("random cells: whenever the shortcut compiles, TypeScript's way gives the same prepared cell", () => {
-  const next = random(20261201);
+  const next = seededRandom(20261201);
   let taken = 0;
   for (let i = 0; i < 20_000; i++) {
     const length = 1 + Math.floor(next() * 12);
@@ -155,19 +153,14 @@ test("random cells: whenever the shortcut compiles, TypeScript's way gives the s
     for (let t = 0; t < length; t++)
       body += TOKENS[Math.floor(next() * TOKENS.length)] + (next() < 0.5 ? " " : "");
     const code = `// @ts-nocheck\n${body}`;
-    const fast = shortcut(code);
-    if (fast === undefined) continue;
-    taken++;
-    const slow = typescriptWay(code);
-    assert.ok(slow.ok, `TypeScript refused ${JSON.stringify(code)}`);
-    assert.deepEqual(fast, slow.ok ? slow.cell : undefined, JSON.stringify(code));
+    if (takenAndSame(code)) taken++;
   }
   // The generator must reach the shortcut often enough for the comparison to mean something.
   assert.ok(taken > 1_000, `only ${taken} random cells took the shortcut`);
 });
 
 test("random declaring cells: whenever the shortcut compiles, TypeScript's way gives the same prepared cell", () => {
-  const next = random(7);
+  const next = seededRandom(7);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const expressionTokens = TOKENS.filter((token) => !/[=;]/.test(token));
   // Mostly well-formed expressions (a small grammar), sometimes token soup.
@@ -206,12 +199,7 @@ test("random declaring cells: whenever the shortcut compiles, TypeScript's way g
     }
     if (next() < 0.6) statements.push(expression() + pick(["", ";", " ;"]));
     const code = `// @ts-nocheck\n${statements.join(pick(["\n", " ", "\n\n", ""]))}${pick(["", "\n", " \n"])}`;
-    const fast = shortcut(code);
-    if (fast === undefined) continue;
-    taken++;
-    const slow = typescriptWay(code);
-    assert.ok(slow.ok, `TypeScript refused ${JSON.stringify(code)}`);
-    assert.deepEqual(fast, slow.ok ? slow.cell : undefined, JSON.stringify(code));
+    if (takenAndSame(code)) taken++;
   }
   assert.ok(taken > 1_000, `only ${taken} random declaring cells took the shortcut`);
 });
