@@ -4,6 +4,7 @@
 
 import ts from "typescript";
 import { inCode } from "./diagnostics.js";
+import { OTHER_LINE_TERMINATORS } from "./source-map.js";
 
 /**
  * The parser's own summary of what the emit transforms would have to do, computed bottom-up as it builds the
@@ -15,8 +16,6 @@ const NEEDS_EMIT =
   2 /* ContainsJsx */ |
   4 /* ContainsESNext */ |
   (1 << 25); /* ContainsDecorators */
-
-const OTHER_LINE_TERMINATORS = /[\r\u2028\u2029]/;
 
 interface ParserInternals {
   transformFlags?: unknown;

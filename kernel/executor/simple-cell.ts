@@ -10,7 +10,7 @@
 
 import { remapMappings, wrapCell, type Edit } from "./cell-rewrite.js";
 import { RUNTIME_NAME, type PreparedCell } from "./protocol.js";
-import { identityMappings } from "./source-map.js";
+import { OTHER_LINE_TERMINATORS, identityMappings } from "./source-map.js";
 
 /** Leading comments and blank lines (`// @ts-nocheck` among them). */
 const LEADING_TRIVIA = /^(?:[ \t\n]|\/\/[^\n]*(?:\n|$)|\/\*(?:[^*]|\*(?!\/))*\*\/)*/;
@@ -21,8 +21,6 @@ const LEADING_TRIVIA = /^(?:[ \t\n]|\/\/[^\n]*(?:\n|$)|\/\*(?:[^*]|\*(?!\/))*\*\
 const EXPRESSION = /^[A-Za-z0-9_$ \t\n.,+\-*%()[\]]+$/;
 /** A declaration up to its initializer, which runs to the next `;` on the same line. */
 const DECLARATION = /(const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*=/y;
-/** Line terminators V8 counts and the identity source map does not (see plain-js.ts). */
-const OTHER_LINE_TERMINATORS = /[\r\u2028\u2029]/;
 /**
  * Names the full rewrite treats specially (transform.ts), names of other statements, and `in`, which
  * TypeScript's parser marks as possibly TypeScript (so its cells go through the emitter there).

@@ -77,6 +77,9 @@ export function originalPosition(
   };
 }
 
+/** Line terminators V8 counts and the identity source map does not (it counts lines at "\n" only). */
+export const OTHER_LINE_TERMINATORS = /[\r\u2028\u2029]/;
+
 /** The source map of JavaScript that is the cell's text itself: every line maps to the same line. */
 export function identityMappings(code: string): LineMappings {
   const mappings: LineMappings = [[0, 0, 0]];
