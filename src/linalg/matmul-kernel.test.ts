@@ -38,6 +38,8 @@ const shapes: [number, number, number][] = [
   [130, 37, 9],
   [5, 260, 131],
   [9, 2, 2100],
+  // more than one k chunk (1024 steps), rows and columns off the 4-wide strips
+  [6, 1100, 9],
   // tall with few k steps and columns (the generated skinny kernels), the arm's [1000, 5]·[5, 5] among them
   [1000, 5, 5],
   [40, 1, 2],

@@ -2,6 +2,7 @@
 // memory and multiplied by the SIMD kernels of ./wasm-gemm.ts (packing only what the layout needs), or
 // packed into 4-wide strips and multiplied by plain JavaScript 4x4 tiles.
 import { MR, NR, ZERO_BYTES, type WasmGemm } from "./wasm-gemm.js";
+import { RESIDENT_KC, RESIDENT_MC, multiplyResident, panelDoubles, type Resident } from "./resident-gemm.js";
 
 // Cache blocking of the JavaScript path: a packed A block (MC×KC) stays in L2, a B micro-panel (KC×4) in L1.
 const KC = 256;
@@ -39,13 +40,6 @@ let packedB = new Float64Array(0);
 
 // ---- the WebAssembly path ----
 
-// Blocking inside WebAssembly memory: a k block of WASM_KC steps; A blocks of WASM_MC rows (a multiple of
-// MR) packed into strips that stay in L2 while the NR-wide B strips, one at a time, stay in L1.
-const WASM_KC = 256;
-const WASM_MC = MR * 32;
-// B is read as stored (row-major) up to this many columns; wider rows are packed so that the k steps of
-// a strip stay within a few pages.
-const RAW_B_MAX_COLUMNS = 0;
 // The operands, packed blocks and C of one chunk stay below this many doubles (the memory never shrinks).
 const WASM_CHUNK_DOUBLES = 1 << 21;
 // Doubles after each region: strips read up to MR-1 rows or NR-1 columns past an operand's end.
@@ -77,7 +71,7 @@ function copyRows(
 export function gemmWasm(kernel: WasmGemm, g: StridedGemm): void {
   const { m, k, n } = g;
   // Chunks keep the memory bounded: k first, then rows and columns.
-  const kChunk = Math.min(k, 4 * WASM_KC);
+  const kChunk = Math.min(k, 4 * RESIDENT_KC);
   const quarter = WASM_CHUNK_DOUBLES / 4;
   const mChunk = Math.min(m, Math.max(MR, roundUp(Math.floor(quarter / kChunk), MR)));
   const nChunk = Math.min(n, Math.max(NR, roundUp(Math.floor(quarter / Math.max(kChunk, mChunk)), NR)));
@@ -113,70 +107,31 @@ function chunk(
 ): void {
   const transA = g.csA !== 1;
   const transB = g.csB !== 1;
-  const rawB = !transB && nc <= RAW_B_MAX_COLUMNS;
   const mPad = roundUp(mc, MR);
   const nPad = roundUp(nc, NR);
-  const kb = Math.min(kc, WASM_KC);
-  // Layout in doubles: zero word(s), the k factors, A as stored, B as stored, packed A block, packed B
-  // panel, C block.
+  // Layout in doubles: zero word(s), the k factors, A as stored (a row-major A padded with zero rows to a
+  // whole strip), B as stored, packed A block (A^T only), packed B panel, C block.
   const rs0 = ZERO_BYTES / 8;
   const ra = rs0 + (g.scale === null ? 0 : kc);
-  const rb = ra + mc * kc + SLACK;
+  const rb = ra + (transA ? mc : mPad) * kc + SLACK;
   const pa = rb + kc * nc + SLACK;
-  const pb = pa + WASM_MC * kb;
-  const rc = pb + (rawB ? 0 : kb * nPad);
+  const pb = pa + (transA ? RESIDENT_MC * Math.min(kc, RESIDENT_KC) : 0);
+  const rc = pb + panelDoubles(nc, kc);
   const mem = kernel.reserve((rc + mPad * nPad) * 8);
   // A as stored: mc×kc rows (row stride kc), or for op(A) = A^T the kc×mc rows of the stored matrix.
   if (g.scale !== null) mem.set(g.scale.subarray(p0, p0 + kc), rs0);
   if (transA) copyRows(mem, ra, g.a, g.offA + p0 * g.csA + i0, g.csA, kc, mc);
-  else copyRows(mem, ra, g.a, g.offA + i0 * g.rsA + p0, g.rsA, mc, kc);
+  else {
+    copyRows(mem, ra, g.a, g.offA + i0 * g.rsA + p0, g.rsA, mc, kc);
+    mem.fill(0, ra + mc * kc, ra + mPad * kc);
+  }
   if (transB) copyRows(mem, rb, g.b, g.offB + j0 * g.csB + p0, g.csB, nc, kc);
   else copyRows(mem, rb, g.b, g.offB + p0 * g.rsB + j0, g.rsB, kc, nc);
-  for (let q0 = 0; q0 < kc; q0 += WASM_KC) {
-    const kq = Math.min(WASM_KC, kc - q0);
-    // B strips: as stored (row q at rb + q·nc), or packed from its columns.
-    let bp: number, bStrip: number, ldb: number;
-    if (rawB) {
-      [bp, bStrip, ldb] = [(rb + q0 * nc) * 8, NR * 8, nc * 8];
-    } else {
-      const src = transB ? (rb + q0) * 8 : (rb + q0 * nc) * 8;
-      const [rs, cs] = transB ? [kc * 8, 8] : [8, nc * 8];
-      kernel.packB(src, rs, cs, pb * 8, nc, kq);
-      [bp, bStrip, ldb] = [pb * 8, kq * NR * 8, NR * 8];
-    }
-    for (let ib = 0; ib < mc; ib += WASM_MC) {
-      const rows = Math.min(WASM_MC, mc - ib);
-      let ap: number, aStrip: number, lda: number;
-      if (g.scale !== null) {
-        // Scaled: always packed, each element times its k factor.
-        const [src, rs, cs] = transA
-          ? [(ra + q0 * mc + ib) * 8, 8, mc * 8]
-          : [(ra + ib * kc + q0) * 8, kc * 8, 8];
-        kernel.packAScaled(src, rs, cs, pa * 8, rows, kq, (rs0 + q0) * 8);
-        [ap, aStrip, lda] = [pa * 8, kq * MR * 8, MR * 8];
-      } else if (transA) {
-        [ap, aStrip, lda] = [(ra + q0 * mc + ib) * 8, MR * 8, mc * 8];
-      } else {
-        kernel.packA((ra + ib * kc + q0) * 8, kc * 8, 8, pa * 8, rows, kq);
-        [ap, aStrip, lda] = [pa * 8, kq * MR * 8, MR * 8];
-      }
-      const cp = (rc + ib * nPad) * 8;
-      kernel.tiles(
-        ap,
-        aStrip,
-        lda,
-        bp,
-        bStrip,
-        ldb,
-        cp,
-        nPad * 8,
-        roundUp(rows, MR),
-        nPad,
-        kq,
-        q0 > 0 ? 1 : 0,
-      );
-    }
-  }
+  const a: Resident = { at: ra * 8, ld: transA ? mc : kc, trans: transA };
+  const b: Resident = { at: rb * 8, ld: transB ? kc : nc, trans: transB };
+  const scratch = { pa: pa * 8, pb: pb * 8 };
+  const scale = g.scale === null ? -1 : rs0 * 8;
+  multiplyResident(kernel, a, b, rc * 8, nPad, mPad, kc, nc, scale, scratch);
   // Copy the block out of WebAssembly memory (the memory may have grown: use the view reserve returned).
   const { c, n } = g;
   const add = g.accumulate || p0 > 0;

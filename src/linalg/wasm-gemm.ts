@@ -1,9 +1,10 @@
 // The WebAssembly SIMD (f64x2) kernels of the blocked matmul, generated at load time:
 //  - `tiles` multiplies MR-row strips of A by NR-column strips of B into a block of C, MR×NR at a time
 //    with MR·NR/2 two-lane accumulators held in registers. Strips are addressed by a start, a stride
-//    between strips and a stride per k step, so the same code reads packed strips and, where the layout
-//    already suits it, the operand as stored (row-major B, transposed A) without packing.
-//  - `packA` / `packB` copy lines (rows of A, columns of B) into MR- / NR-wide interleaved strips.
+//    between strips and a stride per k step; A is always read as stored (`tiles` for a transposed A,
+//    whose strip rows are adjacent, `tilesRowA` for a row-major one), B from packed strips.
+//  - `packB` copies lines (columns of op(B)) into NR-wide interleaved strips, `packBScaled` scaling each
+//    k step as it goes (op(A)·diag(s)·op(B)).
 // The multiply-add is the relaxed-SIMD fused f64x2.relaxed_madd where the runtime accepts it (Node 20
 // with --experimental-wasm-relaxed-simd, later runtimes by default), detected by validating a tiny module,
 // else a multiply and an add. Absent WebAssembly SIMD altogether, `wasmGemm` is null.
@@ -18,19 +19,21 @@ import { F64, FunctionBuilder, I32, V128, instantiate, moduleBytes, op, wasmApi 
 export const MR = 4;
 /** Columns of the register tile (B strip width), a multiple of 2. */
 export const NR = 4;
-// k steps per iteration of the tile's inner loop.
-const UNROLL = 1;
 
 /**
  * tiles(ap, aStrip, lda, bp, bStrip, ldb, cp, ldc, mc, nc, kc, add), all byte offsets and strides:
  * for each MR-row strip i (at ap + i·aStrip, next k step +lda) and NR-column strip j (at bp + j·bStrip,
  * next k step +ldb), C[i-th MR rows, j-th NR columns] (+)= the strips' product over kc steps, where C is
  * row-major from cp with ldc bytes per row. mc and nc are multiples of MR and NR; add != 0 accumulates.
+ * The rows of an A strip are adjacent doubles (a packed strip, or a row of a stored A^T); `tilesRowA`
+ * takes a 13th parameter, aRow, the bytes between them, so that it reads a row-major A as stored.
  */
-function tilesFunction(fused: boolean): FunctionBuilder {
-  const f = new FunctionBuilder("tiles", new Array(12).fill(I32));
-  const [ap, aStrip, lda, bp, bStrip, ldb, cp, ldc, mc, nc, kc, add] = f.params.map((_, i) => i);
+function tilesFunction(fused: boolean, rowA: boolean): FunctionBuilder {
+  const f = new FunctionBuilder(rowA ? "tilesRowA" : "tiles", new Array(rowA ? 13 : 12).fill(I32));
+  const [ap, aStrip, lda, bp, bStrip, ldb, cp, ldc, mc, nc, kc, add, aRow] = f.params.map((_, i) => i);
   const [jr, ir, p, a, b, c, t, bcol, ccol, acur, cStep] = Array.from({ length: 11 }, () => f.local(I32));
+  // rowA: one pointer per row of the strip, each advancing by lda (a constant offset cannot reach them).
+  const rowPtr = rowA ? Array.from({ length: MR }, () => f.local(I32)) : [];
   const nv = NR / 2;
   const acc = Array.from({ length: MR * nv }, () => f.local(V128));
   const bv = Array.from({ length: nv }, () => f.local(V128));
@@ -40,14 +43,16 @@ function tilesFunction(fused: boolean): FunctionBuilder {
   const step = () => {
     for (let h = 0; h < nv; h++) f.emit(op.get(b), op.v128Load(16 * h), op.set(bv[h]));
     for (let r = 0; r < MR; r++) {
-      f.emit(op.get(a), op.v128Load64Splat(8 * r), op.set(av));
+      if (rowA) f.emit(op.get(rowPtr[r]), op.v128Load64Splat(0), op.set(av));
+      else f.emit(op.get(a), op.v128Load64Splat(8 * r), op.set(av));
       for (let h = 0; h < nv; h++) {
         const x = accOf(r, h);
         if (fused) f.emit(op.get(av), op.get(bv[h]), op.get(x), op.f64x2RelaxedMadd, op.set(x));
         else f.emit(op.get(x), op.get(av), op.get(bv[h]), op.f64x2Mul, op.f64x2Add, op.set(x));
       }
     }
-    f.addTo(a, op.get(lda));
+    if (rowA) for (const ptr of rowPtr) f.addTo(ptr, op.get(lda));
+    else f.addTo(a, op.get(lda));
     f.addTo(b, op.get(ldb));
   };
   // Visits the tile's rows of C: t walks from c down by ldc.
@@ -72,10 +77,11 @@ function tilesFunction(fused: boolean): FunctionBuilder {
       for (const x of acc) f.emit(op.v128Zero, op.set(x));
       f.emit(op.end);
       f.emit(op.get(acur), op.set(a), op.get(bcol), op.set(b), op.get(kc), op.set(p));
-      // Unrolled steps while at least UNROLL remain, then one at a time.
-      f.emit(op.block, op.loop, op.get(p), op.i32(UNROLL), op.i32LtS, op.brIf(1));
-      for (let u = 0; u < UNROLL; u++) step();
-      f.emit(op.get(p), op.i32(UNROLL), op.i32Sub, op.set(p), op.br(0), op.end, op.end);
+      if (rowA) {
+        f.emit(op.get(acur), op.set(rowPtr[0]));
+        for (let r = 1; r < MR; r++)
+          f.emit(op.get(rowPtr[r - 1]), op.get(aRow), op.i32Add, op.set(rowPtr[r]));
+      }
       f.emit(op.block, op.loop, op.get(p), op.i32Eqz, op.brIf(1));
       step();
       f.emit(op.get(p), op.i32(1), op.i32Sub, op.set(p), op.br(0), op.end, op.end);
@@ -95,7 +101,8 @@ function tilesFunction(fused: boolean): FunctionBuilder {
  * pack(src, rs, cs, dst, lines, kc[, scale]): line l, element q is at src + l·rs + q·cs (bytes); writes
  * strips of `width` lines, dst[strip][q][w] contiguous, kc elements per line, zeros past the last line.
  * Lines past the end read the zero word at address 0 with step 0, so full and partial strips share one
- * loop. The scaled variant multiplies element q by the double at scale + 8q.
+ * loop. The scaled variant multiplies element q by the double at scale + 8q (op(A)·diag(scale)·op(B)
+ * applied while packing B).
  */
 function packFunction(exportName: string, width: number, scaled = false): FunctionBuilder {
   const f = new FunctionBuilder(exportName, new Array(scaled ? 7 : 6).fill(I32));
@@ -117,7 +124,7 @@ function packFunction(exportName: string, width: number, scaled = false): Functi
     f.emit(op.i32(0), op.set(q));
     if (scaled) f.emit(op.get(scale), op.set(sp));
     f.forLoop(q, op.get(kc), op.i32(1), () => {
-      // Scaled: element q of every line times scale[q] (op(A)·diag(scale), applied while packing A).
+      // Scaled: element q of every line times scale[q].
       if (scaled) f.emit(op.get(sp), op.f64Load(), op.set(factor));
       for (let w = 0; w < width; w++) {
         f.emit(op.get(d), op.get(ptr[w]), op.f64Load());
@@ -126,6 +133,38 @@ function packFunction(exportName: string, width: number, scaled = false): Functi
         f.addTo(ptr[w], op.get(stepOf[w]));
       }
       f.addTo(d, op.i32(8 * width));
+      if (scaled) f.addTo(sp, op.i32(8));
+    });
+  });
+  return f;
+}
+
+/**
+ * copyStrips(src, rowStride, dst, strips, kc[, scale]): strips whose k steps are already `width` adjacent
+ * doubles (a row of A^T, or of a row-major B), one row `rowStride` bytes after the other, copied into
+ * packed strips, dst[strip][q][w] contiguous: strip s, step q reads width doubles at src + s·width·8 +
+ * q·rowStride, a vector at a time. A last partial strip reads past its row's end; those lanes land only
+ * in padding. The scaled variant multiplies step q by the double at scale + 8q.
+ */
+function copyStripsFunction(exportName: string, width: number, scaled = false): FunctionBuilder {
+  const f = new FunctionBuilder(exportName, new Array(scaled ? 6 : 5).fill(I32));
+  const [src, rowStride, dst, strips, kc, scale] = f.params.map((_, i) => i);
+  const [s, q, from, d, sp] = Array.from({ length: 5 }, () => f.local(I32));
+  const factor = f.local(V128);
+  f.emit(op.get(dst), op.set(d), op.i32(0), op.set(s));
+  f.forLoop(s, op.get(strips), op.i32(1), () => {
+    f.emit(op.get(src), op.get(s), op.i32(width * 8), op.i32Mul, op.i32Add, op.set(from));
+    f.emit(op.i32(0), op.set(q));
+    if (scaled) f.emit(op.get(scale), op.set(sp));
+    f.forLoop(q, op.get(kc), op.i32(1), () => {
+      if (scaled) f.emit(op.get(sp), op.v128Load64Splat(), op.set(factor));
+      for (let h = 0; h < width / 2; h++) {
+        f.emit(op.get(d), op.get(from), op.v128Load(16 * h));
+        if (scaled) f.emit(op.get(factor), op.f64x2Mul);
+        f.emit(op.v128Store(16 * h));
+      }
+      f.addTo(from, op.get(rowStride));
+      f.addTo(d, op.i32(width * 8));
       if (scaled) f.addTo(sp, op.i32(8));
     });
   });
@@ -223,14 +262,41 @@ export interface WasmGemm {
     kc: number,
     add: number,
   ): void;
-  /** Packs lines into MR-wide strips; see {@link packFunction}. */
-  packA(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
-  /** Packs lines into NR-wide strips. */
+  /** tiles with the rows of an A strip `aRow` bytes apart (a row-major A read as stored). */
+  tilesRowA(
+    ap: number,
+    aStrip: number,
+    lda: number,
+    bp: number,
+    bStrip: number,
+    ldb: number,
+    cp: number,
+    ldc: number,
+    mc: number,
+    nc: number,
+    kc: number,
+    add: number,
+    aRow: number,
+  ): void;
+  /** Packs lines into NR-wide strips; see {@link packFunction}. */
   packB(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
+  /** MR-wide strips of adjacent doubles copied into packed strips; see {@link copyStripsFunction}. */
+  copyStripsA(src: number, rowStride: number, dst: number, strips: number, kc: number): void;
+  /** NR-wide strips of adjacent doubles copied into packed strips. */
+  copyStripsB(src: number, rowStride: number, dst: number, strips: number, kc: number): void;
+  /** NR-wide strips copied into packed strips, step q times the double at `scale` + 8q. */
+  copyStripsBScaled(
+    src: number,
+    rowStride: number,
+    dst: number,
+    strips: number,
+    kc: number,
+    scale: number,
+  ): void;
   /** See {@link gemvFunction}. */
   gemv(a: number, x: number, y: number, m: number, k: number): void;
-  /** Packs lines into MR-wide strips, element q times the double at `scale` + 8q. */
-  packAScaled(
+  /** Packs lines into NR-wide strips, element q times the double at `scale` + 8q. */
+  packBScaled(
     src: number,
     rs: number,
     cs: number,
@@ -269,10 +335,13 @@ export function relaxedSimdAvailable(): boolean {
 
 function build(fused: boolean): WasmGemm | null {
   const bytes = moduleBytes([
-    tilesFunction(fused),
-    packFunction("packA", MR),
+    tilesFunction(fused, false),
+    tilesFunction(fused, true),
     packFunction("packB", NR),
-    packFunction("packAScaled", MR, true),
+    packFunction("packBScaled", NR, true),
+    copyStripsFunction("copyStripsA", MR),
+    copyStripsFunction("copyStripsB", NR),
+    copyStripsFunction("copyStripsBScaled", NR, true),
     gemvFunction(fused),
   ]);
   const made = instantiate(bytes);
@@ -287,9 +356,12 @@ function build(fused: boolean): WasmGemm | null {
       return view;
     },
     tiles: exports.tiles as WasmGemm["tiles"],
-    packA: exports.packA as WasmGemm["packA"],
+    tilesRowA: exports.tilesRowA as WasmGemm["tilesRowA"],
     packB: exports.packB as WasmGemm["packB"],
-    packAScaled: exports.packAScaled as WasmGemm["packAScaled"],
+    packBScaled: exports.packBScaled as WasmGemm["packBScaled"],
+    copyStripsA: exports.copyStripsA as WasmGemm["copyStripsA"],
+    copyStripsB: exports.copyStripsB as WasmGemm["copyStripsB"],
+    copyStripsBScaled: exports.copyStripsBScaled as WasmGemm["copyStripsBScaled"],
     gemv: exports.gemv as WasmGemm["gemv"],
   };
 }
