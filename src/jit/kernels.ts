@@ -17,6 +17,7 @@ import {
 } from "../core/kernels.js";
 import { permuteData } from "../core/rules/shape.js";
 import { matmulInto } from "../linalg/matmul-rules.js";
+import { KeptOperands } from "../linalg/kept-operands.js";
 
 /** Writes an equation's result into `out` from its operands' storage; `zeroed` when out is fresh (all 0). */
 export type IntoKernel = (ins: Float64Array[], out: Float64Array, zeroed: boolean) => void;
@@ -66,6 +67,12 @@ function sliceLayout(shape: readonly number[], starts: readonly number[], steps:
   return { base, strides: st.map((s, d) => s * steps[d]) };
 }
 
+/** The matmul's constant operands to keep in WebAssembly memory, if it has any. */
+function keptConstants(consts: readonly (Tensor | null)[]): KeptOperands | undefined {
+  const [a, b] = [consts[0] !== null, consts[1] !== null];
+  return a || b ? new KeptOperands(a, b) : undefined;
+}
+
 const reduceInit = { [Primitive.Sum]: 0, [Primitive.Max]: -Infinity, [Primitive.Prod]: 1 } as const;
 const reduceCombine = { [Primitive.Sum]: "sum", [Primitive.Max]: "max", [Primitive.Prod]: "prod" } as const;
 
@@ -75,9 +82,11 @@ export function intoKernel(spec: KernelSpec): IntoKernel | null {
   switch (prim) {
     case Primitive.Matmul: {
       const params = spec.params as PrimitiveParams[Primitive.Matmul];
+      // Constant operands stay in WebAssembly memory between calls (constants are fixed at trace time).
+      const keep = keptConstants(consts);
       // A product with k factors (a scaling folded in by absorb.ts): its third operand.
       if (shapes.length === 3)
-        return (ins, out) => void matmulInto(ins[0], shapes[0], ins[1], shapes[1], params, out, ins[2]);
+        return (ins, out) => void matmulInto(ins[0], shapes[0], ins[1], shapes[1], params, out, ins[2], keep);
       // A product with a constant identity is the other operand (transposed if it is read transposed).
       for (const side of [0, 1]) {
         const c = consts[side];
@@ -89,7 +98,8 @@ export function intoKernel(spec: KernelSpec): IntoKernel | null {
           ? (ins, out) => transposeInto(ins[1 - side], 0, r, k, out, 0)
           : (ins, out) => out.set(ins[1 - side]);
       }
-      return (ins, out) => void matmulInto(ins[0], shapes[0], ins[1], shapes[1], params, out);
+      return (ins, out) =>
+        void matmulInto(ins[0], shapes[0], ins[1], shapes[1], params, out, undefined, keep);
     }
     case Primitive.Sum:
     case Primitive.Max:

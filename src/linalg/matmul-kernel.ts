@@ -5,6 +5,7 @@
 import { ZERO_BYTES, wasmGemm, wasmGemmFused, wasmGemmPlain, type WasmGemm } from "./wasm-gemm.js";
 import { gemmBlocked, gemmWasm, type StridedGemm } from "./packed-gemm.js";
 import { SKINNY_MAX_K, SKINNY_MAX_N, gemmSkinny } from "./skinny-gemm.js";
+import type { KeptOperands } from "./kept-operands.js";
 
 /** Layout and batching options of {@link gemm}. All strides and offsets count elements, not bytes. */
 export interface GemmOptions {
@@ -25,8 +26,13 @@ export interface GemmOptions {
   offsetA?: number;
   offsetB?: number;
   offsetC?: number;
-  /** k factors: computes op(A)·diag(scaleK)·op(B) (the scaling happens while A is packed). */
+  /** k factors: computes op(A)·diag(scaleK)·op(B) (the scaling happens while B is packed). */
   scaleK?: Float64Array;
+  /**
+   * Operands that are the same, unchanged arrays on every call (a jit plan's constants): the WebAssembly
+   * path keeps its copy of them between calls. Single products only (ignored with a batch).
+   */
+  keep?: KeptOperands;
 }
 
 // Below this many multiply-adds packing costs more than it saves: tiles read the operands in place.
@@ -124,6 +130,7 @@ export function gemm(
   g.csB = transB ? k : 1;
   g.accumulate = opts.accumulate ?? false;
   const scale = opts.scaleK;
+  const keep = batch === 1 ? opts.keep : undefined;
   for (let t = 0; t < batch; t++) {
     // (Reset for every item: scaleRows replaces A's description.)
     g.a = a;
@@ -138,7 +145,7 @@ export function gemm(
     if (k === 0) {
       if (!g.accumulate) c.fill(0, g.offC, g.offC + m * n);
     } else if (n === 1 && !transA) {
-      if (kernel !== null && m * k >= GEMV_WASM_ELEMENTS && g.rsB === 1) gemvWasm(kernel, g);
+      if (kernel !== null && m * k >= GEMV_WASM_ELEMENTS && g.rsB === 1) gemvWasm(kernel, g, keep);
       else gemvRows(g);
     } else if (k <= SKINNY_MAX_K && n <= SKINNY_MAX_N && m >= SKINNY_MIN_M && n >= 2) {
       gemmSkinny(g);
@@ -147,7 +154,7 @@ export function gemm(
     } else if (m * n * k <= UNPACKED_FLOPS) {
       gemmUnpacked(g, g.a, b, c, m, k, n, g.offA, g.rsA, g.csA, g.offB, g.rsB, g.csB, g.offC, g.accumulate);
     } else if (wasm) {
-      gemmWasm(kernel as WasmGemm, g);
+      gemmWasm(kernel as WasmGemm, g, keep);
     } else {
       gemmBlocked(g);
     }
@@ -226,14 +233,19 @@ function gemvRows(g: StridedGemm): void {
   }
 }
 
-// y = A·x in WebAssembly memory: A and x copied in, y copied (or added) out.
-function gemvWasm(kernel: WasmGemm, g: StridedGemm): void {
+// y = A·x in WebAssembly memory: A (unless kept there from an earlier call) and x copied in, y copied
+// (or added) out.
+function gemvWasm(shared: WasmGemm, g: StridedGemm, keep: KeptOperands | undefined): void {
   const { a, b: x, c: y, m, k, offA, offB, offC, accumulate } = g;
+  const own = keep?.keepA ? keep.kernelFor(shared, m * k) : null;
+  const kernel = own ?? shared;
+  const layout = `gemv,${m},${k},${offA}`;
   const ra = ZERO_BYTES / 8;
   const rx = ra + m * k;
   const ry = rx + k + 2;
   const mem = kernel.reserve((ry + m + 2) * 8);
-  mem.set(a.subarray(offA, offA + m * k), ra);
+  if (!own || !keep?.held(layout, a, x).a) mem.set(a.subarray(offA, offA + m * k), ra);
+  if (own) keep?.record(layout, a, x);
   mem.set(x.subarray(offB, offB + k), rx);
   kernel.gemv(ra * 8, rx * 8, ry * 8, m, k);
   if (!accumulate) y.set(mem.subarray(ry, ry + m), offC);

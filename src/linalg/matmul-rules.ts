@@ -5,6 +5,7 @@ import { Primitive, type PrimitiveParams } from "../core/primitives.js";
 import { bind } from "../core/trace.js";
 import { alloc, broadcastShapes, broadcastStrides, isIdentityData, sizeOf } from "../core/kernels.js";
 import { gemm } from "./matmul-kernel.js";
+import type { KeptOperands } from "./kept-operands.js";
 import { ShapeError, fmtShape } from "../errors.js";
 import { reshape, sumToShape } from "../ops/shape.js";
 import { alignBatched, family, sumTangents } from "../core/rules/common.js";
@@ -60,7 +61,8 @@ function matmulImpl([a, b]: Tensor[], { transA, transB }: MatmulParams): Tensor 
 /**
  * op(A)·op(B) of operands with valid shapes (see matmulImpl) written into `out` (the broadcast batch of
  * n×m results), with no identity shortcut: the kernel behind the impl, and jit's matmul step (which may
- * pass k factors: op(A)·diag(scaleK)·op(B), an elementwise scaling folded into the product).
+ * pass k factors: op(A)·diag(scaleK)·op(B), an elementwise scaling folded into the product; and its
+ * constant operands to keep in WebAssembly memory between calls).
  */
 export function matmulInto(
   aData: Float64Array,
@@ -70,6 +72,7 @@ export function matmulInto(
   { transA, transB }: MatmulParams,
   out: Float64Array,
   scaleK?: Float64Array,
+  keep?: KeptOperands,
 ): Float64Array {
   const r = aShape.length;
   const [n, k] = transA ? [aShape[r - 1], aShape[r - 2]] : [aShape[r - 2], aShape[r - 1]];
@@ -80,7 +83,7 @@ export function matmulInto(
   const count = sizeOf(batch);
   const flags = { transA: transA === true, transB: transB === true, ...(scaleK ? { scaleK } : {}) };
   if (count === 1) {
-    gemm(aData, bData, out, n, k, m, flags);
+    gemm(aData, bData, out, n, k, m, keep ? { ...flags, keep } : flags);
     return out;
   }
   const aCount = sizeOf(aBatch);

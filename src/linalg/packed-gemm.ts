@@ -3,6 +3,7 @@
 // packed into 4-wide strips and multiplied by plain JavaScript 4x4 tiles.
 import { MR, NR, ZERO_BYTES, type WasmGemm } from "./wasm-gemm.js";
 import { RESIDENT_KC, RESIDENT_MC, multiplyResident, panelDoubles, type Resident } from "./resident-gemm.js";
+import type { Held, KeptOperands } from "./kept-operands.js";
 
 // Cache blocking of the JavaScript path: a packed A block (MC×KC) stays in L2, a B micro-panel (KC×4) in L1.
 const KC = 256;
@@ -67,14 +68,26 @@ function copyRows(
   for (let i = 0; i < r; i++) dst.set(src.subarray(off + i * rs, off + i * rs + c), at + i * c);
 }
 
-/** C (+)= op(A)·op(B) with the operands copied into WebAssembly memory and the SIMD kernels of ./wasm-gemm.ts. */
-export function gemmWasm(kernel: WasmGemm, g: StridedGemm): void {
+/**
+ * C (+)= op(A)·op(B) with the operands copied into WebAssembly memory and the SIMD kernels of
+ * ./wasm-gemm.ts. With `keep`, a product that fits one chunk runs in the kept operands' own memory and
+ * copies in only the operands not already there.
+ */
+export function gemmWasm(kernel: WasmGemm, g: StridedGemm, keep?: KeptOperands): void {
   const { m, k, n } = g;
   // Chunks keep the memory bounded: k first, then rows and columns.
   const kChunk = Math.min(k, 4 * RESIDENT_KC);
   const quarter = WASM_CHUNK_DOUBLES / 4;
   const mChunk = Math.min(m, Math.max(MR, roundUp(Math.floor(quarter / kChunk), MR)));
   const nChunk = Math.min(n, Math.max(NR, roundUp(Math.floor(quarter / Math.max(kChunk, mChunk)), NR)));
+  const kept = (keep?.keepA ? m * k : 0) + (keep?.keepB ? k * n : 0);
+  const own = m === mChunk && n === nChunk && k === kChunk ? keep?.kernelFor(kernel, kept) : null;
+  if (keep !== undefined && own) {
+    const layout = `${m},${k},${n},${g.offA},${g.rsA},${g.offB},${g.rsB},${g.scale !== null}`;
+    chunk(own, g, 0, m, 0, k, 0, n, keep.held(layout, g.a, g.b));
+    keep.record(layout, g.a, g.b);
+    return;
+  }
   for (let p0 = 0; p0 < k; p0 += kChunk) {
     for (let i0 = 0; i0 < m; i0 += mChunk) {
       for (let j0 = 0; j0 < n; j0 += nChunk) {
@@ -87,11 +100,14 @@ export function gemmWasm(kernel: WasmGemm, g: StridedGemm): void {
           Math.min(kChunk, k - p0),
           j0,
           Math.min(nChunk, n - j0),
+          NOTHING_HELD,
         );
       }
     }
   }
 }
+
+const NOTHING_HELD: Held = { a: false, b: false };
 
 // One chunk: rows i0.., k steps p0.., columns j0.. of the product, added into C unless it is the first
 // k chunk of a non-accumulating product.
@@ -104,6 +120,7 @@ function chunk(
   kc: number,
   j0: number,
   nc: number,
+  held: Held,
 ): void {
   const transA = g.csA !== 1;
   const transB = g.csB !== 1;
@@ -120,13 +137,18 @@ function chunk(
   const mem = kernel.reserve((rc + mPad * nPad) * 8);
   // A as stored: mc×kc rows (row stride kc), or for op(A) = A^T the kc×mc rows of the stored matrix.
   if (g.scale !== null) mem.set(g.scale.subarray(p0, p0 + kc), rs0);
-  if (transA) copyRows(mem, ra, g.a, g.offA + p0 * g.csA + i0, g.csA, kc, mc);
-  else {
-    copyRows(mem, ra, g.a, g.offA + i0 * g.rsA + p0, g.rsA, mc, kc);
-    mem.fill(0, ra + mc * kc, ra + mPad * kc);
+  // (Kept operands are in memory from an earlier call.)
+  if (!held.a) {
+    if (transA) copyRows(mem, ra, g.a, g.offA + p0 * g.csA + i0, g.csA, kc, mc);
+    else {
+      copyRows(mem, ra, g.a, g.offA + i0 * g.rsA + p0, g.rsA, mc, kc);
+      mem.fill(0, ra + mc * kc, ra + mPad * kc);
+    }
   }
-  if (transB) copyRows(mem, rb, g.b, g.offB + j0 * g.csB + p0, g.csB, nc, kc);
-  else copyRows(mem, rb, g.b, g.offB + p0 * g.rsB + j0, g.rsB, kc, nc);
+  if (!held.b) {
+    if (transB) copyRows(mem, rb, g.b, g.offB + j0 * g.csB + p0, g.csB, nc, kc);
+    else copyRows(mem, rb, g.b, g.offB + p0 * g.rsB + j0, g.rsB, kc, nc);
+  }
   const a: Resident = { at: ra * 8, ld: transA ? mc : kc, trans: transA };
   const b: Resident = { at: rb * 8, ld: transB ? kc : nc, trans: transB };
   const scratch = { pa: pa * 8, pb: pb * 8 };

@@ -180,13 +180,20 @@ export function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
-/** A module's exports instantiated with a fresh memory, and that memory; null when it does not validate. */
-export function instantiate(
-  bytes: Uint8Array,
-): { exports: Record<string, unknown>; memory: WasmMemory } | null {
+/** A compiled module, or null when the runtime has no WebAssembly or does not validate the bytes. */
+export function compile(bytes: Uint8Array): object | null {
   const api = wasmApi();
   if (api === undefined || !api.validate(bytes)) return null;
+  return new api.Module(bytes);
+}
+
+/** A compiled module's exports instantiated with a fresh memory, and that memory. */
+export function instantiateCompiled(module: object): {
+  exports: Record<string, unknown>;
+  memory: WasmMemory;
+} {
+  const api = wasmApi() as WasmApi;
   const memory = new api.Memory({ initial: 1 });
-  const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
+  const instance = new api.Instance(module, { env: { memory } });
   return { exports: instance.exports, memory };
 }

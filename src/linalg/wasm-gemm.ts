@@ -8,7 +8,17 @@
 // The multiply-add is the relaxed-SIMD fused f64x2.relaxed_madd where the runtime accepts it (Node 20
 // with --experimental-wasm-relaxed-simd, later runtimes by default), detected by validating a tiny module,
 // else a multiply and an add. Absent WebAssembly SIMD altogether, `wasmGemm` is null.
-import { F64, FunctionBuilder, I32, V128, instantiate, moduleBytes, op, wasmApi } from "./wasm-encoder.js";
+import {
+  F64,
+  FunctionBuilder,
+  I32,
+  V128,
+  compile,
+  instantiateCompiled,
+  moduleBytes,
+  op,
+  wasmApi,
+} from "./wasm-encoder.js";
 
 // The register tile: MR rows × NR columns of C in MR·NR/2 two-lane accumulators. V8 hoists every load of a
 // k step ahead of its multiply-adds, so accumulators + NR/2 B vectors + MR splats of A must fit in the 15
@@ -333,20 +343,23 @@ export function relaxedSimdAvailable(): boolean {
   }
 }
 
-function build(fused: boolean): WasmGemm | null {
-  const bytes = moduleBytes([
-    tilesFunction(fused, false),
-    tilesFunction(fused, true),
-    packFunction("packB", NR),
-    packFunction("packBScaled", NR, true),
-    copyStripsFunction("copyStripsA", MR),
-    copyStripsFunction("copyStripsB", NR),
-    copyStripsFunction("copyStripsBScaled", NR, true),
-    gemvFunction(fused),
-  ]);
-  const made = instantiate(bytes);
-  if (made === null) return null;
-  const { exports, memory } = made;
+function moduleOf(fused: boolean): object | null {
+  return compile(
+    moduleBytes([
+      tilesFunction(fused, false),
+      tilesFunction(fused, true),
+      packFunction("packB", NR),
+      packFunction("packBScaled", NR, true),
+      copyStripsFunction("copyStripsA", MR),
+      copyStripsFunction("copyStripsB", NR),
+      copyStripsFunction("copyStripsBScaled", NR, true),
+      gemvFunction(fused),
+    ]),
+  );
+}
+
+function bind(module: object, fused: boolean): WasmGemm {
+  const { exports, memory } = instantiateCompiled(module);
   let view = new Float64Array(memory.buffer);
   return {
     fused,
@@ -366,9 +379,20 @@ function build(fused: boolean): WasmGemm | null {
   };
 }
 
+const fusedModule = relaxedSimdAvailable() ? moduleOf(true) : null;
+const plainModule = moduleOf(false);
+
+/**
+ * Another instance of the kernels like `like` (fused or not) with a WebAssembly memory of its own, for
+ * operands kept there between calls.
+ */
+export function separateGemm(like: WasmGemm): WasmGemm {
+  return bind((like.fused ? fusedModule : plainModule) as object, like.fused);
+}
+
 /** The kernels with fused multiply-adds, or null when the runtime lacks relaxed SIMD. */
-export const wasmGemmFused: WasmGemm | null = relaxedSimdAvailable() ? build(true) : null;
+export const wasmGemmFused: WasmGemm | null = fusedModule === null ? null : bind(fusedModule, true);
 /** The kernels with a separate multiply and add (plain SIMD), or null without WebAssembly SIMD. */
-export const wasmGemmPlain: WasmGemm | null = build(false);
+export const wasmGemmPlain: WasmGemm | null = plainModule === null ? null : bind(plainModule, false);
 /** The best kernels this runtime has, or null without WebAssembly SIMD. */
 export const wasmGemm: WasmGemm | null = wasmGemmFused ?? wasmGemmPlain;
