@@ -81,9 +81,11 @@ export function matmulInto(
   const bBatch = bShape.slice(0, -2);
   const batch = broadcastShapes(aBatch, bBatch) as number[];
   const count = sizeOf(batch);
-  const flags = { transA: transA === true, transB: transB === true, ...(scaleK ? { scaleK } : {}) };
+  // One literal: spreading these options into another object for the kept operands made small products
+  // 2-3× slower in gemm (the tall case at 64 rows: 4 against 10 µs per Jacobian).
+  const flags = { transA: transA === true, transB: transB === true, scaleK, keep };
   if (count === 1) {
-    gemm(aData, bData, out, n, k, m, keep ? { ...flags, keep } : flags);
+    gemm(aData, bData, out, n, k, m, flags);
     return out;
   }
   const aCount = sizeOf(aBatch);
@@ -92,6 +94,7 @@ export function matmulInto(
     // One operand's batch is all-or-nothing: a single strided batch call.
     gemm(aData, bData, out, n, k, m, {
       ...flags,
+      keep: undefined,
       batch: count,
       strideA: aCount === 1 ? 0 : n * k,
       strideB: bCount === 1 ? 0 : k * m,
@@ -111,6 +114,7 @@ export function matmulInto(
     }
     gemm(aData, bData, out, n, k, m, {
       ...flags,
+      keep: undefined,
       offsetA: ia * n * k,
       offsetB: ib * k * m,
       offsetC: t * n * m,
