@@ -89,6 +89,25 @@ export function printTimes(all: Measurement[], kind: ProblemKind): void {
   }
 }
 
+/** Prints each round's µs per call of one family (round 1 / round 2 / ...), when there were several. */
+export function printRoundTimes(all: Measurement[], kind: ProblemKind): void {
+  const ofKind = all.filter((m) => m.kind === kind);
+  const count = Math.max(0, ...ofKind.map((m) => m.rounds?.length ?? 0));
+  if (count < 2) return;
+  const sizes = SIZES[kind];
+  const labels = rowsOf(ofKind, kind);
+  const cell = (l: string, n: number) => {
+    const rounds = find(ofKind, kind, n, l)?.rounds ?? [];
+    return Array.from({ length: count }, (_, r) => fmtUs(rounds[r])).join(" / ");
+  };
+  const w0 = Math.max(...labels.map((l) => l.length), 34) + 2;
+  const w = Math.max(...labels.flatMap((l) => sizes.map((n) => cell(l, n).length)), 11) + 2;
+  const order = Array.from({ length: count }, (_, r) => `round ${r + 1}`).join(" / ");
+  console.log(`\n${TITLES[kind]}: µs per call in each round (${order}; the table above has the lowest)`);
+  console.log(pad("case", w0) + sizes.map((n) => lpad(String(n), w)).join(""));
+  for (const l of labels) console.log(pad(l, w0) + sizes.map((n) => lpad(cell(l, n), w)).join(""));
+}
+
 /**
  * Prints, per size, jaclab's fastest method against the fastest of `peer` (or one method of it), as
  * peer µs / jaclab µs with the target: `smallTarget` below the largest size, `largeTarget` at it. The

@@ -29,6 +29,7 @@ import { peersPython, runPythonPeers, type PeerReport } from "./core-python.js";
 import {
   printMatmul,
   printMemory,
+  printRoundTimes,
   printTarget,
   printTimes,
   type MatmulRate,
@@ -272,6 +273,7 @@ async function main(): Promise<void> {
       verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4));
       verdicts.push(printTarget(results, kind, "PyTorch", undefined, 1, 1));
     }
+    printRoundTimes(results, kind);
   }
   if (enabled("BENCH_MEMORY")) {
     section("peak memory");
