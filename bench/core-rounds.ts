@@ -35,6 +35,18 @@ export function roundCount(value: string | undefined): number {
   return n;
 }
 
+/** The line that tells a reader how the benchmark times its cases. */
+export function describeSchedule(rounds: number): string {
+  const order =
+    rounds === 1
+      ? "in 1 round (jaclab first; BENCH_ROUNDS=2 or more alternates the order)"
+      : `in ${rounds} rounds of alternating order (round 1 jaclab first, round 2 the peers first, ...)`;
+  return (
+    `timing: per problem, jaclab's cases and the peers' take turns back to back, ${order}; every case ` +
+    "of every library is reported at its best round (the lowest of its per-round medians)"
+  );
+}
+
 const sameCase = (a: Timed, b: Timed) =>
   a.kind === b.kind && a.size === b.size && a.library === b.library && a.method === b.method;
 

@@ -37,7 +37,7 @@ import {
 } from "./core-report.js";
 import { compareKernelCell, printKernelCell } from "./core-cell.js";
 import type { MemoryResult } from "./core-memory.js";
-import { roundCount, runRounds } from "./core-rounds.js";
+import { describeSchedule, roundCount, runRounds } from "./core-rounds.js";
 
 const env = process.env;
 const warmMs = Number(env.BENCH_WARM_MS ?? 1200);
@@ -214,11 +214,7 @@ async function main(): Promise<void> {
       `${matmulPath() === "fused" ? "" : " (run node with --experimental-wasm-relaxed-simd for the fused path)"}, ` +
       `load average ${loads()} (1 / 5 / 15 min) at start`,
   );
-  console.log(
-    `timing: per problem, jaclab's cases and the peers' take turns back to back, in ${rounds} round(s) of ` +
-      "alternating order (round 1 jaclab first, round 2 the peers first, ...); every case of every library " +
-      "is reported at its best round (the lowest of its per-round medians)",
-  );
+  console.log(describeSchedule(rounds));
   const problems = families.flatMap((kind) => SIZES[kind].map((size) => makeProblem(kind, size)));
   const results: Measurement[] = [];
   const jsPeers: PeerFactory[] = [];
@@ -236,7 +232,7 @@ async function main(): Promise<void> {
     console.log("\n(Python peers not run: no .venv-peers; `bash scripts/setup-peers.sh` creates it)");
   }
   const versions: Record<string, string> = {};
-  section(`timing: ${rounds} round(s) per problem, in turns`);
+  section(`timing: ${rounds} round${rounds === 1 ? "" : "s"} per problem, in turns`);
   runRounds(
     problems,
     rounds,
