@@ -1,16 +1,13 @@
-// Tables of the core benchmark: per problem family, µs per Jacobian for every library and method, the
-// speed-ups of jaclab's fastest method over JAX jit and PyTorch against the issue's targets, peak memory
-// against the size of the Jacobian, and matmul GFLOP/s.
+// Tables of the core benchmark: per problem family, µs per Jacobian for every library and method (each
+// case's best round), the speed-ups of jaclab's fastest method over JAX jit and PyTorch against the issue's
+// targets with each round's own ratio, peak memory against the size of the Jacobian, and matmul GFLOP/s.
 import { SIZES, TITLES, type ProblemKind } from "./core-problems.js";
+import { fastestBy, roundRatios, type Timed } from "./core-rounds.js";
 
-/** One measured case at one size. */
-export interface Measurement {
+/** One measured case at one size; `us` is its best round's median, `rounds` each round's. */
+export interface Measurement extends Timed {
   kind: ProblemKind;
-  size: number;
-  library: string;
-  method: string;
   note: string;
-  us?: number;
   /** Largest error against the reference, relative to the reference's largest entry. */
   err?: number;
   peakBytes?: number;
@@ -18,7 +15,6 @@ export interface Measurement {
   jacobianBytes?: number;
   /** jit cases: bytes of the plan's reused buffers and of its outputs per call. */
   plan?: { buffers: number; outputs: number };
-  failure?: string;
 }
 
 const pad = (s: string, w: number) => s.padEnd(w);
@@ -50,7 +46,7 @@ function find(all: Measurement[], kind: ProblemKind, size: number, rowLabel: str
   return all.find((m) => m.kind === kind && m.size === size && label(m) === rowLabel);
 }
 
-/** The fastest timed measurement among those of `library` (optionally one method) at a size. */
+/** The fastest timed measurement (by its best round) of `library` (optionally one method) at a size. */
 export function fastest(
   all: Measurement[],
   kind: ProblemKind,
@@ -58,13 +54,13 @@ export function fastest(
   library: string,
   method?: string,
 ): Measurement | undefined {
-  let best: Measurement | undefined;
-  for (const m of all) {
-    if (m.kind !== kind || m.size !== size || m.library !== library || m.us === undefined) continue;
-    if (method !== undefined && m.method !== method) continue;
-    if (best === undefined || m.us < (best.us as number)) best = m;
-  }
-  return best;
+  return fastestBy(all, kind, size, library, method, (m) => m.us);
+}
+
+/** Each round's ratio, as ` (rounds 1.08x, 1.22x)`; nothing with a single round. */
+function fmtRounds(ratios: (number | undefined)[]): string {
+  if (ratios.length < 2) return "";
+  return ` (rounds ${ratios.map((r) => (r === undefined ? "-" : `${r.toFixed(2)}x`)).join(", ")})`;
 }
 
 /** Prints the time table of one family. */
@@ -93,9 +89,30 @@ export function printTimes(all: Measurement[], kind: ProblemKind): void {
   }
 }
 
+/** Prints each round's µs per call of one family (round 1 / round 2 / ...), when there were several. */
+export function printRoundTimes(all: Measurement[], kind: ProblemKind): void {
+  const ofKind = all.filter((m) => m.kind === kind);
+  const count = Math.max(0, ...ofKind.map((m) => m.rounds?.length ?? 0));
+  if (count < 2) return;
+  const sizes = SIZES[kind];
+  const labels = rowsOf(ofKind, kind);
+  const cell = (l: string, n: number) => {
+    const rounds = find(ofKind, kind, n, l)?.rounds ?? [];
+    return Array.from({ length: count }, (_, r) => fmtUs(rounds[r])).join(" / ");
+  };
+  const w0 = Math.max(...labels.map((l) => l.length), 34) + 2;
+  const w = Math.max(...labels.flatMap((l) => sizes.map((n) => cell(l, n).length)), 11) + 2;
+  const order = Array.from({ length: count }, (_, r) => `round ${r + 1}`).join(" / ");
+  console.log(`\n${TITLES[kind]}: µs per call in each round (${order}; the table above has the lowest)`);
+  console.log(pad("case", w0) + sizes.map((n) => lpad(String(n), w)).join(""));
+  for (const l of labels) console.log(pad(l, w0) + sizes.map((n) => lpad(cell(l, n), w)).join(""));
+}
+
 /**
  * Prints, per size, jaclab's fastest method against the fastest of `peer` (or one method of it), as
- * peer µs / jaclab µs with the target: `smallTarget` below the largest size, `largeTarget` at it.
+ * peer µs / jaclab µs with the target: `smallTarget` below the largest size, `largeTarget` at it. The
+ * verdict uses every case's best round; each round's own ratio (both sides' fastest within that round)
+ * follows it, to show the spread.
  */
 export function printTarget(
   all: Measurement[],
@@ -120,8 +137,9 @@ export function printTarget(
     const ratio = theirs.us / ours.us;
     const ok = ratio >= target;
     met &&= ok;
+    const spread = fmtRounds(roundRatios(all, kind, n, peer, peerMethod));
     parts.push(
-      `${n}: ${ratio.toFixed(2)}x ${ok ? "ok" : "MISSED"} (target >= ${target.toFixed(2)}; ` +
+      `${n}: ${ratio.toFixed(2)}x ${ok ? "ok" : "MISSED"}${spread} (target >= ${target.toFixed(2)}; ` +
         `jaclab ${ours.method} ${fmtUs(ours.us)} µs, ${peer} ${theirs.method} ${fmtUs(theirs.us)} µs)`,
     );
   }

@@ -5,9 +5,17 @@
 // running the benchmark loop against a plain Node script. Every case is checked against the analytic
 // Jacobian before it is timed.
 //
+// Timing (bench/core-rounds.ts): this machine's speed drifts, so each problem is measured in turns, jaclab's
+// cases and then the peers' (the Python peers in a process of their own per turn, jax-js and TensorFlow.js
+// in this one) back to back, in rounds of alternating order (ABBA: jaclab first in round 1, the peers
+// first in round 2, ...). Every case of every library is reported at its best round, the lowest of its
+// per-round medians; the speed-up lines add each round's own ratio. Memory, matmul and the kernel cell are
+// measured once.
+//
 // Environment: BENCH_WARM_MS (warm-up per case, default 1200), BENCH_BUDGET_MS (timed calls per case,
-// default 500), BENCH_CLOCK=wall (default: process CPU time), BENCH_ONLY=mlp,arm (families),
-// BENCH_JS_PEERS=0 (skip jax-js and TensorFlow.js), BENCH_PYTHON=0, BENCH_MEMORY=0, BENCH_CELL=0.
+// default 500), BENCH_ROUNDS (rounds per problem, default 2), BENCH_CLOCK=wall (default: process CPU time),
+// BENCH_ONLY=mlp,arm (families), BENCH_JS_PEERS=0 (skip jax-js and TensorFlow.js), BENCH_PYTHON=0,
+// BENCH_MEMORY=0, BENCH_CELL=0.
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -21,6 +29,7 @@ import { peersPython, runPythonPeers, type PeerReport } from "./core-python.js";
 import {
   printMatmul,
   printMemory,
+  printRoundTimes,
   printTarget,
   printTimes,
   type MatmulRate,
@@ -28,11 +37,13 @@ import {
 } from "./core-report.js";
 import { compareKernelCell, printKernelCell } from "./core-cell.js";
 import type { MemoryResult } from "./core-memory.js";
+import { describeSchedule, roundCount, runRounds } from "./core-rounds.js";
 
 const env = process.env;
 const warmMs = Number(env.BENCH_WARM_MS ?? 1200);
 const budgetMs = Number(env.BENCH_BUDGET_MS ?? 500);
 const clock: Clock = env.BENCH_CLOCK === "wall" ? "wall" : "cpu";
+const rounds = roundCount(env.BENCH_ROUNDS);
 const families = (env.BENCH_ONLY?.split(",") ?? Object.keys(SIZES)) as ProblemKind[];
 const enabled = (name: string) => env[name] !== "0";
 const MATMUL_SIZES = [64, 128, 256, 512, 1024];
@@ -96,6 +107,29 @@ async function loadPeer(name: string, load: () => Promise<PeerFactory>): Promise
     console.log(`(${name} could not be loaded: ${(e as Error).message})`);
     return null;
   }
+}
+
+/** The peers' turn on one problem: jax-js and TensorFlow.js (MLP only), then the Python peers. */
+function peersTurn(
+  p: Problem,
+  jsPeers: PeerFactory[],
+  python: string | null,
+  versions: Record<string, string>,
+): Measurement[] {
+  const measured: Measurement[] = [];
+  if (p.kind === "mlp") {
+    for (const factory of jsPeers) {
+      const cases = factory(mlpOf(p));
+      for (const c of cases) measure(c, p, measured);
+      for (const c of cases) c.dispose();
+    }
+  }
+  if (python !== null) {
+    const report = runPythonPeers(python, [p], { budgetS: budgetMs / 1000, warmS: warmMs / 1000, clock });
+    Object.assign(versions, report.versions);
+    fromPeers(report, [p], measured, false);
+  }
+  return measured;
 }
 
 function fromPeers(report: PeerReport, problems: Problem[], into: Measurement[], memory: boolean): void {
@@ -180,43 +214,46 @@ async function main(): Promise<void> {
       `${matmulPath() === "fused" ? "" : " (run node with --experimental-wasm-relaxed-simd for the fused path)"}, ` +
       `load average ${loads()} (1 / 5 / 15 min) at start`,
   );
+  console.log(describeSchedule(rounds));
   const problems = families.flatMap((kind) => SIZES[kind].map((size) => makeProblem(kind, size)));
   const results: Measurement[] = [];
-
-  section("jaclab");
-  for (const p of problems) {
-    for (const c of jaclabCases(p)) measure(c, p, results);
-    process.stderr.write(`  jaclab ${p.kind} ${p.size}\n`);
-  }
+  const jsPeers: PeerFactory[] = [];
   if (enabled("BENCH_JS_PEERS") && families.includes("mlp")) {
-    section("JavaScript peers (MLP only)");
-    const jax = await loadPeer("@jax-js/jax", loadJax);
-    const tf = await loadPeer("@tensorflow/tfjs", loadTf);
-    for (const p of problems.filter((q) => q.kind === "mlp")) {
-      for (const factory of [jax, tf]) {
-        if (factory === null) continue;
-        const cases = factory(mlpOf(p));
-        for (const c of cases) measure(c, p, results);
-        for (const c of cases) c.dispose();
-      }
+    for (const [name, load] of [
+      ["@jax-js/jax", loadJax],
+      ["@tensorflow/tfjs", loadTf],
+    ] as const) {
+      const factory = await loadPeer(name, load);
+      if (factory !== null) jsPeers.push(factory);
     }
   }
   const python = enabled("BENCH_PYTHON") ? peersPython() : null;
-  let matmul: MatmulRate[] = [];
   if (python === null) {
     console.log("\n(Python peers not run: no .venv-peers; `bash scripts/setup-peers.sh` creates it)");
-  } else {
-    section("Python peers: JAX jit and PyTorch");
-    const report = runPythonPeers(python, problems, {
-      budgetS: budgetMs / 1000,
-      warmS: warmMs / 1000,
-      clock,
-      matmul: MATMUL_SIZES,
-    });
-    fromPeers(report, problems, results, false);
-    matmul = report.matmul.map((r) => ({ library: `${r.library} (one thread)`, n: r.n, gflops: r.gflops }));
+  }
+  const versions: Record<string, string> = {};
+  section(`timing: ${rounds} round${rounds === 1 ? "" : "s"} per problem, in turns`);
+  runRounds(
+    problems,
+    rounds,
+    {
+      jaclab: (p, r) => {
+        process.stderr.write(`  round ${r + 1}: jaclab ${p.kind} ${p.size}\n`);
+        const measured: Measurement[] = [];
+        for (const c of jaclabCases(p)) measure(c, p, measured);
+        return measured;
+      },
+      peers: (p, r) => {
+        process.stderr.write(`  round ${r + 1}: peers ${p.kind} ${p.size}\n`);
+        return peersTurn(p, jsPeers, python, versions);
+      },
+    },
+    results,
+    (p) => console.log(`  ${p.kind} ${p.size} measured (load average ${loads()})`),
+  );
+  if (Object.keys(versions).length > 0) {
     console.log(
-      `  versions: ${Object.entries(report.versions)
+      `  Python peers: ${Object.entries(versions)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
     );
@@ -232,6 +269,7 @@ async function main(): Promise<void> {
       verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4));
       verdicts.push(printTarget(results, kind, "PyTorch", undefined, 1, 1));
     }
+    printRoundTimes(results, kind);
   }
   if (enabled("BENCH_MEMORY")) {
     section("peak memory");
@@ -247,7 +285,19 @@ async function main(): Promise<void> {
     printMemory(results);
   }
   section("matmul");
-  printMatmul([...jaclabMatmul(), ...matmul]);
+  const matmul = jaclabMatmul();
+  if (python !== null) {
+    const peers = runPythonPeers(python, [], {
+      budgetS: budgetMs / 1000,
+      warmS: warmMs / 1000,
+      clock,
+      matmul: MATMUL_SIZES,
+    });
+    for (const r of peers.matmul) {
+      matmul.push({ library: `${r.library} (one thread)`, n: r.n, gflops: r.gflops });
+    }
+  }
+  printMatmul(matmul);
   if (enabled("BENCH_CELL")) {
     section("kernel cell");
     const driver = env.JACLAB_PYTHON ?? "/usr/bin/python3";
