@@ -199,6 +199,12 @@ function jaclabMatmul(): MatmulRate[] {
   return rates;
 }
 
+// Every turn starts on a collected heap (node runs with --expose-gc): jax-js and TensorFlow.js share this
+// process with jaclab, and neither side's garbage should be collected on the other's time.
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 function section(title: string): void {
   console.log(`\n== ${title} (load average ${loads()})`);
 }
@@ -239,12 +245,14 @@ async function main(): Promise<void> {
     {
       jaclab: (p, r) => {
         process.stderr.write(`  round ${r + 1}: jaclab ${p.kind} ${p.size}\n`);
+        collectGarbage();
         const measured: Measurement[] = [];
         for (const c of jaclabCases(p)) measure(c, p, measured);
         return measured;
       },
       peers: (p, r) => {
         process.stderr.write(`  round ${r + 1}: peers ${p.kind} ${p.size}\n`);
+        collectGarbage();
         return peersTurn(p, jsPeers, python, versions);
       },
     },

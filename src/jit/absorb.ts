@@ -1,6 +1,6 @@
 // Scalings folded into matrix products for the plan: op(A)·op(B) where an operand is X ⊙ s, with s varying
 // only along the product's inner (k) dim, is op(X)·diag(s)·op(B): the GEMM multiplies by s while it packs
-// its operand, so the scaled matrix is never written out. Derivatives make this pattern everywhere:
+// B's panel, so the scaled matrix is never written out. Derivatives make this pattern everywhere:
 // the VJP of tanh between two layers scales the cotangent by 1 - tanh² just before the next product.
 // The plan runs the rewritten equations; the program it reports (and graph() draws) keeps the Mul.
 import { Primitive, type PrimitiveParams } from "../core/primitives.js";

@@ -251,6 +251,22 @@ function gemvFunction(fused: boolean): FunctionBuilder {
   return f;
 }
 
+/** The arguments of the tile kernels (byte offsets and strides, counts); see {@link tilesFunction}. */
+type TileArgs = [
+  ap: number,
+  aStrip: number,
+  lda: number,
+  bp: number,
+  bStrip: number,
+  ldb: number,
+  cp: number,
+  ldc: number,
+  mc: number,
+  nc: number,
+  kc: number,
+  add: number,
+];
+
 /** The generated kernels bound to their memory; views are re-created whenever the memory grows. */
 export interface WasmGemm {
   /** Whether the multiply-adds are fused (relaxed SIMD). */
@@ -258,36 +274,9 @@ export interface WasmGemm {
   /** Makes the memory at least `bytes` long and returns a Float64Array view of all of it. */
   reserve(bytes: number): Float64Array;
   /** See {@link tilesFunction}. */
-  tiles(
-    ap: number,
-    aStrip: number,
-    lda: number,
-    bp: number,
-    bStrip: number,
-    ldb: number,
-    cp: number,
-    ldc: number,
-    mc: number,
-    nc: number,
-    kc: number,
-    add: number,
-  ): void;
+  tiles(...args: TileArgs): void;
   /** tiles with the rows of an A strip `aRow` bytes apart (a row-major A read as stored). */
-  tilesRowA(
-    ap: number,
-    aStrip: number,
-    lda: number,
-    bp: number,
-    bStrip: number,
-    ldb: number,
-    cp: number,
-    ldc: number,
-    mc: number,
-    nc: number,
-    kc: number,
-    add: number,
-    aRow: number,
-  ): void;
+  tilesRowA(...args: [...TileArgs, aRow: number]): void;
   /** Packs lines into NR-wide strips; see {@link packFunction}. */
   packB(src: number, rs: number, cs: number, dst: number, lines: number, kc: number): void;
   /** MR-wide strips of adjacent doubles copied into packed strips; see {@link copyStripsFunction}. */
