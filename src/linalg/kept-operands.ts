@@ -12,12 +12,19 @@ export interface Held {
 /** Below this many kept doubles a copy (128 KiB in about 6 µs) costs less than a memory of its own. */
 export const KEEP_MIN_DOUBLES = 1 << 14;
 /**
- * Each memory reserves address space (a process runs out after some thousands): at most this many live
+ * Each memory reserves address space (a process runs out after some thousands) and holds a second copy
+ * of its constants: at most this many memories, keeping at most MAX_KEPT_DOUBLES between them, are live
  * at once; further products copy their operands in as usual.
  */
 export const MAX_KEPT_MEMORIES = 64;
+/** The kept doubles of all live memories together (128 MiB). */
+export const MAX_KEPT_DOUBLES = 1 << 24;
 let liveMemories = 0;
-const released = new FinalizationRegistry<null>(() => liveMemories--);
+let liveDoubles = 0;
+const released = new FinalizationRegistry<number>((doubles) => {
+  liveMemories--;
+  liveDoubles -= doubles;
+});
 
 /** Constant operands of one product, kept in WebAssembly memory between its calls. */
 export class KeptOperands {
@@ -41,9 +48,10 @@ export class KeptOperands {
   kernelFor(like: WasmGemm, doubles: number): WasmGemm | null {
     if (doubles < KEEP_MIN_DOUBLES) return null;
     if (this.own === null) {
-      if (liveMemories >= MAX_KEPT_MEMORIES) return null;
+      if (liveMemories >= MAX_KEPT_MEMORIES || liveDoubles + doubles > MAX_KEPT_DOUBLES) return null;
       liveMemories++;
-      released.register(this, null);
+      liveDoubles += doubles;
+      released.register(this, doubles);
     }
     if (this.own === null || this.own.fused !== like.fused) {
       this.own = separateGemm(like);
