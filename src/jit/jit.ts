@@ -50,8 +50,9 @@ const MAX_TRACES = 64;
  * values of non-tensor arguments, which are static) traces f into a small program of primitives; later
  * calls replay the compiled program (constants folded, elementwise chains fused into single loops,
  * buffers reused) without running f again. f must be a pure function of its tensor arguments: tensors it
- * captures from outside are constants of the trace, side effects run only while tracing, and reading a
- * traced value (`item()`, `toArray()`, `data`) throws. Composes with every transform:
+ * captures from outside are constants of the trace (the plan may keep copies of them, so changing their
+ * `data` afterwards has no defined effect: jit f again instead), side effects run only while tracing, and
+ * reading a traced value (`item()`, `toArray()`, `data`) throws. Composes with every transform:
  * `jit(jacrev(f))`, `jit(vmap(f))`, `jacrev(jit(f))`, `vmap(jit(f))`.
  * @example const jf = jit(jacrev((x: Tensor) => x.sin().sum())); jf(tensor([1, 2])); // traced once
  */
