@@ -239,11 +239,12 @@ function gemvWasm(shared: WasmGemm, g: StridedGemm, keep: KeptOperands | undefin
   const { a, b: x, c: y, m, k, offA, offB, offC, accumulate } = g;
   const own = keep?.keepA ? keep.kernelFor(shared, m * k) : null;
   const kernel = own ?? shared;
-  const layout = `gemv,${m},${k},${offA}`;
   const ra = ZERO_BYTES / 8;
   const rx = ra + m * k;
   const ry = rx + k + 2;
   const mem = kernel.reserve((ry + m + 2) * 8);
+  // Only a kept A needs the layout it was copied in for; other calls build nothing extra.
+  const layout = own ? `gemv,${m},${k},${offA}` : "";
   if (!own || !keep?.held(layout, a, x).a) mem.set(a.subarray(offA, offA + m * k), ra);
   if (own) keep?.record(layout, a, x);
   mem.set(x.subarray(offB, offB + k), rx);
