@@ -15,6 +15,8 @@ export interface PeerResult {
   library: string;
   method: string;
   us?: number;
+  /** Process CPU time / wall time over the timed batches. */
+  cores?: number;
   max_rel_err?: number;
   peak_bytes?: number;
   error?: string;

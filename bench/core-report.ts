@@ -3,6 +3,7 @@
 // targets with each round's own ratio, peak memory against the size of the Jacobian, and matmul GFLOP/s.
 import { SIZES, TITLES, type ProblemKind } from "./core-problems.js";
 import { fastestBy, roundRatios, type Timed } from "./core-rounds.js";
+import type { Clock } from "./core-timing.js";
 
 /** One measured case at one size; `us` is its best round's median, `rounds` each round's. */
 export interface Measurement extends Timed {
@@ -63,6 +64,29 @@ function fmtRounds(ratios: (number | undefined)[]): string {
   return ` (rounds ${ratios.map((r) => (r === undefined ? "-" : `${r.toFixed(2)}x`)).join(", ")})`;
 }
 
+// Below this many cores (CPU time / wall time) a case counts as running on one thread.
+const MANY_CORES = 1.1;
+
+/** `CPU / wall time 1.32-1.47` when some case kept more than one core busy; else nothing. */
+function fmtCores(cores: (number | undefined)[]): string {
+  const known = cores.filter((c): c is number => c !== undefined);
+  if (!known.some((c) => c >= MANY_CORES)) return "";
+  const [lo, hi] = [Math.min(...known), Math.max(...known)];
+  return `CPU / wall time ${lo.toFixed(2)}${hi - lo >= 0.005 ? `-${hi.toFixed(2)}` : ""}`;
+}
+
+/**
+ * The ratio by the clock not used, from each side's cores (CPU time / wall time), as `; by wall time about
+ * 0.62x`, when either side kept more than one core busy; else nothing.
+ */
+function otherClock(ratio: number, ours: Measurement, theirs: Measurement, clock: Clock): string {
+  const [o, t] = [ours.cores, theirs.cores];
+  if (o === undefined || t === undefined || Math.max(o, t) < MANY_CORES) return "";
+  // wall = cpu / cores on each side, so the wall ratio is the CPU ratio times ours / theirs.
+  const other = clock === "cpu" ? (ratio * o) / t : (ratio * t) / o;
+  return `; by ${clock === "cpu" ? "wall" : "CPU"} time about ${other.toFixed(2)}x`;
+}
+
 /** Prints the time table of one family. */
 export function printTimes(all: Measurement[], kind: ProblemKind): void {
   const sizes = SIZES[kind];
@@ -83,6 +107,8 @@ export function printTimes(all: Measurement[], kind: ProblemKind): void {
     }
     const worst = Math.max(0, ...cells.map((c) => c?.err ?? 0));
     notes.add(`max rel err ${worst.toExponential(1)}`);
+    const busy = fmtCores(cells.map((c) => c?.cores));
+    if (busy !== "") notes.add(busy);
     console.log(
       pad(l, w0) + cells.map((c) => lpad(fmtUs(c?.us), 11)).join("") + `   ${[...notes].join("; ")}`,
     );
@@ -111,8 +137,9 @@ export function printRoundTimes(all: Measurement[], kind: ProblemKind): void {
 /**
  * Prints, per size, jaclab's fastest method against the fastest of `peer` (or one method of it), as
  * peer µs / jaclab µs with the target: `smallTarget` below the largest size, `largeTarget` at it. The
- * verdict uses every case's best round; each round's own ratio (both sides' fastest within that round)
- * follows it, to show the spread.
+ * verdict uses every case's best round, by `clock`; each round's own ratio (both sides' fastest within
+ * that round) follows it, to show the spread, and the ratio by the other clock where a side kept more
+ * than one core busy.
  */
 export function printTarget(
   all: Measurement[],
@@ -121,6 +148,7 @@ export function printTarget(
   peerMethod: string | undefined,
   smallTarget: number,
   largeTarget: number,
+  clock: Clock,
 ): boolean {
   const sizes = SIZES[kind];
   let met = true;
@@ -140,7 +168,8 @@ export function printTarget(
     const spread = fmtRounds(roundRatios(all, kind, n, peer, peerMethod));
     parts.push(
       `${n}: ${ratio.toFixed(2)}x ${ok ? "ok" : "MISSED"}${spread} (target >= ${target.toFixed(2)}; ` +
-        `jaclab ${ours.method} ${fmtUs(ours.us)} µs, ${peer} ${theirs.method} ${fmtUs(theirs.us)} µs)`,
+        `jaclab ${ours.method} ${fmtUs(ours.us)} µs, ${peer} ${theirs.method} ${fmtUs(theirs.us)} µs` +
+        `${otherClock(ratio, ours, theirs, clock)})`,
     );
   }
   const what = peerMethod === undefined ? `${peer}'s fastest` : `${peer} ${peerMethod}`;
@@ -194,8 +223,17 @@ export interface MatmulRate {
   gflops: number;
 }
 
-/** Prints matmul GFLOP/s per library and size, with jaclab's best against numpy's and PyTorch's. */
-export function printMatmul(rates: MatmulRate[]): void {
+/** GFLOP/s of WebAssembly's f64x2 multiply-add loop on this CPU (null: not available here). */
+export interface WasmPeak {
+  fused: number | null;
+  unfused: number | null;
+}
+
+/**
+ * Prints matmul GFLOP/s per library and size, with jaclab's best against numpy's and PyTorch's, then the
+ * WebAssembly multiply-add peak and the share of it that jaclab's GEMM reaches.
+ */
+export function printMatmul(rates: MatmulRate[], peak?: WasmPeak): void {
   if (rates.length === 0) return;
   const sizes = [...new Set(rates.map((r) => r.n))].sort((a, b) => a - b);
   const libs = [...new Set(rates.map((r) => r.library))];
@@ -215,4 +253,18 @@ export function printMatmul(rates: MatmulRate[]): void {
     });
     console.log(pad(`jaclab's best / ${peer}`, w0) + ratios.map((r) => lpad(r, 9)).join(""));
   }
+  const top = peak?.fused;
+  if (peak === undefined || top === undefined || top === null) return;
+  const unfused = peak.unfused === null ? "" : `, ${peak.unfused.toFixed(1)} with a multiply and an add`;
+  console.log(
+    `WebAssembly f64x2 multiply-add peak on this CPU, one thread (12 register chains, no memory traffic): ` +
+      `${top.toFixed(1)} GFLOP/s fused${unfused}`,
+  );
+  const fused = libs.find((l) => l.includes("relaxed-SIMD"));
+  if (fused === undefined) return;
+  const shares = sizes.map((n) => {
+    const r = rate(fused, n);
+    return r === undefined ? "-" : `${((100 * r) / top).toFixed(0)}%`;
+  });
+  console.log(pad("jaclab's fused GEMM / that peak", w0) + shares.map((s) => lpad(s, 9)).join(""));
 }

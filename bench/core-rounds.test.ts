@@ -51,6 +51,13 @@ test("every case is reported at its best round, with each round's figure kept", 
   assert.deepEqual([theirs.us, theirs.rounds, theirs.err], [24, [30, 24], 1e-15]);
 });
 
+test("a case's cores (CPU time / wall time) are the most it kept busy in any round", () => {
+  const all: Timed[] = [];
+  mergeRound(all, [{ ...timed("JAX", "jit(jacrev)", 20), cores: 1.4 }], 0);
+  mergeRound(all, [{ ...timed("JAX", "jit(jacrev)", 18), cores: 1.2 }], 1);
+  assert.deepEqual([all[0].us, all[0].cores], [18, 1.4]);
+});
+
 test("a round in which a case failed leaves its other rounds' figures and keeps the failure", () => {
   const all: Timed[] = [];
   mergeRound(all, [{ ...timed("JAX", "jit(jacrev)", undefined), failure: "wrong result" }], 0);

@@ -14,6 +14,8 @@ export interface Timed {
   us?: number;
   /** Each round's median µs per call (undefined where the case failed or was not run in that round). */
   rounds?: (number | undefined)[];
+  /** Cores the case kept busy (process CPU time / wall time), the most over the rounds. */
+  cores?: number;
   err?: number;
   failure?: string;
 }
@@ -52,14 +54,14 @@ const sameCase = (a: Timed, b: Timed) =>
 
 /**
  * Merges one turn's measurements (each with its own `us`, the median of that round) into `into`: a case's
- * round figure goes to `rounds[round]`, its `us` becomes the lowest round figure, its error the largest,
- * and the first failure seen is kept.
+ * round figure goes to `rounds[round]`, its `us` becomes the lowest round figure, its error and its cores
+ * the largest, and the first failure seen is kept.
  */
 export function mergeRound<T extends Timed>(into: T[], measured: T[], round: number): void {
   for (const m of measured) {
     let merged = into.find((q) => sameCase(q, m));
     if (merged === undefined) {
-      merged = { ...m, us: undefined, err: undefined, failure: undefined, rounds: [] };
+      merged = { ...m, us: undefined, cores: undefined, err: undefined, failure: undefined, rounds: [] };
       into.push(merged);
     }
     const rounds = merged.rounds ?? (merged.rounds = []);
@@ -68,6 +70,7 @@ export function mergeRound<T extends Timed>(into: T[], measured: T[], round: num
     const timed = rounds.filter((us): us is number => us !== undefined);
     merged.us = timed.length === 0 ? undefined : Math.min(...timed);
     if (m.err !== undefined) merged.err = Math.max(merged.err ?? 0, m.err);
+    if (m.cores !== undefined) merged.cores = Math.max(merged.cores ?? 0, m.cores);
     merged.failure ??= m.failure;
   }
 }

@@ -1,21 +1,30 @@
 // Adaptive timing for the core benchmark: a time budget per case, batches sized to the case's speed,
 // and the median of the per-call times over the batches, by wall clock or by this process's CPU time.
+// Both clocks are read around every batch, so a timing also says how many cores the case kept busy.
 
 /** The measured cost of one case. */
 export interface Timing {
-  /** Median microseconds per call over the batches. */
+  /** Median microseconds per call over the batches, by the clock asked for. */
   us: number;
   /** Calls timed in all (warm-up excluded). */
   calls: number;
+  /**
+   * The process's CPU time over the wall time of the timed batches: about 1 for work on one thread, more
+   * when other threads (a runtime's dispatch or compile threads, V8's collector) work alongside.
+   */
+  cores: number;
 }
 
 /** Which clock a timing reads: wall time, or CPU time of this process (robust on a busy, shared machine). */
 export type Clock = "wall" | "cpu";
 
-function now(clock: Clock): number {
-  if (clock === "wall") return performance.now();
+function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+function now(clock: Clock): number {
+  return clock === "wall" ? performance.now() : cpuMs();
 }
 
 /**
@@ -37,6 +46,7 @@ export function timeCase(fn: () => void, budgetMs = 300, clock: Clock = "wall", 
   const reps = Math.max(1, Math.round(budgetMs / 10 / perCall));
   const samples: number[] = [];
   const start = now(clock);
+  const [wall0, cpu0] = [performance.now(), cpuMs()];
   let calls = 0;
   while (samples.length < 3 || (now(clock) - start < budgetMs && samples.length < 50)) {
     const t0 = now(clock);
@@ -44,6 +54,7 @@ export function timeCase(fn: () => void, budgetMs = 300, clock: Clock = "wall", 
     samples.push(((now(clock) - t0) * 1000) / reps);
     calls += reps;
   }
+  const cores = (cpuMs() - cpu0) / Math.max(performance.now() - wall0, 1e-3);
   samples.sort((a, b) => a - b);
-  return { us: samples[samples.length >> 1], calls };
+  return { us: samples[samples.length >> 1], calls, cores };
 }

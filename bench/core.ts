@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { packageRoot } from "../kernel/paths.js";
 import { gemm, matmulPath, setMatmulPath, type MatmulPath } from "../src/linalg/matmul-kernel.js";
 import { timeCase, type Clock } from "./core-timing.js";
+import { wasmPeakGflops } from "./wasm-peak.js";
 import { loadJax, loadTf, type JacobianCase, type MlpProblem, type PeerFactory } from "./core-peers.js";
 import { jaclabCases } from "./core-jaclab.js";
 import { SIZES, lcg, makeProblem, maxRelError, type Problem, type ProblemKind } from "./core-problems.js";
@@ -34,6 +35,7 @@ import {
   printTimes,
   type MatmulRate,
   type Measurement,
+  type WasmPeak,
 } from "./core-report.js";
 import { compareKernelCell, printKernelCell } from "./core-cell.js";
 import type { MemoryResult } from "./core-memory.js";
@@ -88,7 +90,8 @@ function measure(c: JacobianCase, p: Problem, into: Measurement[]): void {
       m.failure = `wrong result (max rel err ${err.toExponential(1)}), not timed`;
       return;
     }
-    m.us = timeCase(() => void c.run(), budgetMs, clock, warmMs).us;
+    const t = timeCase(() => void c.run(), budgetMs, clock, warmMs);
+    [m.us, m.cores] = [t.us, t.cores];
   } catch (e) {
     m.failure = `failed: ${(e as Error).message.split("\n")[0]}`;
   }
@@ -148,6 +151,7 @@ function fromPeers(report: PeerReport, problems: Problem[], into: Measurement[],
       m.jacobianBytes = p === undefined ? undefined : p.jacobianSize * 8;
     } else {
       m.us = r.us;
+      m.cores = r.cores;
       m.err = r.max_rel_err;
       if (r.error !== undefined) m.failure = r.error;
       else if (r.max_rel_err !== undefined && !(r.max_rel_err <= 1e-10)) m.failure = "wrong result";
@@ -175,7 +179,8 @@ function jaclabMemory(into: Measurement[], problems: Problem[]): void {
   }
 }
 
-function jaclabMatmul(): MatmulRate[] {
+/** jaclab's GEMM rates on each path, and the WebAssembly multiply-add peak measured right after them. */
+function jaclabMatmul(): { rates: MatmulRate[]; peak: WasmPeak } {
   const rates: MatmulRate[] = [];
   const before = matmulPath();
   const rnd = lcg(99);
@@ -196,7 +201,11 @@ function jaclabMatmul(): MatmulRate[] {
     }
   }
   setMatmulPath(before);
-  return rates;
+  const peak = {
+    fused: wasmPeakGflops(true, budgetMs, clock, warmMs),
+    unfused: wasmPeakGflops(false, budgetMs, clock, warmMs),
+  };
+  return { rates, peak };
 }
 
 // Every turn starts on a collected heap (node runs with --expose-gc): jax-js and TensorFlow.js share this
@@ -271,11 +280,11 @@ async function main(): Promise<void> {
   for (const kind of families) {
     printTimes(results, kind);
     if (kind === "mlp") {
-      verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4));
-      verdicts.push(printTarget(results, kind, "PyTorch", "torch.func.jacrev", 1, 1));
+      verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4, clock));
+      verdicts.push(printTarget(results, kind, "PyTorch", "torch.func.jacrev", 1, 1, clock));
     } else {
-      verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4));
-      verdicts.push(printTarget(results, kind, "PyTorch", undefined, 1, 1));
+      verdicts.push(printTarget(results, kind, "JAX", undefined, 1, 1 / 1.4, clock));
+      verdicts.push(printTarget(results, kind, "PyTorch", undefined, 1, 1, clock));
     }
     printRoundTimes(results, kind);
   }
@@ -293,7 +302,7 @@ async function main(): Promise<void> {
     printMemory(results);
   }
   section("matmul");
-  const matmul = jaclabMatmul();
+  const { rates: matmul, peak } = jaclabMatmul();
   if (python !== null) {
     const peers = runPythonPeers(python, [], {
       budgetS: budgetMs / 1000,
@@ -305,7 +314,7 @@ async function main(): Promise<void> {
       matmul.push({ library: `${r.library} (one thread)`, n: r.n, gflops: r.gflops });
     }
   }
-  printMatmul(matmul);
+  printMatmul(matmul, peak);
   if (enabled("BENCH_CELL")) {
     section("kernel cell");
     const driver = env.JACLAB_PYTHON ?? "/usr/bin/python3";

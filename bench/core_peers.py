@@ -8,7 +8,7 @@ against that reference before it is timed. Timing mirrors bench/core-timing.ts: 
 With `--memory`, each case instead reports the peak resident memory of one steady-state call above the
 resident memory before it (Linux: VmHWM after resetting it through /proc/self/clear_refs).
 
-Prints one JSON object on stdout: {"versions": {...}, "results": [{case, size, library, method, us,
+Prints one JSON object on stdout: {"versions": {...}, "results": [{case, size, library, method, us, cores,
 max_rel_err, peak_bytes?, error?}], "matmul": [{library, n, gflops}]}.
 """
 
@@ -32,7 +32,8 @@ def now(clock):
 
 
 def time_case(fn, budget_s, warm_s, clock):
-    """Median seconds per call: warm up for warm_s (at least 3 calls), then batches of ~budget/10."""
+    """Median seconds per call and the cores kept busy (process CPU time / wall time of the timed batches):
+    warm up for warm_s (at least 3 calls), then batches of ~budget/10."""
     start = now(clock)
     calls = 0
     per_call = float("inf")
@@ -45,13 +46,15 @@ def time_case(fn, budget_s, warm_s, clock):
     reps = max(1, round(budget_s / 10 / per_call))
     samples = []
     start = now(clock)
+    wall0, cpu0 = time.perf_counter(), time.process_time()
     while len(samples) < 3 or (now(clock) - start < budget_s and len(samples) < 50):
         t0 = now(clock)
         for _ in range(reps):
             fn()
         samples.append((now(clock) - t0) / reps)
+    cores = (time.process_time() - cpu0) / max(time.perf_counter() - wall0, 1e-9)
     samples.sort()
-    return samples[len(samples) // 2]
+    return samples[len(samples) // 2], cores
 
 
 _libc = ctypes.CDLL("libc.so.6") if sys.platform.startswith("linux") else None
@@ -174,7 +177,7 @@ def matmul_rates(sizes, budget_s, warm_s, clock):
         b = rng.random((n, n))
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
         for library, fn in (("numpy", lambda: a @ b), ("torch", lambda: ta @ tb)):
-            s = time_case(fn, budget_s, warm_s, clock)
+            s, _ = time_case(fn, budget_s, warm_s, clock)
             out.append({"library": library, "n": n, "gflops": 2 * n**3 / s / 1e9, "us": s * 1e6})
     return out
 
@@ -218,7 +221,8 @@ def main():
                         fn()
                         row["peak_bytes"] = peak_bytes(fn)
                     else:
-                        row["us"] = time_case(fn, args.budget, args.warm, args.clock) * 1e6
+                        seconds, row["cores"] = time_case(fn, args.budget, args.warm, args.clock)
+                        row["us"] = seconds * 1e6
                 except Exception as e:
                     row["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
                 results.append(row)
