@@ -6,8 +6,8 @@
 // Jacobian before it is timed.
 //
 // Timing (bench/core-rounds.ts): this machine's speed drifts, so each problem is measured in turns, jaclab's
-// cases and then the peers' (the Python peers in a process of their own per turn, jax-js and TensorFlow.js
-// in this one) back to back, in rounds of alternating order (ABBA: jaclab first in round 1, the peers
+// cases and then the peers' (the Python peers, and jax-js with TensorFlow.js, each in a process of their
+// own per turn) back to back, in rounds of alternating order (ABBA: jaclab first in round 1, the peers
 // first in round 2, ...). Every case of every library is reported at its best round, the lowest of its
 // per-round medians; the speed-up lines add each round's own ratio. Memory, matmul and the kernel cell are
 // measured once.
@@ -23,9 +23,10 @@ import { packageRoot } from "../kernel/paths.js";
 import { gemm, matmulPath, setMatmulPath, type MatmulPath } from "../src/linalg/matmul-kernel.js";
 import { timeCase, type Clock } from "./core-timing.js";
 import { wasmPeakGflops } from "./wasm-peak.js";
-import { loadJax, loadTf, type JacobianCase, type MlpProblem, type PeerFactory } from "./core-peers.js";
+import { measure, type TimingOptions } from "./core-measure.js";
+import { runJsPeers } from "./core-js-process.js";
 import { jaclabCases } from "./core-jaclab.js";
-import { SIZES, lcg, makeProblem, maxRelError, type Problem, type ProblemKind } from "./core-problems.js";
+import { SIZES, lcg, makeProblem, type Problem, type ProblemKind } from "./core-problems.js";
 import { peersPython, runPythonPeers, type PeerReport } from "./core-python.js";
 import {
   printMatmul,
@@ -49,6 +50,7 @@ const rounds = roundCount(env.BENCH_ROUNDS);
 const families = (env.BENCH_ONLY?.split(",") ?? Object.keys(SIZES)) as ProblemKind[];
 const enabled = (name: string) => env[name] !== "0";
 const MATMUL_SIZES = [64, 128, 256, 512, 1024];
+const timing: TimingOptions = { budgetMs, warmMs, clock };
 
 function loads(): string {
   return loadavg()
@@ -56,75 +58,22 @@ function loads(): string {
     .join(" / ");
 }
 
-/** The tolerance a case is checked at: float32 peers at float32 accuracy, jax-js (whose float64 tanh is
- * accurate to about 1e-8) at 1e-6, jaclab and the Python peers near float64 precision. */
-function tolerance(c: JacobianCase): number {
-  if (c.note.includes("float32")) return 1e-4;
-  return c.library === "jax-js" ? 1e-6 : 1e-10;
-}
-
-function transposed(m: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(m.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
-  return t;
-}
-
-/** Checks a case against the reference, then warms it up and times it. */
-function measure(c: JacobianCase, p: Problem, into: Measurement[]): void {
-  const m: Measurement = { kind: p.kind, size: p.size, library: c.library, method: c.method, note: c.note };
-  into.push(m);
-  try {
-    const got = c.run();
-    let err = maxRelError(got, p.reference.data);
-    // A peer may lay the Jacobian out transposed (input-major): accepted, and said.
-    const [rows, cols] = p.reference.shape.slice(-2);
-    if (p.reference.shape.length === 2 && err > tolerance(c)) {
-      const errT = maxRelError(transposed(got, cols, rows), p.reference.data);
-      if (errT < err) {
-        err = errT;
-        m.note = `${c.note}; returns J transposed`;
-      }
-    }
-    m.err = err;
-    if (!(err <= tolerance(c))) {
-      m.failure = `wrong result (max rel err ${err.toExponential(1)}), not timed`;
-      return;
-    }
-    const t = timeCase(() => void c.run(), budgetMs, clock, warmMs);
-    [m.us, m.cores] = [t.us, t.cores];
-  } catch (e) {
-    m.failure = `failed: ${(e as Error).message.split("\n")[0]}`;
-  }
-}
-
-/** The MLP problem as the JavaScript peers take it. */
-function mlpOf(p: Problem): MlpProblem {
-  const a = p.arrays;
-  return { n: p.size, w1: a.w1.data, b1: a.b1.data, w2: a.w2.data, b2: a.b2.data, x: a.x.data };
-}
-
-async function loadPeer(name: string, load: () => Promise<PeerFactory>): Promise<PeerFactory | null> {
-  try {
-    return await load();
-  } catch (e) {
-    console.log(`(${name} could not be loaded: ${(e as Error).message})`);
-    return null;
-  }
-}
-
-/** The peers' turn on one problem: jax-js and TensorFlow.js (MLP only), then the Python peers. */
+/** The peers' turn on one problem: jax-js and TensorFlow.js (MLP only), then the Python peers, each in a
+ * process of their own. */
 function peersTurn(
   p: Problem,
-  jsPeers: PeerFactory[],
+  jsPeers: boolean,
   python: string | null,
   versions: Record<string, string>,
+  said: Set<string>,
 ): Measurement[] {
   const measured: Measurement[] = [];
-  if (p.kind === "mlp") {
-    for (const factory of jsPeers) {
-      const cases = factory(mlpOf(p));
-      for (const c of cases) measure(c, p, measured);
-      for (const c of cases) c.dispose();
+  if (jsPeers && p.kind === "mlp") {
+    const report = runJsPeers(p, timing);
+    measured.push(...report.results);
+    for (const m of report.messages.filter((m) => !said.has(m))) {
+      said.add(m);
+      console.log(m);
     }
   }
   if (python !== null) {
@@ -208,8 +157,8 @@ function jaclabMatmul(): { rates: MatmulRate[]; peak: WasmPeak } {
   return { rates, peak };
 }
 
-// Every turn starts on a collected heap (node runs with --expose-gc): jax-js and TensorFlow.js share this
-// process with jaclab, and neither side's garbage should be collected on the other's time.
+// Every jaclab turn starts on a collected heap (node runs with --expose-gc), so that one problem's garbage
+// is not collected on the next one's time.
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
@@ -232,16 +181,8 @@ async function main(): Promise<void> {
   console.log(describeSchedule(rounds));
   const problems = families.flatMap((kind) => SIZES[kind].map((size) => makeProblem(kind, size)));
   const results: Measurement[] = [];
-  const jsPeers: PeerFactory[] = [];
-  if (enabled("BENCH_JS_PEERS") && families.includes("mlp")) {
-    for (const [name, load] of [
-      ["@jax-js/jax", loadJax],
-      ["@tensorflow/tfjs", loadTf],
-    ] as const) {
-      const factory = await loadPeer(name, load);
-      if (factory !== null) jsPeers.push(factory);
-    }
-  }
+  const jsPeers = enabled("BENCH_JS_PEERS") && families.includes("mlp");
+  const said = new Set<string>();
   const python = enabled("BENCH_PYTHON") ? peersPython() : null;
   if (python === null) {
     console.log("\n(Python peers not run: no .venv-peers; `bash scripts/setup-peers.sh` creates it)");
@@ -256,13 +197,12 @@ async function main(): Promise<void> {
         process.stderr.write(`  round ${r + 1}: jaclab ${p.kind} ${p.size}\n`);
         collectGarbage();
         const measured: Measurement[] = [];
-        for (const c of jaclabCases(p)) measure(c, p, measured);
+        for (const c of jaclabCases(p)) measure(c, p, measured, timing);
         return measured;
       },
       peers: (p, r) => {
         process.stderr.write(`  round ${r + 1}: peers ${p.kind} ${p.size}\n`);
-        collectGarbage();
-        return peersTurn(p, jsPeers, python, versions);
+        return peersTurn(p, jsPeers, python, versions, said);
       },
     },
     results,
