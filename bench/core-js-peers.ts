@@ -1,7 +1,7 @@
 // The JavaScript peers' turn of `npm run bench:core`, in a process of its own: jax-js and TensorFlow.js
 // leave WebAssembly memories, caches and a large heap behind, and in the benchmark's own process V8's
-// background threads worked on that heap during jaclab's turns (jit plans kept 1.2-1.5 cores busy there,
-// 1.0 alone). Usage: node core-js-peers.js <kind> <size> <budgetMs> <warmMs> <cpu|wall>; prints one line,
+// background threads worked on that heap during jaclab's turns (jit plans kept up to 1.55 cores busy
+// there, 1.00-1.03 alone). Usage: node core-js-peers.js <kind> <size> <budgetMs> <warmMs> <cpu|wall>; prints one line,
 // JS_PEERS_MARK followed by JSON {results: Measurement[], messages: string[]}.
 import { measure } from "./core-measure.js";
 import { loadJax, loadTf, type PeerFactory } from "./core-peers.js";
